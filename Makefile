@@ -1,0 +1,148 @@
+# tcpadvise: TCP sysctl tuning advisor and applier.
+#
+#   make                 build ./tcpadvise
+#   make check           unit tests, CLI tests, live tests (root + unshare), man-page lint
+#   make install         PREFIX=/usr/local DESTDIR=
+#   make DEVELOPER=1     add -Werror
+#   make SANITIZE=address,undefined   build with sanitizers
+#   make VALGRIND=1 check             run unit and CLI tests under valgrind
+
+VERSION    = 0.1.0
+PREFIX    ?= /usr/local
+BINDIR    ?= $(PREFIX)/sbin
+MANDIR    ?= $(PREFIX)/share/man
+SYSCONFDIR ?= /etc
+
+CC        ?= cc
+PKG_CONFIG ?= pkg-config
+CFLAGS    ?= -O2 -g
+WARNINGS   = -Wall -Wextra -Wstrict-prototypes -Wmissing-prototypes \
+             -Wmissing-declarations -Wshadow -Wpointer-arith -Wcast-qual \
+             -Wsign-compare -Wwrite-strings -Wformat=2 -Wvla
+ifeq ($(DEVELOPER),1)
+WARNINGS  += -Werror
+endif
+ifneq ($(SANITIZE),)
+CFLAGS    += -fsanitize=$(SANITIZE) -fno-sanitize-recover=all -fno-omit-frame-pointer
+LDFLAGS   += -fsanitize=$(SANITIZE)
+endif
+
+DEPS_CFLAGS := $(shell $(PKG_CONFIG) --cflags yaml-0.1 jansson libmnl)
+DEPS_LIBS   := $(shell $(PKG_CONFIG) --libs yaml-0.1 jansson libmnl)
+CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka)
+
+ALL_CFLAGS = -std=gnu11 $(WARNINGS) $(CFLAGS) -D_GNU_SOURCE \
+             -DTCPADVISE_VERSION='"$(VERSION)"' \
+             -DSYSCONFDIR='"$(SYSCONFDIR)"' $(DEPS_CFLAGS) -MMD -MP
+
+# Library modules (everything but main.c); the order is the dependency order.
+MODULES = diag parse catalog procfs sysctld profile builtin snapshot rules report \
+          cmd cmd_check cmd_explain cmd_profiles
+OBJS    = $(MODULES:%=src/%.o) src/profiles_data.o
+PROFILES = profiles/baseline.yaml profiles/nginx.yaml profiles/crawler.yaml profiles/proxy.yaml
+
+# Each unit test #includes its module (to reach static functions) and links
+# the modules it depends on, listed here: the dependency graph of style.md.
+UNIT_TESTS = $(patsubst tests/unit/%.c,tests/unit/%,$(wildcard tests/unit/test_*.c))
+DEPS_diag     =
+DEPS_parse    =
+DEPS_catalog  = parse
+DEPS_procfs   =
+DEPS_sysctld  = procfs parse
+DEPS_builtin  = profiles_data
+DEPS_profile  = catalog parse diag builtin profiles_data
+DEPS_snapshot = sysctld procfs catalog parse
+DEPS_rules    = profile catalog parse diag builtin profiles_data snapshot sysctld procfs
+DEPS_report   = rules profile catalog parse diag builtin profiles_data snapshot sysctld procfs
+
+all: tcpadvise
+
+.SECONDEXPANSION:
+
+tcpadvise: src/main.o $(OBJS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(DEPS_LIBS)
+
+src/%.o: src/%.c
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+src/profiles_data.o: src/profiles_data.S $(PROFILES)
+	$(CC) -c -o $@ src/profiles_data.S
+
+tests/unit/%.o: tests/unit/%.c
+	$(CC) $(ALL_CFLAGS) -Isrc -c -o $@ $<
+
+tests/unit/test_%: tests/unit/test_%.o $$(addprefix src/,$$(addsuffix .o,$$(DEPS_$$*)))
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(DEPS_LIBS) $(CMOCKA_LIBS)
+
+unit: $(UNIT_TESTS)
+	@set -e; for t in $(UNIT_TESTS); do \
+		echo "== $$t"; $(TEST_WRAPPER) ./$$t; done
+
+cli: tcpadvise
+	@sh tests/cli/run.sh
+
+live: tcpadvise
+	@sh tests/live/run.sh
+
+manlint:
+	@sh tests/manlint.sh
+
+ifeq ($(VALGRIND),1)
+TEST_WRAPPER = valgrind -q --leak-check=full --show-leak-kinds=definite,indirect,possible --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=99
+export TEST_WRAPPER
+endif
+
+check: unit cli live manlint
+
+# The whole suite, as the README and CI run it: plain build with -Werror,
+# then the unit and CLI tests again under ASan+UBSan and under valgrind,
+# then a short run of every fuzzer.
+check-all:
+	$(MAKE) clean
+	$(MAKE) DEVELOPER=1 check
+	$(MAKE) clean
+	$(MAKE) DEVELOPER=1 SANITIZE=address,undefined unit cli
+	$(MAKE) clean
+	$(MAKE) DEVELOPER=1 VALGRIND=1 unit cli
+	$(MAKE) fuzz-smoke FUZZ_SECONDS=15
+	$(MAKE) clean
+	$(MAKE) DEVELOPER=1
+	@echo "check-all: every stage passed"
+
+# libFuzzer harnesses (clang). `make fuzz-smoke` runs each for FUZZ_SECONDS;
+# long runs by hand: tests/fuzz/fuzz_profile -max_total_time=3600 CORPUS_DIR
+FUZZ_SECONDS ?= 15
+FUZZ_CC = clang
+FUZZ_FLAGS = -g -O1 -std=gnu11 -D_GNU_SOURCE -DTCPADVISE_VERSION='"$(VERSION)"' \
+             -fsanitize=fuzzer,address,undefined -Isrc $(DEPS_CFLAGS)
+FUZZERS = $(patsubst tests/fuzz/%.c,tests/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_SRC_fuzz_profile = src/profile.c src/catalog.c src/parse.c src/diag.c src/builtin.c src/profiles_data.S
+FUZZ_SRC_fuzz_sysctld = src/sysctld.c src/procfs.c src/parse.c
+FUZZ_SRC_fuzz_value   = src/parse.c src/procfs.c
+
+tests/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(wildcard src/*.c src/*.h) $(PROFILES)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_SRC_fuzz_$*) $(DEPS_LIBS)
+
+fuzz-smoke: $(FUZZERS)
+	@set -e; for f in $(FUZZERS); do \
+		echo "== $$f ($(FUZZ_SECONDS) s)"; \
+		mkdir -p tests/out/corpus/$$(basename $$f); \
+		$$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=0 \
+		    tests/out/corpus/$$(basename $$f) 2>tests/out/$$(basename $$f).log || \
+		    { tail -50 tests/out/$$(basename $$f).log; exit 1; }; \
+	done; echo "fuzz: $(words $(FUZZERS)) fuzzers ran clean"
+
+install: tcpadvise
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5
+	install -m 0755 tcpadvise $(DESTDIR)$(BINDIR)/tcpadvise
+	install -m 0644 man/tcpadvise.8 $(DESTDIR)$(MANDIR)/man8/tcpadvise.8
+	install -m 0644 man/tcpadvise-profile.5 $(DESTDIR)$(MANDIR)/man5/tcpadvise-profile.5
+
+clean:
+	rm -f tcpadvise src/*.o src/*.d tests/unit/*.o tests/unit/*.d $(UNIT_TESTS) $(FUZZERS)
+	rm -rf tests/out
+
+.PHONY: all unit cli live manlint check check-all fuzz-smoke install clean
+.SECONDARY:
+
+-include src/*.d tests/unit/*.d

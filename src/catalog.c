@@ -1,0 +1,709 @@
+/*
+ * catalog: the sorted, compiled-in table of known sysctls; see catalog.h.
+ *
+ * Facts, never policy. Each entry cites its evidence: [V] verified on a
+ * running kernel, a commit id, or ip-sysctl.rst. The table is sorted by
+ * name with strcmp() (test_catalog checks it) so lookups use bsearch().
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "catalog.h"
+
+/*
+ * Ranges. kmin/kmax is what a write to /proc/sys is accepted with on a
+ * current kernel; smin/smax is the range an expert would defend. Old
+ * kernels used plain proc_dointvec for many keys that are u8 today: the
+ * catalog keeps the current range only.
+ */
+#define INT_RANGE	INT_MIN, INT_MAX
+#define U8_RANGE	0, 255
+#define U32_RANGE	0, 4294967295LL
+/*
+ * proc_dointvec_jiffies stores seconds as jiffies and refuses |v| above
+ * INT_MAX / HZ. HZ is a build option (100..1000); HZ=100 gives the widest
+ * range, so that is the one recorded here. On HZ=250 the limit is 8589934,
+ * on HZ=1000 it is 2147483 [V on HZ=250].
+ */
+#define JIFFIES_MAX	(INT_MAX / 100)
+#define JIFFIES_RANGE	(-JIFFIES_MAX), JIFFIES_MAX
+#define NO_RANGE	0, 0, 0, 0
+#define NONE		NULL
+
+/*
+ * Default histories, ascending by release; "2.6.12" stands for "before git
+ * history". Only compile-time constants are listed: a fresh network
+ * namespace of a kernel of that release reads exactly this text.
+ */
+static const struct catalog_default d_somaxconn[] = {
+	{ "2.6.12", "128" }, { "5.4", "4096" },	/* 19f92a030ca6 */
+	{ NULL, NULL } };
+static const struct catalog_default d_syncookies[] = {
+	{ "2.6.12", "0" }, { "2.6.33", "1" },	/* e994b7c901de */
+	{ NULL, NULL } };
+static const struct catalog_default d_fin_timeout[] = {
+	{ "2.6.12", "60" }, { NULL, NULL } };	/* TCP_FIN_TIMEOUT, [V] */
+static const struct catalog_default d_tw_reuse[] = {
+	{ "2.6.12", "0" }, { "4.18", "2" },	/* 79e9fed46038 */
+	{ NULL, NULL } };
+static const struct catalog_default d_tw_reuse_delay[] = {
+	{ "6.14", "1000" }, { NULL, NULL } };	/* ca6a6f93867a, [V] */
+static const struct catalog_default d_synack_retries[] = {
+	{ "2.6.12", "5" }, { NULL, NULL } };	/* TCP_SYNACK_RETRIES, [V] */
+static const struct catalog_default d_syn_retries[] = {
+	/* 6c9ff979d192 raised TCP_SYN_RETRIES with the 1 s initial RTO (tcp(7)) */
+	{ "2.6.12", "5" }, { "3.7", "6" }, { NULL, NULL } };
+static const struct catalog_default d_syn_linear_timeouts[] = {
+	{ "6.5", "4" }, { NULL, NULL } };	/* [V] */
+static const struct catalog_default d_zero[] = {
+	{ "2.6.12", "0" }, { NULL, NULL } };
+static const struct catalog_default d_one[] = {
+	{ "2.6.12", "1" }, { NULL, NULL } };
+static const struct catalog_default d_slow_start_after_idle[] = {
+	{ "2.6.18", "1" }, { NULL, NULL } };	/* [D], [V] */
+static const struct catalog_default d_keepalive_time[] = {
+	{ "2.6.12", "7200" }, { NULL, NULL } };	/* [V], [D] */
+static const struct catalog_default d_keepalive_probes[] = {
+	{ "2.6.12", "9" }, { NULL, NULL } };	/* [V], [D] */
+static const struct catalog_default d_keepalive_intvl[] = {
+	{ "2.6.12", "75" }, { NULL, NULL } };	/* [V], [D] */
+static const struct catalog_default d_port_range[] = {
+	/*
+	 * Before 3f196eb519a4 (June 2007) small machines got "N 4999", so
+	 * the history starts where the value became constant; that commit
+	 * landing in 2.6.23 is [M] (it may be 2.6.22). 07f4c90062f8 (4.2)
+	 * made the end odd so the range holds an even number of ports.
+	 */
+	{ "2.6.23", "32768 61000" }, { "4.2", "32768 60999" },
+	{ NULL, NULL } };
+static const struct catalog_default d_reserved_ports[] = {
+	{ "2.6.35", "" }, { NULL, NULL } };	/* [V], [D] "Default: Empty" */
+static const struct catalog_default d_unpriv_port[] = {
+	{ "4.11", "1024" }, { NULL, NULL } };	/* 4548b683b781, [V] */
+static const struct catalog_default d_ct_time_wait[] = {
+	{ "2.6.15", "120" }, { NULL, NULL } };	/* 2 * MSL, [V] */
+static const struct catalog_default d_netdev_max_backlog[] = {
+	/*
+	 * 300 in early 2.6; "[NET]: Separate two usages of
+	 * netdev_max_backlog" (June 2005, 2.6.13) set 1000 and split off
+	 * netdev_budget = 300. The 2.6.13 step is [M]: subject seen, diff
+	 * not.
+	 */
+	{ "2.6.12", "300" }, { "2.6.13", "1000" }, { NULL, NULL } };
+/*
+ * SK_RMEM_MAX / SK_WMEM_MAX = 256 * SKB_TRUESIZE(256): 212992 on 64-bit
+ * builds (stated in eaa72dc47488, 2017, so the history starts at 4.14;
+ * older and 32-bit kernels differ, e.g. 124928, and are not recorded).
+ * net.core.{r,w}mem_max became 4 MiB in 6.18 ("net: set
+ * net.core.rmem_max and net.core.wmem_max to 4 MB", [V] on 6.18).
+ */
+static const struct catalog_default d_mem_default[] = {
+	{ "4.14", "212992" }, { NULL, NULL } };
+static const struct catalog_default d_mem_max[] = {
+	{ "4.14", "212992" }, { "6.18", "4194304" }, { NULL, NULL } };
+static const struct catalog_default d_fastopen[] = {
+	/* "tcp: enable sockets to use MSG_FASTOPEN by default" (3.13) */
+	{ "3.7", "0" }, { "3.13", "1" }, { NULL, NULL } };
+static const struct catalog_default d_mtu_probing[] = {
+	{ "2.6.17", "0" }, { NULL, NULL } };	/* [D], [V] */
+static const struct catalog_default d_base_mss[] = {
+	/* TCP_BASE_MSS 512 -> 1024: dcd8fb8533ce (March 2015, 4.1) */
+	{ "2.6.17", "512" }, { "4.1", "1024" }, { NULL, NULL } };
+static const struct catalog_default d_notsent_lowat[] = {
+	/*
+	 * UINT_MAX means "no limit" (c9bee3b7fdec, 3.12). Until
+	 * b007f09072ca (4.11) the handler was proc_dointvec, so those
+	 * kernels print the same value as "-1"; a reader comparing an old
+	 * kernel must treat -1 as equal. Only the current text is listed
+	 * because -1 is outside today's accepted range.
+	 */
+	{ "3.12", "4294967295" }, { NULL, NULL } };
+static const struct catalog_default d_fack[] = {
+	/* 94bdc9785a11 "tcp: disable fack by default" (4.11) */
+	{ "2.6.12", "1" }, { "4.11", "0" }, { NULL, NULL } };
+static const struct catalog_default d_ecn[] = {
+	/* 255cac91c3c9: 2 (passive ECN) is the default since 2.6.31 (tcp(7)) */
+	{ "2.6.12", "0" }, { "2.6.31", "2" }, { NULL, NULL } };
+static const struct catalog_default d_child_ehash[] = {
+	{ "6.1", "0" }, { NULL, NULL } };	/* [D], [V] */
+
+/*
+ * Sorted by name (strcmp). Ids are stable: see the checklist in catalog.h.
+ * They were handed out once, in the order the keys were first catalogued,
+ * and say nothing about a key.
+ *
+ * Evidence tags: [V] verified on a running 6.18 kernel in a fresh network
+ * namespace, [S] read in the kernel source, [D] ip-sysctl.rst, tcp(7), a
+ * commit id (release derived from the merge window unless a pull request
+ * named it), or [M] for a fact that could not be checked (best knowledge,
+ * to be re-checked before anything depends on it).
+ */
+static const struct catalog_entry table[] = {
+	/* Global, absent in a child netns [V]; CONFIG_DEFAULT_NET_SCH, else
+	   pfifo_fast. Added by "net_sched: add default_qdisc" in 3.12 [M]. */
+	{ 40, "net.core.default_qdisc", SHAPE_STRING, 1, NO_RANGE,
+	  DEFAULT_CONFIG, NONE, SCOPE_GLOBAL, NONE, "3.12", NONE, 0,
+	  NULL, "queueing discipline given to network devices created from now on" },
+	/* net_core_table, proc_dointvec, global [S], [V]. */
+	{ 24, "net.core.netdev_max_backlog", SHAPE_INT, 1, INT_RANGE, 1000, 262144,
+	  DEFAULT_FIXED, d_netdev_max_backlog, SCOPE_GLOBAL, NONE, "2.6.12", NONE, 0,
+	  NULL,
+	  "per-CPU queue of received packets waiting for protocol processing, in packets" },
+	/*
+	 * The four net.core.{r,w}mem_* keys are global. Since 19249c0724f2
+	 * (6.11) a child netns shows them read-only (EACCES on write, [V]);
+	 * before 6.11 they were absent there. SCOPE_GLOBAL_RO describes
+	 * 6.11 and later. Minimum is SOCK_MIN_RCVBUF / SOCK_MIN_SNDBUF,
+	 * 2304 / 4608 on x86-64 (depends on sizeof(struct sk_buff), [M]).
+	 */
+	{ 29, "net.core.rmem_default", SHAPE_INT, 1, 2304, INT_MAX, 65536, 16777216,
+	  DEFAULT_FIXED, d_mem_default, SCOPE_GLOBAL_RO, NONE, "2.6.12", NONE, 0,
+	  "bytes",
+	  "initial receive buffer of a socket of any protocol (TCP uses tcp_rmem instead)" },
+	{ 27, "net.core.rmem_max", SHAPE_INT, 1, 2304, INT_MAX, 212992, 268435456,
+	  DEFAULT_FIXED, d_mem_max, SCOPE_GLOBAL_RO, NONE, "2.6.12", NONE, 0,
+	  "bytes",
+	  "largest receive buffer SO_RCVBUF may ask for; does not cap TCP autotuning" },
+	{ 7, "net.core.somaxconn", SHAPE_INT, 1, 0, INT_MAX, 128, 65535,
+	  DEFAULT_FIXED, d_somaxconn, SCOPE_NETNS, "2.6.25", "2.6.12", NONE, 0,
+	  "connections",
+	  "upper bound applied at listen() to every socket's accept-queue backlog" },
+	{ 30, "net.core.wmem_default", SHAPE_INT, 1, 4608, INT_MAX, 65536, 16777216,
+	  DEFAULT_FIXED, d_mem_default, SCOPE_GLOBAL_RO, NONE, "2.6.12", NONE, 0,
+	  "bytes",
+	  "initial send buffer of a socket of any protocol (TCP uses tcp_wmem instead)" },
+	{ 28, "net.core.wmem_max", SHAPE_INT, 1, 4608, INT_MAX, 212992, 268435456,
+	  DEFAULT_FIXED, d_mem_max, SCOPE_GLOBAL_RO, NONE, "2.6.12", NONE, 0,
+	  "bytes",
+	  "largest send buffer SO_SNDBUF may ask for; does not cap TCP autotuning" },
+	/*
+	 * Two ints, each 1..65535; the handler also wants lo <= hi and lo >=
+	 * ip_unprivileged_port_start, which a per-field range cannot say [S],
+	 * [V]. Sane: no field below the privileged ports.
+	 */
+	{ 16, "net.ipv4.ip_local_port_range", SHAPE_VECTOR, 2, 1, 65535, 1024, 65535,
+	  DEFAULT_FIXED, d_port_range, SCOPE_NETNS, "3.13", "2.6.12", NONE, 0,
+	  NULL, "first and last port connect() and bind(port 0) pick local ports from" },
+	/* Bitmap written as "1,2-4"; per netns since 122ff243f5f1 (3.16).
+	   Added by "net: reserve ports for applications using fixed port
+	   numbers" in 2.6.35 [M]. */
+	{ 18, "net.ipv4.ip_local_reserved_ports", SHAPE_PORTS, 1, NO_RANGE,
+	  DEFAULT_FIXED, d_reserved_ports, SCOPE_NETNS, "3.16", "2.6.35", NONE, 0,
+	  NULL, "ports that automatic local port selection skips" },
+	/* 4548b683b781 (4.11), per netns from the start; 0..65535 and not
+	   above the start of ip_local_port_range [S]. Sane: 0 (rootless
+	   containers) up to the traditional 1024. */
+	{ 17, "net.ipv4.ip_unprivileged_port_start", SHAPE_INT, 1, 0, 65535, 0, 1024,
+	  DEFAULT_FIXED, d_unpriv_port, SCOPE_NETNS, "4.11", "4.11", NONE, 0,
+	  NULL, "first port an unprivileged process may bind" },
+	/*
+	 * The ip_conntrack_* names were compatibility aliases of the
+	 * nf_conntrack_* keys (CONFIG_NF_CONNTRACK_PROC_COMPAT). Removed by
+	 * adf0516845bc "netfilter: remove ip_conntrack* sysctl compat code"
+	 * (nf-next, August 2016), first release 4.9 (merge-window date).
+	 */
+	{ 51, "net.ipv4.netfilter.ip_conntrack_max", SHAPE_INT, 1, INT_RANGE, 0, INT_MAX,
+	  DEFAULT_NONE, NONE, SCOPE_GLOBAL, NONE, "2.6.12", "4.9", CATALOG_MODULE,
+	  "connections", "removed in 4.9: old name of net.netfilter.nf_conntrack_max" },
+	/* Per netns with the rest of the conntrack tables since d2ba1fde42af
+	   (June 2012, 3.6 by merge-window date, [M]). */
+	{ 52, "net.ipv4.netfilter.ip_conntrack_tcp_timeout_time_wait", SHAPE_INT, 1,
+	  JIFFIES_RANGE, 30, 240,
+	  DEFAULT_NONE, NONE, SCOPE_NETNS, "3.6", "2.6.12", "4.9",
+	  CATALOG_MODULE | CATALOG_JIFFIES,
+	  "seconds",
+	  "removed in 4.9: old name of net.netfilter.nf_conntrack_tcp_timeout_time_wait" },
+	/* ca2eb5679f8d "tcp: remove Appropriate Byte Count support": first
+	   release without it 3.9 (tcp(7): "Linux 2.6.15 to Linux 3.8"). */
+	{ 45, "net.ipv4.tcp_abc", SHAPE_INT, 1, INT_RANGE, 0, 2,
+	  DEFAULT_NONE, NONE, SCOPE_GLOBAL, NONE, "2.6.15", "3.9", 0,
+	  NULL,
+	  "removed in 3.9: Appropriate Byte Counting (RFC 3465) for congestion window growth" },
+	/* u8 [V]; per netns since 65c9410cf55e (Oct 2017, 4.15). */
+	{ 12, "net.ipv4.tcp_abort_on_overflow", SHAPE_INT, 1, U8_RANGE, 0, 1,
+	  DEFAULT_FIXED, d_zero, SCOPE_NETNS, "4.15", "2.6.12", NONE, 0,
+	  NULL,
+	  "reset a handshake that completes while the accept queue is full instead of retrying" },
+	/*
+	 * Space-separated list. Global; a child netns sees it read-only
+	 * since 97684f0970f6 (5.13) and may only pick listed algorithms
+	 * (8d432592f30f, EPERM otherwise) [V]. Before 5.13 it was writable
+	 * from any netns. Default: reno plus the build's default algorithm.
+	 * Added in 2.6.20 [M].
+	 */
+	{ 39, "net.ipv4.tcp_allowed_congestion_control", SHAPE_STRING, 1, NO_RANGE,
+	  DEFAULT_CONFIG, NONE, SCOPE_GLOBAL_RO, NONE, "2.6.20", NONE, 0,
+	  NULL,
+	  "congestion control algorithms unprivileged users and child namespaces may select" },
+	/* Mode 0444 everywhere, lists registered algorithms; visible in a
+	   child netns since the 4.15 namespacing of the cc sysctls [M];
+	   added in 2.6.20 [M]. */
+	{ 38, "net.ipv4.tcp_available_congestion_control", SHAPE_STRING, 1, NO_RANGE,
+	  DEFAULT_NONE, NONE, SCOPE_GLOBAL_RO, NONE, "2.6.20", NONE, CATALOG_READONLY,
+	  NULL,
+	  "congestion control algorithms currently registered (built in or loaded)" },
+	/* proc_dointvec [S]; per netns since b0f9ca53cbb1 "ipv4: Namespecify
+	   TCP PMTU mechanism" (Feb 2015, 4.0). Sane: RFC 4821 suggests 1024
+	   as a start; below 512 probing converges slowly. */
+	{ 36, "net.ipv4.tcp_base_mss", SHAPE_INT, 1, INT_RANGE, 512, 1460,
+	  DEFAULT_FIXED, d_base_mss, SCOPE_NETNS, "4.0", "2.6.17", NONE, 0,
+	  "bytes", "MSS that packetization-layer path MTU probing starts from" },
+	/* proc_douintvec_minmax, 0 or a power of two up to 16Mi (rounded
+	   up) [S], [D]; set in the parent before unshare. */
+	{ 54, "net.ipv4.tcp_child_ehash_entries", SHAPE_INT, 1, 0, 16777216, 0, 16777216,
+	  DEFAULT_FIXED, d_child_ehash, SCOPE_NETNS, "6.1", "6.1", NONE, 0,
+	  NULL,
+	  "size of the private TCP established hash for namespaces created later (0 = share)" },
+	/* A child netns copies init_net's algorithm at creation, and
+	   init_net starts from CONFIG_DEFAULT_TCP_CONG [S], [V]; per netns
+	   since 6670e1524477 (4.15). Pluggable congestion control 2.6.13 [M]. */
+	{ 37, "net.ipv4.tcp_congestion_control", SHAPE_STRING, 1, NO_RANGE,
+	  DEFAULT_INIT_NET, NONE, SCOPE_NETNS, "4.15", "2.6.13", NONE, 0,
+	  NULL, "congestion control algorithm of new connections" },
+	/* TCP Cookie Transactions, removed by 1a2c6181c4a1 "tcp: Remove
+	   TCPCT" (March 2013): first release without it 3.10 (tcp(7)). */
+	{ 48, "net.ipv4.tcp_cookie_size", SHAPE_INT, 1, INT_RANGE, 0, 16,
+	  DEFAULT_NONE, NONE, SCOPE_GLOBAL, NONE, "2.6.33", "3.10", 0,
+	  "bytes",
+	  "removed in 3.10: default size of the TCP Cookie Transactions option" },
+	/*
+	 * Needed CONFIG_NET_DMA, which 77873803363c "net_dma: mark broken"
+	 * disabled in 3.13 (the kernel's own Documentation/ABI/removed/
+	 * net_dma says "Removed in kernel v3.13"); the code itself went in
+	 * "net_dma: simple removal" (Sept 2014, 3.18 [M]). Added with the
+	 * I/OAT work in 2.6.18 [M] (tcp(7) says 2.6.24).
+	 */
+	{ 49, "net.ipv4.tcp_dma_copybreak", SHAPE_INT, 1, INT_RANGE, 0, INT_MAX,
+	  DEFAULT_NONE, NONE, SCOPE_GLOBAL, NONE, "2.6.18", "3.13", 0,
+	  "bytes",
+	  "removed in 3.13: smallest socket read offloaded to a DMA copy engine" },
+	/*
+	 * u8 0..2 on 6.18 [S], [V: 3 rejected]. The AccECN series raises the
+	 * maximum to 5 ("tcp: accecn: enable AccECN", posted Oct 2025, so
+	 * expected in 6.19, [M]). Per netns since 5d134f1c1f36 (Jan 2013, 3.9).
+	 */
+	{ 55, "net.ipv4.tcp_ecn", SHAPE_INT, 1, 0, 2, 0, 2,
+	  DEFAULT_FIXED, d_ecn, SCOPE_NETNS, "3.9", "2.6.12", NONE, 0,
+	  NULL, "use of ECN (0 off, 1 request and accept, 2 accept only)" },
+	/* Read-only; negative in a child that shares the global table [D],
+	   [V: -262144]. Computed from RAM at boot, so no default. */
+	{ 53, "net.ipv4.tcp_ehash_entries", SHAPE_INT, 1, INT_RANGE, INT_MIN, INT_MAX,
+	  DEFAULT_NONE, NONE, SCOPE_NETNS, "6.1", "6.1", NONE, CATALOG_READONLY,
+	  NULL,
+	  "buckets of the TCP established hash this namespace uses (negative = shared)" },
+	/* FACK removed by 713bafea9292 "tcp: retire FACK loss detection"
+	   (Nov 2017, 4.15); the key stays, "no effect anymore" [D]. u8 [S];
+	   per netns since 0bc65a28ae2a (Oct 2017, 4.15). */
+	{ 44, "net.ipv4.tcp_fack", SHAPE_INT, 1, U8_RANGE, 0, 1,
+	  DEFAULT_FIXED, d_fack, SCOPE_NETNS, "4.15", "2.6.12", NONE, CATALOG_NOOP,
+	  NULL, "forward acknowledgement loss recovery; ignored since 4.15" },
+	/* proc_dointvec, no range (-1 and 0x403 accepted) [V]; per netns
+	   since "ipv4: Namespaceify tcp_fastopen knob" (Sept 2017, 4.15).
+	   Sane: any combination of the defined flags, 0x607 at most. */
+	{ 32, "net.ipv4.tcp_fastopen", SHAPE_INT, 1, INT_RANGE, 0, 0x607,
+	  DEFAULT_FIXED, d_fastopen, SCOPE_NETNS, "4.15", "3.7", NONE, 0,
+	  NULL, "TCP Fast Open flags (0x1 client, 0x2 server, 0x400 all listeners)" },
+	/* Mode 0600 [V]; generated at random when first needed, so no
+	   default; per netns since "ipv4: Namespaceify tcp_fastopen_key
+	   knob" (Sept 2017, 4.15). */
+	{ 33, "net.ipv4.tcp_fastopen_key", SHAPE_STRING, 1, NO_RANGE,
+	  DEFAULT_RANDOM, NONE, SCOPE_NETNS, "4.15", "3.7", NONE, CATALOG_SECRET,
+	  NULL, "secret key for TCP Fast Open cookies (primary and optional backup)" },
+	/* proc_dointvec_jiffies, negative values accepted [V]; per netns
+	   since 1e579caa18b9 (4.6). */
+	{ 3, "net.ipv4.tcp_fin_timeout", SHAPE_INT, 1, JIFFIES_RANGE, 5, 120,
+	  DEFAULT_FIXED, d_fin_timeout, SCOPE_NETNS, "4.6", "2.6.12", NONE, CATALOG_JIFFIES,
+	  "seconds",
+	  "lifetime of an orphaned connection in FIN_WAIT_2; does not change TIME_WAIT (60 s)" },
+	/* Added by 3cfe3baaf07c (2.6.22); 9b44190dc114 "tcp: refactor F-RTO"
+	   (March 2013) kept only tcp_frto, so 3.10 is the first release
+	   without it (merge-window date). */
+	{ 46, "net.ipv4.tcp_frto_response", SHAPE_INT, 1, INT_RANGE, 0, 2,
+	  DEFAULT_NONE, NONE, SCOPE_GLOBAL, NONE, "2.6.22", "3.10", 0,
+	  NULL,
+	  "removed in 3.10: congestion response after F-RTO found a spurious timeout" },
+	/* proc_dointvec_jiffies, 0 accepted [V]; per netns in the 4.5
+	   keepalive series. */
+	{ 15, "net.ipv4.tcp_keepalive_intvl", SHAPE_INT, 1, JIFFIES_RANGE, 5, 300,
+	  DEFAULT_FIXED, d_keepalive_intvl, SCOPE_NETNS, "4.5", "2.6.12", NONE, CATALOG_JIFFIES,
+	  "seconds", "gap between keepalive probes on SO_KEEPALIVE sockets" },
+	/* u8 [V]; per netns since 9bd6861bd432 (4.5). Sane: one or two lost
+	   probes must not kill a connection. */
+	{ 14, "net.ipv4.tcp_keepalive_probes", SHAPE_INT, 1, U8_RANGE, 3, 20,
+	  DEFAULT_FIXED, d_keepalive_probes, SCOPE_NETNS, "4.5", "2.6.12", NONE, 0,
+	  "probes",
+	  "unanswered keepalive probes before the connection is declared dead" },
+	/* proc_dointvec_jiffies, 0 accepted [V]; per netns since
+	   13b287e8d1ca (4.5). Sane: up to a day; below 30 s it is traffic. */
+	{ 13, "net.ipv4.tcp_keepalive_time", SHAPE_INT, 1, JIFFIES_RANGE, 30, 86400,
+	  DEFAULT_FIXED, d_keepalive_time, SCOPE_NETNS, "4.5", "2.6.12", NONE, CATALOG_JIFFIES,
+	  "seconds",
+	  "idle time before the first keepalive probe on SO_KEEPALIVE sockets" },
+	/* Global, proc_dointvec; ignored since b6690b143866 "tcp: remove
+	   prequeue support" (4.14, tcp(7)); absent in a child netns [V]. */
+	{ 43, "net.ipv4.tcp_low_latency", SHAPE_INT, 1, INT_RANGE, 0, 1,
+	  DEFAULT_FIXED, d_zero, SCOPE_GLOBAL, NONE, "2.6.12", NONE, CATALOG_NOOP,
+	  NULL, "prefer latency over throughput; ignored since 4.14" },
+	/* Global (ipv4_table), proc_dointvec [S], [V: absent in a child];
+	   ehash entries / 2 at boot [V: 131072 with 262144]. Sane floor:
+	   the default of a host with about 1 GiB; lowering it only resets
+	   orphans early. */
+	{ 20, "net.ipv4.tcp_max_orphans", SHAPE_INT, 1, INT_RANGE, 16384, INT_MAX,
+	  DEFAULT_EHASH_HALF, NONE, SCOPE_GLOBAL, NONE, "2.6.12", NONE, 0,
+	  "sockets",
+	  "orphaned sockets (closed by the application) kept before new ones are reset" },
+	/* RFC 3742 Limited Slow-Start, added in 2.6.22 [M]; retired by
+	   9f9843a751d0 "tcp: properly handle stretch acks in slow start"
+	   (Nov 2013, 3.13). */
+	{ 47, "net.ipv4.tcp_max_ssthresh", SHAPE_INT, 1, INT_RANGE, 0, INT_MAX,
+	  DEFAULT_NONE, NONE, SCOPE_GLOBAL, NONE, "2.6.22", "3.13", 0,
+	  NULL,
+	  "removed in 3.13: congestion window above which slow start was limited (RFC 3742)" },
+	/* proc_dointvec, no range [V]. max(128, ehash/128) since 5.4,
+	   ehash/256 before [S], [V]. Per netns since 4.11 [M]. Only used
+	   with tcp_syncookies=0 [V]; any value from 128 up is harmless. */
+	{ 6, "net.ipv4.tcp_max_syn_backlog", SHAPE_INT, 1, INT_RANGE, 128, INT_MAX,
+	  DEFAULT_EHASH_SYNQ, NONE, SCOPE_NETNS, "4.11", "2.6.12", NONE, 0,
+	  "connections",
+	  "pending handshakes per listener before SYNs are dropped when SYN cookies are off" },
+	/* proc_dointvec, no range [V]; ehash/2 [S], [V]. Per netns with
+	   the tw_recycle patch of Dec 2016 (4.11, hash not pinned). Sane
+	   floor as for tcp_max_orphans: below it TIME_WAIT protection is
+	   silently skipped (TCPTimeWaitOverflow). */
+	{ 4, "net.ipv4.tcp_max_tw_buckets", SHAPE_INT, 1, INT_RANGE, 16384, INT_MAX,
+	  DEFAULT_EHASH_HALF, NONE, SCOPE_NETNS, "4.11", "2.6.12", NONE, 0,
+	  "sockets",
+	  "TIME_WAIT sockets kept at once; beyond it connections close without TIME_WAIT" },
+	/* Global, three unsigned longs in pages (proc_doulongvec_minmax: up
+	   to ULONG_MAX, recorded as LLONG_MAX), computed from free memory
+	   at boot [V]. The sane range only rejects zero and absurd sizes;
+	   whether a value fits the host needs its RAM. */
+	{ 31, "net.ipv4.tcp_mem", SHAPE_VECTOR, 3, 0, LLONG_MAX, 1, 4294967296LL,
+	  DEFAULT_BOOT, NONE, SCOPE_GLOBAL, NONE, "2.6.12", NONE, 0,
+	  "pages",
+	  "TCP memory thresholds for all sockets: no pressure, pressure, hard limit" },
+	/* u8 [V]; per netns since b0f9ca53cbb1 (4.0). */
+	{ 35, "net.ipv4.tcp_mtu_probing", SHAPE_INT, 1, U8_RANGE, 0, 2,
+	  DEFAULT_FIXED, d_mtu_probing, SCOPE_NETNS, "4.0", "2.6.17", NONE, 0,
+	  NULL,
+	  "packetization-layer path MTU discovery (0 off, 1 after a black hole, 2 always)" },
+	/* u32 [V]; per netns since 4979f2d9f726 (4.6). Sane floor: below
+	   16 KiB writers wake up for every few segments. */
+	{ 41, "net.ipv4.tcp_notsent_lowat", SHAPE_INT, 1, U32_RANGE, 16384, 4294967295LL,
+	  DEFAULT_FIXED, d_notsent_lowat, SCOPE_NETNS, "4.6", "3.12", NONE, 0,
+	  "bytes",
+	  "unsent bytes allowed in the write queue before poll() stops reporting writable" },
+	/* u8 [V]; 0 means 8 for a peer that still answers [D]; per netns in
+	   the Nikolay Borisov series (4.6). Sane: up to 15, beyond that the
+	   backoff outlives any client. */
+	{ 19, "net.ipv4.tcp_orphan_retries", SHAPE_INT, 1, U8_RANGE, 0, 15,
+	  DEFAULT_FIXED, d_zero, SCOPE_NETNS, "4.6", "2.6.12", NONE, 0,
+	  "retransmissions",
+	  "retransmissions of an orphaned connection before it is killed (0 = 8)" },
+	/* u8 [V]; per netns since 625357aa175c (4.15). */
+	{ 42, "net.ipv4.tcp_rfc1337", SHAPE_INT, 1, U8_RANGE, 0, 1,
+	  DEFAULT_FIXED, d_zero, SCOPE_NETNS, "4.15", "2.6.12", NONE, 0,
+	  NULL,
+	  "ignore RSTs for sockets in TIME_WAIT (RFC 1337) instead of closing them" },
+	/*
+	 * tcp_rmem / tcp_wmem: three ints, each >= 1 (SYSCTL_ONE), no order
+	 * check [S], [V]. A child netns copies init_net's values at
+	 * creation [S], [V]; init_net's max depends on RAM. Compile-time
+	 * history of init_net, for reference only: rmem[1] 87380 until 4.19,
+	 * 131072 since 4.20 (a337531b942b, [M]); rmem[2] capped at 6 MiB,
+	 * 32 MiB since 572be9bf9d0d (6.16); wmem "4096 16384 4194304" [V].
+	 * Per netns since 4.15. Sane per field: 4 KiB to 256 MiB.
+	 */
+	{ 25, "net.ipv4.tcp_rmem", SHAPE_VECTOR, 3, 1, INT_MAX, 4096, 268435456,
+	  DEFAULT_INIT_NET, NONE, SCOPE_NETNS, "4.15", "2.6.12", NONE, 0,
+	  "bytes", "TCP receive buffer: minimum, initial, autotuning maximum" },
+	/* u8 [V]; per netns since b510f0d23a47 (4.15); added in 2.6.18 (tcp(7)). */
+	{ 34, "net.ipv4.tcp_slow_start_after_idle", SHAPE_INT, 1, U8_RANGE, 0, 1,
+	  DEFAULT_FIXED, d_slow_start_after_idle, SCOPE_NETNS, "4.15", "2.6.18", NONE, 0,
+	  NULL,
+	  "restart from the initial congestion window after an idle RTO (RFC 2861)" },
+	/* u8, 0..MAX_TCP_SYNCNT (127) [S]; 6.5, per netns from the start.
+	   Sane: no more linear tries than sane SYN retries. */
+	{ 11, "net.ipv4.tcp_syn_linear_timeouts", SHAPE_INT, 1, 0, 127, 0, 10,
+	  DEFAULT_FIXED, d_syn_linear_timeouts, SCOPE_NETNS, "6.5", "6.5", NONE, 0,
+	  "retransmissions",
+	  "SYN retransmissions sent at a fixed RTO before exponential backoff" },
+	/* u8 1..127 [S], [V]; per netns since 6fa251663069 (4.6). Sane: 1-2
+	   give up after 3-7 s on a lossy path [V]. */
+	{ 10, "net.ipv4.tcp_syn_retries", SHAPE_INT, 1, 1, 127, 3, 10,
+	  DEFAULT_FIXED, d_syn_retries, SCOPE_NETNS, "4.6", "2.6.12", NONE, 0,
+	  "retransmissions", "SYN retransmissions of connect() before it gives up" },
+	/* u8 [V]; per netns in the 4.6 series. */
+	{ 9, "net.ipv4.tcp_synack_retries", SHAPE_INT, 1, U8_RANGE, 2, 10,
+	  DEFAULT_FIXED, d_synack_retries, SCOPE_NETNS, "4.6", "2.6.12", NONE, 0,
+	  "retransmissions", "SYN-ACK retransmissions for a pending connection request" },
+	{ 5, "net.ipv4.tcp_syncookies", SHAPE_INT, 1, U8_RANGE, 1, 1,
+	  DEFAULT_FIXED, d_syncookies, SCOPE_NETNS, "4.6", "2.6.12", NONE, 0,
+	  NULL,
+	  "send SYN cookies when a listener's SYN queue overflows (0 off, 1 on overflow, 2 always)" },
+	/* Added by 7e38017557bc (2.6.34); the /proc entry went with
+	   4a7f60094411 "tcp: remove thin_dupack feature" (Jan 2017, 4.11). */
+	{ 50, "net.ipv4.tcp_thin_dupack", SHAPE_INT, 1, INT_RANGE, 0, 1,
+	  DEFAULT_NONE, NONE, SCOPE_GLOBAL, NONE, "2.6.34", "4.11", 0,
+	  NULL,
+	  "removed in 4.11: fast retransmit after one duplicate ACK on thin streams" },
+	/* u8 [V]; per netns since 5d2ed0521ac9 (June 2017, 4.13). */
+	{ 21, "net.ipv4.tcp_timestamps", SHAPE_INT, 1, U8_RANGE, 1, 2,
+	  DEFAULT_FIXED, d_one, SCOPE_NETNS, "4.13", "2.6.12", NONE, 0,
+	  NULL, "TCP timestamps (0 off, 1 on with random offsets, 2 on without)" },
+	/* proc_dointvec while it existed; 4396e46187ca removed it in 4.12. */
+	{ 2, "net.ipv4.tcp_tw_recycle", SHAPE_INT, 1, INT_RANGE, 0, 0,
+	  DEFAULT_NONE, NONE, SCOPE_NETNS, "4.11", "2.6.12", "4.12", 0,
+	  NULL,
+	  "removed in 4.12: fast TIME_WAIT recycling that dropped SYNs from clients behind NAT" },
+	{ 1, "net.ipv4.tcp_tw_reuse", SHAPE_INT, 1, 0, 2, 0, 2,
+	  DEFAULT_FIXED, d_tw_reuse, SCOPE_NETNS, "4.11", "2.6.12", NONE, 0,
+	  NULL, "let connect() reuse a TIME_WAIT port (0 off, 1 on, 2 loopback only)" },
+	/* u32 1..TCP_PAWS_MSL*1000 [S], [V]. Sane floor: RFC 7323 allows a
+	   peer timestamp clock as slow as 1 tick/s, and a shorter delay can
+	   make PAWS drop segments of the reused connection [D]. */
+	{ 8, "net.ipv4.tcp_tw_reuse_delay", SHAPE_INT, 1, 1, 60000, 1000, 60000,
+	  DEFAULT_FIXED, d_tw_reuse_delay, SCOPE_NETNS, "6.14", "6.14", NONE, 0,
+	  "milliseconds",
+	  "time since entering TIME_WAIT before tcp_tw_reuse may take the port" },
+	/* See tcp_rmem. */
+	{ 26, "net.ipv4.tcp_wmem", SHAPE_VECTOR, 3, 1, INT_MAX, 4096, 268435456,
+	  DEFAULT_INIT_NET, NONE, SCOPE_NETNS, "4.15", "2.6.12", NONE, 0,
+	  "bytes", "TCP send buffer: minimum, initial, autotuning maximum" },
+	/*
+	 * Sized from RAM when nf_conntrack loads. Global: read-only (0444)
+	 * in a child netns [V: EACCES]; older kernels hid it from a child
+	 * owned by another user namespace and left it writable otherwise
+	 * (change of mode to 0444 for every non-init netns around 5.1, [M]).
+	 * proc_dointvec_minmax 0..INT_MAX on current kernels [M].
+	 */
+	{ 23, "net.netfilter.nf_conntrack_max", SHAPE_INT, 1, 0, INT_MAX, 16384, INT_MAX,
+	  DEFAULT_BOOT, NONE, SCOPE_GLOBAL_RO, NONE, "2.6.15", NONE, CATALOG_MODULE,
+	  "connections", "size limit of the connection tracking table" },
+	/* proc_dointvec_jiffies; per netns and writable in a child [V]
+	   since d2ba1fde42af (3.6, [M] by date). Sane: 30 s (busy NAT
+	   gateways) to twice the default. */
+	{ 22, "net.netfilter.nf_conntrack_tcp_timeout_time_wait", SHAPE_INT, 1,
+	  JIFFIES_RANGE, 30, 240,
+	  DEFAULT_FIXED, d_ct_time_wait, SCOPE_NETNS, "3.6", "2.6.15", NONE,
+	  CATALOG_MODULE | CATALOG_JIFFIES,
+	  "seconds",
+	  "lifetime of a conntrack entry in TIME_WAIT; does not change the socket's TIME_WAIT" },
+};
+
+#define NTABLE (sizeof table / sizeof table[0])
+
+const struct catalog_entry *
+catalog_entries(size_t *ret_n)
+{
+	*ret_n = NTABLE;
+	return table;
+}
+
+static int
+cmp_name(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct catalog_entry *)elem)->name);
+}
+
+const struct catalog_entry *
+catalog_lookup(const char *name)
+{
+	return bsearch(name, table, NTABLE, sizeof table[0], cmp_name);
+}
+
+const struct catalog_entry *
+catalog_lookup_id(unsigned id)
+{
+	for (size_t i = 0; i < NTABLE; i++)
+		if (table[i].id == id)
+			return &table[i];
+	return NULL;
+}
+
+/* Levenshtein distance, bounded inputs (names are short). */
+static size_t
+distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	size_t row[SYSCTL_NAME_MAX + 1];
+
+	if (la > SYSCTL_NAME_MAX || lb > SYSCTL_NAME_MAX)
+		return SIZE_MAX;
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		size_t prev = row[0], tmp;
+
+		row[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t best = prev + (a[i - 1] != b[j - 1]);
+
+			if (row[j] + 1 < best)
+				best = row[j] + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			tmp = row[j];
+			row[j] = best;
+			prev = tmp;
+		}
+	}
+	return row[lb];
+}
+
+const char *
+catalog_suggest(const char *name)
+{
+	size_t len = strlen(name), best = SIZE_MAX, limit;
+	const char *found = NULL;
+
+	/* A bare last component ("tcp_fin_timeout") ranks first. */
+	for (size_t i = 0; i < NTABLE; i++) {
+		size_t ln = strlen(table[i].name);
+
+		if (ln > len && table[i].name[ln - len - 1] == '.' &&
+		    strcmp(table[i].name + ln - len, name) == 0)
+			return table[i].name;
+	}
+	limit = len / 3 > 2 ? len / 3 : 2;
+	for (size_t i = 0; i < NTABLE; i++) {
+		size_t d = distance(name, table[i].name);
+
+		if (d < best) {
+			best = d;
+			found = table[i].name;
+		}
+	}
+	return best <= limit ? found : NULL;
+}
+
+bool
+catalog_in_release(const struct catalog_entry *e, const struct kver *k)
+{
+	struct kver v;
+
+	if (e->since != NULL && kver_parse(e->since, &v) == 0 && kver_cmp(k, &v) < 0)
+		return false;
+	if (e->removed != NULL && kver_parse(e->removed, &v) == 0 &&
+	    kver_cmp(k, &v) >= 0)
+		return false;
+	return true;
+}
+
+int
+catalog_default(const struct catalog_entry *e, const struct catalog_host *host,
+    char *buf, size_t size)
+{
+	const char *value = NULL;
+	long long n;
+	int w;
+
+	if (!catalog_in_release(e, &host->kernel))
+		return -ENODATA;
+	switch (e->default_kind) {
+	case DEFAULT_FIXED:
+		for (const struct catalog_default *d = e->defaults; d && d->since; d++) {
+			struct kver v;
+
+			if (kver_parse(d->since, &v) == 0 && kver_cmp(&v, &host->kernel) <= 0)
+				value = d->value;
+		}
+		if (value == NULL)
+			return -ENODATA;
+		if (strlen(value) >= size)
+			return -ENOBUFS;
+		memcpy(buf, value, strlen(value) + 1);
+		return 0;
+	case DEFAULT_EHASH_HALF:
+		if (host->ehash_entries <= 0)
+			return -ENODATA;
+		n = host->ehash_entries / 2;
+		break;
+	case DEFAULT_EHASH_SYNQ: {
+		/* max(128, ehash/128) since 5.4; ehash/256 before
+		   ("tcp: increase tcp_max_syn_backlog max value"). */
+		struct kver v54 = { 5, 4, 0 };
+
+		if (host->ehash_entries <= 0)
+			return -ENODATA;
+		n = host->ehash_entries /
+		    (kver_cmp(&host->kernel, &v54) >= 0 ? 128 : 256);
+		if (n < 128)
+			n = 128;
+		break;
+	}
+	default:
+		return -ENODATA;
+	}
+	w = snprintf(buf, size, "%lld", n);
+	if (w < 0 || (size_t)w >= size)
+		return -ENOBUFS;
+	return 0;
+}
+
+int
+catalog_check_range(const struct catalog_entry *e, const struct value *v,
+    bool sane, char *buf, size_t size, const char **errstr)
+{
+	long long lo = sane ? e->smin : e->kmin, hi = sane ? e->smax : e->kmax;
+
+	if (v->shape != e->shape || (e->shape == SHAPE_VECTOR && v->nfields != e->nfields)) {
+		snprintf(buf, size, "must be %s", catalog_shape_name(e));
+		*errstr = buf;
+		return -EINVAL;
+	}
+	if (e->shape == SHAPE_STRING || e->shape == SHAPE_PORTS)
+		return 0;
+	for (unsigned i = 0; i < v->nfields; i++)
+		if (v->field[i] < lo || v->field[i] > hi) {
+			if (e->nfields > 1)
+				snprintf(buf, size, "field %u must be between %lld and %lld",
+				    i + 1, lo, hi);
+			else
+				snprintf(buf, size, "must be between %lld and %lld", lo, hi);
+			*errstr = buf;
+			return -ERANGE;
+		}
+	return 0;
+}
+
+const char *
+catalog_scope_name(enum catalog_scope s)
+{
+	switch (s) {
+	case SCOPE_NETNS:
+		return "per-netns";
+	case SCOPE_GLOBAL:
+		return "global";
+	case SCOPE_GLOBAL_RO:
+		return "global (read-only in a child netns)";
+	}
+	return "?";
+}
+
+const char *
+catalog_shape_name(const struct catalog_entry *e)
+{
+	switch (e->shape) {
+	case SHAPE_INT:
+		return "an integer";
+	case SHAPE_VECTOR:
+		switch (e->nfields) {
+		case 2:
+			return "a vector of 2 integers";
+		case 3:
+			return "a vector of 3 integers";
+		default:
+			return "a vector of integers";
+		}
+	case SHAPE_STRING:
+		return "a name";
+	case SHAPE_PORTS:
+		return "a list of ports and port ranges";
+	}
+	return "?";
+}

@@ -1,0 +1,63 @@
+/*
+ * cmd: what main.c hands to every command: the parsed options and the exit
+ * statuses. Commands print; library modules do not.
+ *
+ * Checklist: adding a new command
+ *   1. Write cmd_<name>.c with `int cmd_<name>(const struct options *o)`:
+ *      it returns one of the TA_EXIT_* statuses and never calls exit().
+ *   2. Add it to commands[] in main.c with the options it accepts
+ *      (OPT_* bits), its argument count and its synopsis line.
+ *   3. Document it in man/tcpadvise.8 (SYNOPSIS, the command's section,
+ *      EXIT STATUS if it has new failure causes, EXAMPLES) and in
+ *      CHANGELOG.md, and add CLI tests in tests/cli/.
+ */
+#ifndef TCPADVISE_CMD_H
+#define TCPADVISE_CMD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "profile.h"
+#include "report.h"
+
+/* The exit statuses: the contract of design.md section 2. */
+enum {
+	TA_EXIT_OK = 0,		/* success, no findings at or above --fail-on */
+	TA_EXIT_FINDINGS = 1,	/* check/lint found findings at or above --fail-on */
+	TA_EXIT_USAGE = 2,	/* usage error or bad input; nothing was changed */
+	TA_EXIT_SYSTEM = 3,	/* the system could not be read or changed */
+};
+
+#define MAX_PROFILE_DIRS 16
+
+/* The parsed command line: the only mutable state besides locals. */
+struct options {
+	const char *prog;		/* "tcpadvise" */
+	const char *command;
+	char **args;			/* positional arguments after the command */
+	size_t nargs;
+	const char *root;		/* --root, "/" by default */
+	const char *kernel;		/* --kernel or NULL */
+	const char *profile_dirs[MAX_PROFILE_DIRS];	/* search order */
+	size_t nprofile_dirs;
+	bool color;
+	int verbosity;			/* -1 -q, 0, 1 -v */
+	const char *profile;		/* --profile or NULL */
+	enum report_format format;
+	enum severity fail_on;
+	bool fail_never;
+};
+
+/* Load a profile by name or path with the search dirs of o; prints every
+   diagnostic. Returns TA_EXIT_OK and sets *ret, or TA_EXIT_USAGE. */
+int cmd_load_profile(const struct options *o, const char *name, struct profile **ret);
+
+/* Print "tcpadvise: message" (printf-style) on stderr. */
+void cmd_error(const struct options *o, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+int cmd_check(const struct options *o);
+int cmd_explain(const struct options *o);
+int cmd_profiles(const struct options *o);
+
+#endif

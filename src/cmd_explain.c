@@ -1,0 +1,478 @@
+/*
+ * cmd_explain: `tcpadvise explain KEY|FINDING-ID`.
+ *
+ * For a key: what it does, the value the kernel accepts and what is sane,
+ * its default on this kernel and how that changed, its namespace scope, the
+ * live and persisted values here, the hazard rules about it and what every
+ * profile wants of it and why. For a finding ID: what it means, its
+ * severity, the condition and the reason. Reading the live system is best
+ * effort: explain works without /proc (it says so).
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "procfs.h"
+#include "rules.h"
+#include "snapshot.h"
+
+/* All profiles that can be named, loaded and resolved. */
+struct loaded {
+	struct profile **p;
+	size_t n;
+};
+
+static void
+loaded_free(struct loaded *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		profile_free(l->p[i]);
+	free(l->p);
+	l->p = NULL;
+	l->n = 0;
+}
+
+static int
+load_all(const struct options *o, struct loaded *ret)
+{
+	struct profile_search search = { o->profile_dirs, o->nprofile_dirs };
+	struct diag_list d = DIAG_LIST_INIT;
+	struct profile_info *info = NULL;
+	size_t n = 0;
+	int status = TA_EXIT_OK;
+
+	if (profile_list(&search, &info, &n, &d) < 0) {
+		diag_list_clear(&d);
+		return TA_EXIT_SYSTEM;
+	}
+	diag_list_clear(&d);	/* broken profiles are `check`'s business */
+	if ((ret->p = calloc(n ? n : 1, sizeof *ret->p)) == NULL) {
+		profile_info_free(info, n);
+		return TA_EXIT_SYSTEM;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct profile *p = NULL;
+
+		if (profile_load(info[i].name, &search, &p, &d) == 0)
+			ret->p[ret->n++] = p;
+		diag_list_clear(&d);
+	}
+	/* An explicitly named --profile file is explained too. */
+	if (o->profile != NULL) {
+		struct profile *p = NULL;
+		bool have = false;
+
+		status = cmd_load_profile(o, o->profile, &p);
+		for (size_t i = 0; p != NULL && i < ret->n && !have; i++)
+			have = strcmp(ret->p[i]->name, p->name) == 0 &&
+			    strcmp(ret->p[i]->origin, p->origin) == 0;
+		if (p != NULL && !have) {
+			struct profile **np = realloc(ret->p, (ret->n + 1) * sizeof *np);
+
+			if (np == NULL) {
+				profile_free(p);
+				status = TA_EXIT_SYSTEM;
+			} else {
+				ret->p = np;
+				ret->p[ret->n++] = p;
+			}
+		} else
+			profile_free(p);
+	}
+	profile_info_free(info, n);
+	return status;
+}
+
+static const char *
+op_text(enum cond_op op)
+{
+	static const char *const ops[] = { "=", "!=", "<", "<=", ">", ">=" };
+
+	return op <= OP_GE ? ops[op] : "?";
+}
+
+static void
+value_text(FILE *f, const struct value *v)
+{
+	char buf[VALUE_STR_MAX];
+
+	if (value_format(v, buf, sizeof buf) == 0)
+		fprintf(f, "%s", buf);
+}
+
+static void
+cond_text(FILE *f, const struct cond *c)
+{
+	switch (c->type) {
+	case COND_ALL:
+	case COND_ANY:
+		if (c->nchildren > 1)
+			fputc('(', f);
+		for (size_t i = 0; i < c->nchildren; i++) {
+			if (i > 0)
+				fprintf(f, c->type == COND_ALL ? " and " : " or ");
+			cond_text(f, &c->children[i]);
+		}
+		if (c->nchildren > 1)
+			fputc(')', f);
+		return;
+	case COND_NOT:
+		fprintf(f, "not ");
+		if (c->nchildren == 1)
+			cond_text(f, &c->children[0]);
+		return;
+	case COND_KERNEL:
+		for (size_t i = 0; i < c->nktests; i++)
+			fprintf(f, "%skernel %s %u.%u%s", i ? " and " : "",
+			    op_text(c->ktests[i].op), c->ktests[i].v.major,
+			    c->ktests[i].v.minor, "");
+		return;
+	case COND_NETNS:
+		fprintf(f, "running in %s network namespace",
+		    c->netns_child ? "a child (container)" : "the init");
+		return;
+	case COND_KEY:
+		break;
+	}
+	fprintf(f, "%s", c->key->name);
+	if (c->field > 0)
+		fprintf(f, "[field %u]", c->field);
+	switch (c->op) {
+	case OP_PRESENT:
+		fprintf(f, c->flag ? " is set" : " is not set");
+		return;
+	case OP_ORDERED:
+		fprintf(f, c->flag ? " is in ascending order" : " is not in ascending order");
+		return;
+	case OP_PARITY:
+		fprintf(f, c->flag ? " starts and ends with the same parity" :
+		    " starts and ends with different parity");
+		return;
+	case OP_IN:
+	case OP_NOT_IN:
+		fprintf(f, c->op == OP_IN ? " in {" : " not in {");
+		for (size_t i = 0; i < c->nset; i++) {
+			fprintf(f, i ? ", " : "");
+			value_text(f, &c->set[i]);
+		}
+		fputc('}', f);
+		return;
+	default:
+		break;
+	}
+	fprintf(f, " %s ", op_text(c->op));
+	switch (c->operand.kind) {
+	case OPERAND_VALUE:
+		value_text(f, &c->operand.value);
+		break;
+	case OPERAND_DEFAULT:
+		fprintf(f, "the default");
+		break;
+	case OPERAND_KEY:
+		fprintf(f, "%s", c->operand.key->name);
+		if (c->operand.field > 0)
+			fprintf(f, "[field %u]", c->operand.field);
+		break;
+	}
+}
+
+/* Print "label: text" with the text wrapped under itself. */
+static void
+field(const char *label, const char *text)
+{
+	int start = printf("  %-11s", label);
+
+	report_wrap(stdout, text, start, 13, 78);
+}
+
+static void
+explain_rule(const struct rule *r, const struct loaded *all)
+{
+	char *cond = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&cond, &len);
+	char profiles[512] = "";
+	size_t pl = 0;
+
+	if (m != NULL) {
+		cond_text(m, &r->when);
+		fclose(m);
+	}
+	for (size_t i = 0; i < all->n; i++)
+		if (profile_rule(all->p[i], r->id) != NULL) {
+			int w = snprintf(profiles + pl, sizeof profiles - pl, "%s%s",
+			    pl ? ", " : "", all->p[i]->name);
+
+			if (w > 0 && (size_t)w < sizeof profiles - pl)
+				pl += (size_t)w;
+		}
+	printf("%s  %s, hazard rule about %s\n", r->id, severity_name(r->severity),
+	    r->key->name);
+	field("", r->title);
+	field("when:", cond ? cond : "?");
+	field("why:", r->reason);
+	field("source:", r->source);
+	field("profiles:", profiles);
+	free(cond);
+}
+
+static const struct {
+	const char *id;
+	const char *text;
+} file_ids[] = {
+	{ "TA-C001", "warning: a configuration file sets a net.* key that this kernel "
+	  "does not have (often a misspelt key, or one removed from the kernel); the "
+	  "line does nothing and `sysctl -p` exits 1 on it" },
+	{ "TA-C002", "warning: a line of a configuration file is not an assignment; "
+	  "procps skips it with a warning, systemd-sysctl skips it and exits 1" },
+	{ "TA-C003", "warning: a configuration file cannot be read; systemd-sysctl "
+	  "exits 1 and applies nothing from it" },
+	{ "TA-C004", "warning: procps `sysctl --system` and systemd-sysctl would set a "
+	  "key differently (e.g. /etc/sysctl.conf without the 99-sysctl.conf symlink, "
+	  "or a hidden file that only procps reads), so the value after a reboot "
+	  "depends on which one the host runs" },
+};
+
+static int
+explain_id(const struct options *o, const char *id, const struct loaded *all)
+{
+	const char *kinds = "DURS";
+	unsigned num;
+
+	for (size_t i = 0; i < sizeof file_ids / sizeof file_ids[0]; i++)
+		if (strcmp(file_ids[i].id, id) == 0) {
+			printf("%s\n", id);
+			field("", file_ids[i].text);
+			return TA_EXIT_OK;
+		}
+	if (strncmp(id, "TA-H", 4) == 0) {
+		for (size_t i = 0; i < all->n; i++) {
+			const struct rule *r = profile_rule(all->p[i], id);
+
+			if (r != NULL) {
+				explain_rule(r, all);
+				return TA_EXIT_OK;
+			}
+		}
+	} else if (strlen(id) == 7 && strchr(kinds, id[3]) != NULL &&
+	    isdigit((unsigned char)id[4]) && isdigit((unsigned char)id[5]) &&
+	    isdigit((unsigned char)id[6])) {
+		/* Three digits: the catalog id of the key. */
+		num = (unsigned)(id[4] - '0') * 100 + (unsigned)(id[5] - '0') * 10 +
+		    (unsigned)(id[6] - '0');
+		const struct catalog_entry *e = catalog_lookup_id(num);
+		static const char *const what[] = {
+			"deviation: the key does not meet the profile's expectation, live or "
+			"after a reboot",
+			"unsupported: the profile or a configuration file names the key, but "
+			"this kernel or network namespace does not have it",
+			"drift: the live value differs from what a reboot would set",
+			"shadowed: a later configuration file overrides the value tcpadvise "
+			"wrote",
+		};
+
+		if (e != NULL) {
+			printf("%s  about %s\n", id, e->name);
+			field("", what[strchr(kinds, id[3]) - kinds]);
+			printf("  see: tcpadvise explain %s\n", e->name);
+			return TA_EXIT_OK;
+		}
+	}
+	cmd_error(o, "unknown finding ID '%s'", id);
+	return TA_EXIT_USAGE;
+}
+
+static void
+explain_values(const struct options *o, const struct catalog_entry *e)
+{
+	struct snapshot *s = NULL;
+	const struct snapshot_key *k;
+	char buf[512], dflt[VALUE_STR_MAX];
+	int r;
+
+	r = snapshot_take(o->root, o->kernel, &s);
+	if (r < 0) {
+		snprintf(buf, sizeof buf, "not available (%s)", r == -ENOENT ?
+		    "no /proc/sys/net here" : strerror(-r));
+		field("live:", buf);
+		return;
+	}
+	k = snapshot_key(s, e->name);
+	if (catalog_default(e, &s->host, dflt, sizeof dflt) == 0)
+		snprintf(buf, sizeof buf, "%s on Linux %s", dflt, s->kernel_release);
+	else
+		snprintf(buf, sizeof buf, "not known here (%s)",
+		    e->default_kind == DEFAULT_INIT_NET ? "copied from the init network "
+		    "namespace" : e->default_kind == DEFAULT_BOOT ? "computed from memory "
+		    "at boot" : e->default_kind == DEFAULT_CONFIG ? "a kernel build option" :
+		    e->default_kind == DEFAULT_RANDOM ? "random" :
+		    (e->default_kind == DEFAULT_EHASH_HALF || e->default_kind ==
+		    DEFAULT_EHASH_SYNQ) ? "depends on the TCP hash table size" :
+		    "none on this kernel");
+	field("default:", buf);
+	if (k->status == LIVE_OK)
+		field("live:", (e->flags & CATALOG_SECRET) ? "(secret, not shown)" : k->live);
+	else
+		field("live:", snapshot_status_text(k, buf, sizeof buf));
+	for (int a = APPLIER_PROCPS; a <= APPLIER_SYSTEMD; a++) {
+		const struct sysctld_effect *eff = &k->eff[a];
+		const char *label = a == APPLIER_PROCPS ? "procps:" : "systemd:";
+
+		if (eff->line == NULL)
+			snprintf(buf, sizeof buf, "not set by any file%s",
+			    s->boot == (enum sysctld_applier)a ? " (boot applier)" : "");
+		else if (eff->excluded)
+			snprintf(buf, sizeof buf, "excluded at %s:%u%s",
+			    sysctld_line_file(s->config, eff->line), eff->line->lineno,
+			    s->boot == (enum sysctld_applier)a ? " (boot applier)" : "");
+		else
+			snprintf(buf, sizeof buf, "%s (%s:%u)%s", (e->flags & CATALOG_SECRET) ?
+			    "(secret)" : eff->line->value,
+			    sysctld_line_file(s->config, eff->line), eff->line->lineno,
+			    s->boot == (enum sysctld_applier)a ? " (boot applier)" : "");
+		field(label, buf);
+	}
+	snapshot_free(s);
+}
+
+static void
+explain_key(const struct options *o, const struct catalog_entry *e,
+    const struct loaded *all)
+{
+	char buf[512];
+	size_t len = 0;
+	bool any;
+
+	printf("%s\n", e->name);
+	field("", e->description);
+	if (e->shape == SHAPE_INT || e->shape == SHAPE_VECTOR)
+		snprintf(buf, sizeof buf, "%s%s%s; the kernel accepts %lld to %lld, sane "
+		    "is %lld to %lld%s", catalog_shape_name(e), e->unit ? ", " : "",
+		    e->unit ? e->unit : "", e->kmin, e->kmax, e->smin, e->smax,
+		    e->nfields > 1 ? " (each field)" : "");
+	else
+		snprintf(buf, sizeof buf, "%s", catalog_shape_name(e));
+	field("value:", buf);
+	buf[0] = '\0';
+	for (const struct catalog_default *d = e->defaults; d && d->since; d++) {
+		int w = snprintf(buf + len, sizeof buf - len, "%s%s from %s",
+		    len ? ", " : "", d->value, d->since);
+
+		if (w > 0 && (size_t)w < sizeof buf - len)
+			len += (size_t)w;
+	}
+	if (len > 0)
+		field("history:", buf);
+	if (e->scope == SCOPE_NETNS)
+		snprintf(buf, sizeof buf, "per network namespace%s%s",
+		    e->netns_since ? " since " : "", e->netns_since ? e->netns_since : "");
+	else
+		snprintf(buf, sizeof buf, "%s: set on the host, not in a container",
+		    catalog_scope_name(e->scope));
+	field("scope:", buf);
+	snprintf(buf, sizeof buf, "since %s%s%s%s%s", e->since ? e->since : "?",
+	    e->removed ? ", removed in " : "", e->removed ? e->removed : "",
+	    (e->flags & CATALOG_NOOP) ? "; has no effect any more" : "",
+	    (e->flags & CATALOG_MODULE) ? "; exists only while its module is loaded" : "");
+	field("kernels:", buf);
+	explain_values(o, e);
+
+	any = false;
+	for (size_t i = 0; i < all->n; i++)
+		for (size_t j = 0; j < all->p[i]->nrules; j++) {
+			const struct rule *r = &all->p[i]->rules[j];
+			bool earlier = false;
+
+			if (r->key != e)
+				continue;
+			/* A rule inherited by several profiles is shown once. */
+			for (size_t k = 0; k < i && !earlier; k++)
+				earlier = profile_rule(all->p[k], r->id) != NULL &&
+				    profile_rule(all->p[k], r->id)->key == e;
+			if (earlier)
+				continue;
+			if (!any)
+				printf("\nhazards:\n");
+			any = true;
+			explain_rule(r, all);
+		}
+	any = false;
+	for (size_t i = 0; i < all->n; i++) {
+		const struct setting *st = profile_setting(all->p[i], e->name);
+		char want[256], apply[VALUE_STR_MAX] = "-";
+
+		if (st == NULL)
+			continue;
+		if (!any)
+			printf("\nprofiles:\n");
+		any = true;
+		setting_describe(st, want, sizeof want);
+		if (st->has_apply)
+			value_format(&st->apply, apply, sizeof apply);
+		printf("  %-10s wants %s, applies %s (%s%s%s)\n", all->p[i]->name, want,
+		    apply, severity_name(st->severity),
+		    strcmp(st->profile, all->p[i]->name) ? ", from " : "",
+		    strcmp(st->profile, all->p[i]->name) ? st->profile : "");
+		field("why:", st->reason);
+		field("source:", st->source);
+	}
+	if (!any)
+		printf("\nprofiles: none sets it\n");
+}
+
+/* Accept the dotted or path form, or a bare last component. */
+static const struct catalog_entry *
+resolve_key(const char *arg, const char **ret_suggest)
+{
+	const struct catalog_entry *e;
+	char norm[SYSCTL_KEY_MAX];
+	const char *s;
+
+	*ret_suggest = NULL;
+	if ((e = catalog_lookup(arg)) != NULL)
+		return e;
+	if (sysctl_key_normalize(arg, norm, sizeof norm) == 0 &&
+	    (e = catalog_lookup(norm)) != NULL)
+		return e;
+	s = catalog_suggest(arg);
+	if (s != NULL && strchr(arg, '.') == NULL && strchr(arg, '/') == NULL) {
+		size_t ls = strlen(s), la = strlen(arg);
+
+		if (ls > la && s[ls - la - 1] == '.' && strcmp(s + ls - la, arg) == 0)
+			return catalog_lookup(s);
+	}
+	*ret_suggest = s;
+	return NULL;
+}
+
+int
+cmd_explain(const struct options *o)
+{
+	struct loaded all = { NULL, 0 };
+	const char *arg = o->args[0], *sugg;
+	const struct catalog_entry *e;
+	int status;
+
+	status = load_all(o, &all);
+	if (status != TA_EXIT_OK)
+		goto out;
+	if (strncmp(arg, "TA-", 3) == 0) {
+		status = explain_id(o, arg, &all);
+		goto out;
+	}
+	if ((e = resolve_key(arg, &sugg)) == NULL) {
+		if (sugg != NULL)
+			cmd_error(o, "unknown sysctl '%s' (did you mean '%s'?)", arg, sugg);
+		else
+			cmd_error(o, "unknown sysctl '%s'", arg);
+		status = TA_EXIT_USAGE;
+		goto out;
+	}
+	explain_key(o, e, &all);
+out:
+	loaded_free(&all);
+	return status;
+}

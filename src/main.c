@@ -1,0 +1,285 @@
+/*
+ * main: options, the command table, usage, and the exit status.
+ *
+ * The only file that decides the process's exit status (style.md rule 7):
+ * commands return one of TA_EXIT_*; main() flushes stdout and turns a write
+ * error into TA_EXIT_SYSTEM, so `tcpadvise check > /full/disk` fails loudly.
+ *
+ * Options may stand before or after the command (`tcpadvise --root R check`
+ * and `tcpadvise check --root R` are the same); each command declares which
+ * command options it accepts, and any other is a usage error.
+ *
+ * Checklist: adding a new command — see cmd.h.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "procfs.h"
+
+enum {
+	OPT_PROFILE = 1 << 0,
+	OPT_FORMAT = 1 << 1,
+	OPT_FAIL_ON = 1 << 2,
+};
+
+struct command {
+	const char *name;
+	int (*run)(const struct options *o);
+	unsigned opts;		/* command options it accepts */
+	size_t min_args, max_args;
+	const char *synopsis;
+};
+
+static const struct command commands[] = {
+	{ "check", cmd_check, OPT_PROFILE | OPT_FORMAT | OPT_FAIL_ON, 0, 0,
+	  "check [--profile NAME|FILE] [--format text|json|prometheus] "
+	  "[--fail-on info|warning|critical|never]" },
+	{ "explain", cmd_explain, OPT_PROFILE, 1, 1,
+	  "explain KEY|FINDING-ID [--profile NAME|FILE]" },
+	{ "profiles", cmd_profiles, OPT_FORMAT, 0, 1,
+	  "profiles [NAME] [--format text|json]" },
+};
+
+#define NCOMMANDS (sizeof commands / sizeof commands[0])
+
+static const char globals_synopsis[] =
+    "global options: [--root DIR] [--profile-path DIR] [--kernel VERSION] "
+    "[--no-color] [-q] [-v]";
+
+static void
+print_synopsis(FILE *f, const char *prog)
+{
+	fprintf(f, "usage: %s [global options] COMMAND [options]\n", prog);
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		fprintf(f, "       %s %s\n", prog, commands[i].synopsis);
+	fprintf(f, "       %s --version | --help\n", prog);
+	fprintf(f, "%s\n", globals_synopsis);
+}
+
+/* The problem first, then the synopsis; never the full help. */
+static int
+usage(const char *prog, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	print_synopsis(stderr, prog);
+	return TA_EXIT_USAGE;
+}
+
+static void
+help(const char *prog)
+{
+	print_synopsis(stdout, prog);
+	fputs("\n"
+	    "Audit TCP sysctls against a profile of advice that holds on today's kernels.\n"
+	    "\n"
+	    "commands:\n"
+	    "  check      compare live values, what a reboot would set, and the profile;\n"
+	    "             report every deviation and hazard with its reason, source and fix\n"
+	    "  explain    what a key does (range, default, scope, hazards, what each\n"
+	    "             profile wants and why), or what a finding ID means\n"
+	    "  profiles   list the profiles (name, description, where found); with NAME,\n"
+	    "             print that profile\n"
+	    "\n"
+	    "options:\n"
+	    "  --profile NAME|FILE    profile to judge by (default: baseline)\n"
+	    "  --format FORMAT        text (default), json, prometheus (check only)\n"
+	    "  --fail-on SEVERITY     exit 1 on findings at or above: info, warning\n"
+	    "                         (default), critical, or never\n"
+	    "  --root DIR             read /proc, /etc, /run, /usr/lib below DIR\n"
+	    "  --profile-path DIR     look for NAME.yaml profiles in DIR first (repeatable;\n"
+	    "                         also TCPADVISE_PROFILE_PATH, colon-separated)\n"
+	    "  --kernel VERSION       judge as if running this kernel release\n"
+	    "  --no-color             no colours (also NO_COLOR=1; colour only on a terminal)\n"
+	    "  -q, --quiet            one line per finding, no header or summary\n"
+	    "  -v, --verbose          also list the configuration files read\n"
+	    "\n"
+	    "exit status: 0 ok, 1 findings at or above --fail-on, 2 usage error or bad\n"
+	    "input, 3 system error. See tcpadvise(8) and tcpadvise-profile(5).\n", stdout);
+}
+
+static const struct command *
+find_command(const char *name)
+{
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+static int
+parse_fail_on(const char *s, struct options *o)
+{
+	if (strcmp(s, "never") == 0) {
+		o->fail_never = true;
+		return 0;
+	}
+	o->fail_never = false;
+	return severity_parse(s, &o->fail_on);
+}
+
+static int
+add_profile_dir(struct options *o, const char *dir)
+{
+	if (*dir == '\0')
+		return 0;
+	if (o->nprofile_dirs == MAX_PROFILE_DIRS)
+		return -E2BIG;
+	o->profile_dirs[o->nprofile_dirs++] = dir;
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "root", required_argument, NULL, 'R' },
+		{ "profile-path", required_argument, NULL, 'P' },
+		{ "kernel", required_argument, NULL, 'K' },
+		{ "no-color", no_argument, NULL, 'C' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "profile", required_argument, NULL, 'p' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "fail-on", required_argument, NULL, 'F' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct options o;
+	const struct command *cmd;
+	unsigned used = 0;
+	char *envpath = NULL, *tok, *save = NULL, rootdir[4096];
+	const char *env;
+	int c, status;
+	bool no_color = false;
+
+	memset(&o, 0, sizeof o);
+	o.prog = "tcpadvise";
+	o.root = "/";
+	o.format = FORMAT_TEXT;
+	o.fail_on = SEV_WARNING;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":qvh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'R':
+			o.root = optarg;
+			break;
+		case 'P':
+			if (add_profile_dir(&o, optarg) < 0)
+				return usage(o.prog, "too many --profile-path options");
+			break;
+		case 'K':
+			o.kernel = optarg;
+			break;
+		case 'C':
+			no_color = true;
+			break;
+		case 'q':
+			o.verbosity = -1;
+			break;
+		case 'v':
+			o.verbosity = 1;
+			break;
+		case 'V':
+			printf("tcpadvise %s\n", TCPADVISE_VERSION);
+			return TA_EXIT_OK;
+		case 'h':
+			help(o.prog);
+			return TA_EXIT_OK;
+		case 'p':
+			o.profile = optarg;
+			used |= OPT_PROFILE;
+			break;
+		case 'f':
+			if (report_format_parse(optarg, &o.format) < 0)
+				return usage(o.prog, "invalid --format '%s' (expected text, "
+				    "json or prometheus)", optarg);
+			used |= OPT_FORMAT;
+			break;
+		case 'F':
+			if (parse_fail_on(optarg, &o) < 0)
+				return usage(o.prog, "invalid --fail-on '%s' (expected info, "
+				    "warning, critical or never)", optarg);
+			used |= OPT_FAIL_ON;
+			break;
+		case ':':
+			return usage(o.prog, "option '%s' needs an argument", argv[optind - 1]);
+		default:
+			if (optopt != 0)
+				return usage(o.prog, "unknown option '-%c'", optopt);
+			return usage(o.prog, "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind >= argc)
+		return usage(o.prog, "no command given");
+	o.command = argv[optind];
+	if ((cmd = find_command(o.command)) == NULL)
+		return usage(o.prog, "unknown command '%s'", o.command);
+	o.args = argv + optind + 1;
+	o.nargs = (size_t)(argc - optind - 1);
+	if (o.nargs < cmd->min_args)
+		return usage(o.prog, "'%s' needs %s", cmd->name,
+		    cmd->min_args == 1 ? "an argument" : "more arguments");
+	if (o.nargs > cmd->max_args)
+		return usage(o.prog, "unexpected argument '%s' for '%s'",
+		    o.args[cmd->max_args], cmd->name);
+	if (used & ~cmd->opts) {
+		const char *name = (used & ~cmd->opts & OPT_PROFILE) ? "--profile" :
+		    (used & ~cmd->opts & OPT_FORMAT) ? "--format" : "--fail-on";
+
+		return usage(o.prog, "option '%s' does not apply to '%s'", name,
+		    cmd->name);
+	}
+	if ((used & OPT_FORMAT) && o.format == FORMAT_PROMETHEUS &&
+	    strcmp(cmd->name, "check") != 0)
+		return usage(o.prog, "'--format prometheus' applies only to 'check'");
+
+	/* Colour only on a terminal, never with NO_COLOR (no-color.org). */
+	env = getenv("NO_COLOR");
+	o.color = !no_color && (env == NULL || *env == '\0') && isatty(STDOUT_FILENO) &&
+	    o.format == FORMAT_TEXT;
+
+	/* Profile search order: --profile-path, TCPADVISE_PROFILE_PATH,
+	   ROOT/etc/tcpadvise/profiles; the built-in profiles come last. */
+	env = getenv("TCPADVISE_PROFILE_PATH");
+	if (env != NULL && (envpath = strdup(env)) == NULL) {
+		fprintf(stderr, "%s: out of memory\n", o.prog);
+		return TA_EXIT_SYSTEM;
+	}
+	for (char *p = envpath; p != NULL || (envpath != NULL && save != NULL); p = NULL) {
+		if ((tok = strtok_r(p, ":", &save)) == NULL)
+			break;
+		if (add_profile_dir(&o, tok) < 0) {
+			free(envpath);
+			return usage(o.prog, "too many profile directories");
+		}
+	}
+	if (path_join_root(o.root, SYSCONFDIR "/tcpadvise/profiles", rootdir,
+	    sizeof rootdir) < 0 || add_profile_dir(&o, rootdir) < 0) {
+		free(envpath);
+		return usage(o.prog, "--root '%s' is too long", o.root);
+	}
+
+	status = cmd->run(&o);
+
+	if (fflush(stdout) != 0 || ferror(stdout) || fclose(stdout) != 0) {
+		if (errno != EPIPE)
+			fprintf(stderr, "%s: cannot write output: %s\n", o.prog,
+			    strerror(errno));
+		status = TA_EXIT_SYSTEM;
+	}
+	free(envpath);
+	return status;
+}

@@ -1,0 +1,245 @@
+/*
+ * procfs: sysctl key names and bounded reads of /proc/sys; see procfs.h.
+ *
+ * Keys. Both procps and systemd accept a key in two spellings and turn it
+ * into a path with the same swap rule: when the first separator is '.',
+ * '.' and '/' trade places, so a '/' in a dotted key stands for a dot
+ * inside one path component (a VLAN "eth0.100" or a bridge "br.1"). The
+ * canonical spelling here is the dotted one that `sysctl -a` prints; the
+ * path form is derived from it by the same swap. Normalisation works on the
+ * path form: runs of '/' collapse (procps warns, both accept), then every
+ * component must be a real name: not empty, not "." or "..", no white
+ * space or control characters. Other bytes are allowed, since interface
+ * names may hold punctuation and non-ASCII bytes. Glob characters are kept:
+ * a sysctl.d line may use them.
+ *
+ * The first path component never contains a '.' (the first separator of
+ * the input decides the form), so the canonical dotted form is stable:
+ * normalising it again gives the same text.
+ *
+ * Reading. A /proc/sys file is produced in one go by the kernel's
+ * proc_handler on the first read(); reading it in pieces can return a torn
+ * or repeated value, so a value is taken from exactly one read() into a
+ * buffer one byte larger than the largest value accepted: a full buffer
+ * means the value is larger than that and is refused.
+ *
+ * Never prints, exits or writes.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "procfs.h"
+
+/* Bytes that never occur in a key: white space, control characters. */
+static bool
+key_byte_bad(unsigned char c)
+{
+	return c <= ' ' || c == 0x7f;
+}
+
+/*
+ * Turn a key in either spelling into the path form in path[SYSCTL_KEY_MAX],
+ * collapsing repeated separators and validating every component.
+ */
+static int
+key_to_path_form(const char *key, char *path)
+{
+	const char *sep;
+	bool swap;
+	size_t n = 0, comp = 0;
+
+	if (key == NULL || key[0] == '\0')
+		return -EINVAL;
+	sep = strpbrk(key, "./");
+	swap = sep != NULL && *sep == '.';
+	for (const char *p = key; *p != '\0'; p++) {
+		char c = *p;
+
+		if (key_byte_bad((unsigned char)c))
+			return -EINVAL;
+		if (swap && (c == '.' || c == '/'))
+			c = c == '.' ? '/' : '.';
+		if (c == '/') {
+			/* A leading separator, or an empty/"."/".." component
+			   before this one. Repeated separators collapse. */
+			if (n == 0)
+				return -EINVAL;
+			if (path[n - 1] == '/')
+				continue;
+			if ((comp == 1 && path[n - 1] == '.') ||
+			    (comp == 2 && path[n - 1] == '.' && path[n - 2] == '.'))
+				return -EINVAL;
+			comp = 0;
+		} else
+			comp++;
+		if (n + 1 >= SYSCTL_KEY_MAX)
+			return -EINVAL;
+		path[n++] = c;
+	}
+	/* The last component: not empty (trailing separator), "." or "..". */
+	if (comp == 0 || (comp == 1 && path[n - 1] == '.') ||
+	    (comp == 2 && path[n - 1] == '.' && path[n - 2] == '.'))
+		return -EINVAL;
+	path[n] = '\0';
+	return 0;
+}
+
+/* Copy src into buf with '.' and '/' swapped. */
+static int
+copy_swapped(const char *src, char *buf, size_t size)
+{
+	size_t len = strlen(src);
+
+	if (len >= size)
+		return -ENOBUFS;
+	for (size_t i = 0; i < len; i++)
+		buf[i] = src[i] == '.' ? '/' : src[i] == '/' ? '.' : src[i];
+	buf[len] = '\0';
+	return 0;
+}
+
+int
+sysctl_key_normalize(const char *key, char *buf, size_t size)
+{
+	char path[SYSCTL_KEY_MAX];
+	int r;
+
+	if ((r = key_to_path_form(key, path)) < 0)
+		return r;
+	return copy_swapped(path, buf, size);
+}
+
+int
+sysctl_key_to_path(const char *key, char *buf, size_t size)
+{
+	char path[SYSCTL_KEY_MAX];
+	size_t len;
+	int r;
+
+	if ((r = key_to_path_form(key, path)) < 0)
+		return r;
+	len = strlen(path);
+	if (len >= size)
+		return -ENOBUFS;
+	memcpy(buf, path, len + 1);
+	return 0;
+}
+
+bool
+sysctl_key_is_glob(const char *key)
+{
+	return key != NULL && strpbrk(key, "*?[") != NULL;
+}
+
+int
+path_join_root(const char *root, const char *path, char *buf, size_t size)
+{
+	size_t rlen;
+	int n;
+
+	if (path == NULL)
+		return -EINVAL;
+	if (root == NULL)
+		root = "/";
+	/* "/", "//" and "/srv/root/" all contribute no trailing slash. */
+	rlen = strlen(root);
+	while (rlen > 0 && root[rlen - 1] == '/')
+		rlen--;
+	if (rlen > INT_MAX)
+		return -ENAMETOOLONG;
+	n = snprintf(buf, size, "%.*s%s%s", (int)rlen, root,
+	    path[0] == '/' ? "" : "/", path);
+	if (n < 0 || (size_t)n >= size)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+/* ROOT/proc/sys/<path form of key> into buf. */
+static int
+key_file(const char *root, const char *key, char *buf, size_t size)
+{
+	char rel[SYSCTL_KEY_MAX + sizeof "/proc/sys/"];
+	char path[SYSCTL_KEY_MAX];
+	int r, n;
+
+	if ((r = key_to_path_form(key, path)) < 0)
+		return r;
+	n = snprintf(rel, sizeof rel, "/proc/sys/%s", path);
+	if (n < 0 || (size_t)n >= sizeof rel)
+		return -ENAMETOOLONG;
+	return path_join_root(root, rel, buf, size);
+}
+
+int
+procfs_read(const char *root, const char *key, char **ret)
+{
+	char file[4096];
+	char *buf = NULL, *small;
+	ssize_t n;
+	int fd = -1, r;
+
+	if ((r = key_file(root, key, file, sizeof file)) < 0)
+		return r;
+	fd = open(file, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0) {
+		r = -errno;
+		goto out;
+	}
+	if ((buf = malloc(PROCFS_VALUE_MAX + 1)) == NULL) {
+		r = -ENOMEM;
+		goto out;
+	}
+	/* One read(): see the design comment. A directory fails here with
+	   EISDIR. */
+	do
+		n = read(fd, buf, PROCFS_VALUE_MAX + 1);
+	while (n < 0 && errno == EINTR);
+	if (n < 0) {
+		r = -errno;
+		goto out;
+	}
+	if (n == PROCFS_VALUE_MAX + 1) {
+		r = -EFBIG;
+		goto out;
+	}
+	if (n > 0 && buf[n - 1] == '\n')
+		n--;
+	buf[n] = '\0';
+	/* Give back the unused part of the buffer; keep it if that fails. */
+	if ((small = realloc(buf, (size_t)n + 1)) != NULL)
+		buf = small;
+	*ret = buf;
+	buf = NULL;
+	r = 0;
+out:
+	free(buf);
+	if (fd >= 0)
+		close(fd);
+	return r;
+}
+
+int
+procfs_stat(const char *root, const char *key, bool *ret_writable)
+{
+	char file[4096];
+	struct stat st;
+	int r;
+
+	if ((r = key_file(root, key, file, sizeof file)) < 0)
+		return r;
+	if (stat(file, &st) < 0)
+		return -errno;
+	/* A directory ("net.ipv4.conf.lo") is a group of keys, not a key. */
+	if (S_ISDIR(st.st_mode))
+		return -EISDIR;
+	if (ret_writable != NULL)
+		*ret_writable = (st.st_mode & S_IWUSR) != 0;
+	return 0;
+}

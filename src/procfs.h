@@ -1,0 +1,65 @@
+/*
+ * procfs: sysctl key names and the bounded reading of /proc/sys.
+ *
+ * Owns: the one place where keys are normalised and validated, and where
+ * /proc/sys files are opened. Every path is taken below a root directory
+ * (--root, "/" normally) so tests run against fixture trees.
+ * Never: prints, exits, writes (writing is the apply module's job).
+ *
+ * Key forms. The dotted form ("net.ipv4.conf.br/1.rp_filter") is what
+ * sysctl -a prints and what tcpadvise shows; the path form
+ * ("net/ipv4/conf/br.1/rp_filter") is the file below /proc/sys. The
+ * conversion is the swap rule of procps and systemd: if the first separator
+ * is '.', every '.' becomes '/' and every '/' becomes '.'; if it is '/', the
+ * key is already a path.
+ */
+#ifndef TCPADVISE_PROCFS_H
+#define TCPADVISE_PROCFS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define PROCFS_VALUE_MAX 65536	/* larger values are refused (-EFBIG) */
+#define SYSCTL_KEY_MAX 256
+
+/*
+ * Normalise a key in either form to the canonical dotted form in buf.
+ * Runs of repeated separators are collapsed (as procps and systemd do).
+ * Refused with -EINVAL: empty, leading separator, an empty/"."/".." path
+ * component, white space or control characters, longer than
+ * SYSCTL_KEY_MAX-1. -ENOBUFS if buf is too small.
+ */
+int sysctl_key_normalize(const char *key, char *buf, size_t size);
+
+/* Dotted (canonical) form -> path form below /proc/sys. Same errors. */
+int sysctl_key_to_path(const char *key, char *buf, size_t size);
+
+/* True if the key contains a glob character (*, ?, [). */
+bool sysctl_key_is_glob(const char *key);
+
+/*
+ * Read the value of a key (dotted or path form) from ROOT/proc/sys with a
+ * single read() into a bounded buffer: procfs files must be read in one go.
+ * The trailing newline is removed; the text is otherwise as the kernel
+ * printed it (vectors TAB-separated). On success *ret is malloc'ed and the
+ * caller frees it.
+ * Returns 0, or a negative errno: -ENOENT (no such key here), -EACCES/-EPERM
+ * (not readable by us, e.g. a mode 0600 key), -EISDIR, -EFBIG (value larger
+ * than PROCFS_VALUE_MAX), -EINVAL (bad key), or whatever open()/read() said.
+ */
+int procfs_read(const char *root, const char *key, char **ret);
+
+/*
+ * Whether the key exists below ROOT/proc/sys and whether it is writable by
+ * mode (owner write bit). Returns 0 and fills the flags, -ENOENT, or another
+ * negative errno from stat().
+ */
+int procfs_stat(const char *root, const char *key, bool *ret_writable);
+
+/*
+ * Join root and an absolute path ("/etc/sysctl.conf") into buf: "/" + path
+ * for root "/" or NULL. Returns 0 or -ENAMETOOLONG.
+ */
+int path_join_root(const char *root, const char *path, char *buf, size_t size);
+
+#endif

@@ -1,0 +1,472 @@
+/*
+ * report: text, JSON and Prometheus rendering of a check; see report.h.
+ *
+ * The text report is for an operator at a terminal: findings grouped by
+ * severity, each with what is wrong, the values, why, where the advice comes
+ * from and the line that fixes it. JSON and Prometheus are contracts for
+ * machines (design.md section 2): field names and label names never change
+ * meaning within a schema_version.
+ */
+#include <errno.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report.h"
+
+int
+report_format_parse(const char *s, enum report_format *ret)
+{
+	if (strcmp(s, "text") == 0)
+		*ret = FORMAT_TEXT;
+	else if (strcmp(s, "json") == 0)
+		*ret = FORMAT_JSON;
+	else if (strcmp(s, "prometheus") == 0)
+		*ret = FORMAT_PROMETHEUS;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+const char *
+report_color(const struct report_opts *o, const char *what)
+{
+	static const struct {
+		const char *name, *seq;
+	} colors[] = {
+		{ "critical", "\033[1;31m" },
+		{ "warning", "\033[1;33m" },
+		{ "info", "\033[1;36m" },
+		{ "bold", "\033[1m" },
+		{ "dim", "\033[2m" },
+		{ "reset", "\033[0m" },
+	};
+
+	if (!o->color)
+		return "";
+	for (size_t i = 0; i < sizeof colors / sizeof colors[0]; i++)
+		if (strcmp(colors[i].name, what) == 0)
+			return colors[i].seq;
+	return "";
+}
+
+void
+report_wrap(FILE *out, const char *text, int start, int indent, int width)
+{
+	int col = start;
+	const char *p = text;
+
+	while (*p != '\0') {
+		const char *w = p;
+		int len;
+
+		while (*w != '\0' && *w != ' ')
+			w++;
+		len = (int)(w - p);
+		if (col > indent && col + 1 + len > width) {
+			fprintf(out, "\n%*s", indent, "");
+			col = indent;
+		} else if (col > start || (col > indent && p != text)) {
+			fputc(' ', out);
+			col++;
+		}
+		fwrite(p, 1, (size_t)len, out);
+		col += len;
+		p = w;
+		while (*p == ' ')
+			p++;
+	}
+	fputc('\n', out);
+}
+
+/* --- text ----------------------------------------------------------- */
+
+static void
+text_values(FILE *out, const struct finding *f)
+{
+	if (f->key == NULL)
+		return;
+	fprintf(out, "    live: %s", f->live ? f->live : "-");
+	if (f->persisted != NULL)
+		fprintf(out, "   persisted: %s (%s:%u)", f->persisted, f->file, f->line);
+	else
+		fprintf(out, "   persisted: -");
+	if (f->want != NULL)
+		fprintf(out, "   want: %s", f->want);
+	fputc('\n', out);
+	/* Name every other line that sets the key too: each one is a line an
+	   operator has to edit. */
+	if (f->nlines > 1 || (f->nlines == 1 && f->persisted == NULL)) {
+		char *list = NULL;
+		size_t len = 0;
+		FILE *m = open_memstream(&list, &len);
+
+		if (m == NULL)
+			return;
+		for (size_t i = 0; i < f->nlines; i++)
+			fprintf(m, "%s%s:%u", i ? ", " : "", f->lines[i].file,
+			    f->lines[i].line);
+		if (fclose(m) == 0) {
+			fprintf(out, "    set at: ");
+			report_wrap(out, list, 12, 12, 78);
+		}
+		free(list);
+	}
+}
+
+static void
+text_finding(FILE *out, const struct report_opts *o, const struct finding *f)
+{
+	const char *sev = severity_name(f->severity);
+
+	if (o->verbosity < 0) {
+		fprintf(out, "%s %s %s: %s\n", sev, f->id,
+		    f->key ? f->key : (f->file ? f->file : "-"), f->message);
+		return;
+	}
+	fprintf(out, "  %s%s%s ", report_color(o, "bold"), f->id,
+	    report_color(o, "reset"));
+	if (f->key != NULL)
+		fprintf(out, "%s", f->key);
+	else if (f->file != NULL && f->line > 0)
+		fprintf(out, "%s:%u", f->file, f->line);
+	else if (f->file != NULL)
+		fprintf(out, "%s", f->file);
+	fprintf(out, " %s[%s]%s\n", report_color(o, "dim"),
+	    finding_kind_name(f->kind), report_color(o, "reset"));
+	fprintf(out, "    ");
+	report_wrap(out, f->message, 4, 4, 78);
+	text_values(out, f);
+	if (f->reason != NULL) {
+		fprintf(out, "    why: ");
+		report_wrap(out, f->reason, 9, 9, 78);
+	}
+	if (f->source != NULL) {
+		fprintf(out, "    source: ");
+		report_wrap(out, f->source, 12, 12, 78);
+	}
+	if (f->fix != NULL)
+		fprintf(out, "    fix: %s\n", f->fix);
+	fputc('\n', out);
+}
+
+static const char *
+applier_name(enum sysctld_applier a)
+{
+	return a == APPLIER_SYSTEMD ? "systemd-sysctl" : "sysctl --system (procps)";
+}
+
+static void
+text_header(FILE *out, const struct report_opts *o, const struct profile *p,
+    const struct snapshot *s)
+{
+	size_t nfiles = 0;
+
+	for (size_t i = 0; i < s->config->nfiles; i++)
+		nfiles += sysctld_applier_reads(s->boot, &s->config->files[i]);
+	fprintf(out, "%sprofile %s%s", report_color(o, "bold"), p->name,
+	    report_color(o, "reset"));
+	if (p->nchain > 1) {
+		fprintf(out, " (extends");
+		for (size_t i = 1; i < p->nchain; i++)
+			fprintf(out, " %s", p->chain[i]);
+		fprintf(out, ")");
+	}
+	fprintf(out, ", %s\n", strcmp(p->origin, "built-in") == 0 ? "built-in" :
+	    p->origin);
+	fprintf(out, "kernel %s%s, %s network namespace\n", s->kernel_release,
+	    s->kernel_overridden ? " (--kernel)" : "",
+	    s->netns_child ? "child (container)" : "init");
+	fprintf(out, "persisted values: what %s sets at boot from %zu file%s\n",
+	    applier_name(s->boot), nfiles, nfiles == 1 ? "" : "s");
+	if (o->verbosity > 0)
+		for (size_t i = 0; i < s->config->nfiles; i++) {
+			const struct sysctld_file *file = &s->config->files[i];
+
+			fprintf(out, "  %s%s%s%s\n", file->path,
+			    strcmp(file->path, file->target) ? " -> " : "",
+			    strcmp(file->path, file->target) ? file->target : "",
+			    sysctld_applier_reads(s->boot, file) ? "" : " (not read at boot)");
+		}
+	fputc('\n', out);
+}
+
+static void
+text_summary(FILE *out, const struct report_opts *o, const struct findings *f)
+{
+	fprintf(out, "summary: %zu critical, %zu warning, %zu info", f->count[SEV_CRITICAL],
+	    f->count[SEV_WARNING], f->count[SEV_INFO]);
+	if (o->fail_never)
+		fprintf(out, " (--fail-on never)\n");
+	else
+		fprintf(out, " (failing at %s and above)\n", severity_name(o->fail_on));
+}
+
+static int
+report_text(FILE *out, const struct report_opts *o, const struct profile *p,
+    const struct snapshot *s, const struct findings *f)
+{
+	if (o->verbosity >= 0)
+		text_header(out, o, p, s);
+	for (int sev = SEV_CRITICAL; sev >= SEV_INFO; sev--) {
+		if (f->count[sev] == 0)
+			continue;
+		if (o->verbosity >= 0) {
+			char up[16];
+			size_t i;
+
+			for (i = 0; severity_name(sev)[i] && i < sizeof up - 1; i++)
+				up[i] = (char)(severity_name(sev)[i] - 'a' + 'A');
+			up[i] = '\0';
+			fprintf(out, "%s%s (%zu)%s\n\n", report_color(o, severity_name(sev)),
+			    up, f->count[sev], report_color(o, "reset"));
+		}
+		for (size_t i = 0; i < f->n; i++)
+			if ((int)f->items[i].severity == sev)
+				text_finding(out, o, &f->items[i]);
+	}
+	if (o->verbosity >= 0) {
+		if (f->n == 0)
+			fprintf(out, "no findings: this system matches profile %s\n\n",
+			    p->name);
+		text_summary(out, o, f);
+	}
+	return 0;
+}
+
+/* --- JSON ------------------------------------------------------------ */
+
+static json_t *
+jstr(const char *s)
+{
+	return s != NULL ? json_string(s) : json_null();
+}
+
+static json_t *
+json_finding(const struct finding *f)
+{
+	json_t *o = json_object(), *lines = json_array(), *views = json_array();
+
+	if (o == NULL || lines == NULL || views == NULL) {
+		json_decref(o);
+		json_decref(lines);
+		json_decref(views);
+		return NULL;
+	}
+	json_object_set_new(o, "id", json_string(f->id));
+	json_object_set_new(o, "severity", json_string(severity_name(f->severity)));
+	json_object_set_new(o, "kind", json_string(finding_kind_name(f->kind)));
+	json_object_set_new(o, "key", jstr(f->key));
+	json_object_set_new(o, "live", jstr(f->live));
+	json_object_set_new(o, "persisted", jstr(f->persisted));
+	json_object_set_new(o, "want", jstr(f->want));
+	json_object_set_new(o, "message", json_string(f->message));
+	json_object_set_new(o, "reason", jstr(f->reason));
+	json_object_set_new(o, "source", jstr(f->source));
+	json_object_set_new(o, "fix", jstr(f->fix));
+	json_object_set_new(o, "file", jstr(f->file));
+	json_object_set_new(o, "line", f->line ? json_integer(f->line) : json_null());
+	for (size_t i = 0; i < f->nlines; i++)
+		json_array_append_new(lines, json_pack("{s:s, s:i, s:s}", "file",
+		    f->lines[i].file, "line", (json_int_t)f->lines[i].line, "value",
+		    f->lines[i].value));
+	json_object_set_new(o, "lines", lines);
+	if (f->in_live)
+		json_array_append_new(views, json_string("live"));
+	if (f->in_persisted)
+		json_array_append_new(views, json_string("persisted"));
+	json_object_set_new(o, "views", views);
+	return o;
+}
+
+static json_t *
+json_effect(const struct snapshot *s, const struct sysctld_effect *e)
+{
+	if (e->line == NULL)
+		return json_null();
+	return json_pack("{s:o, s:s, s:i, s:b}", "value",
+	    e->excluded ? json_null() : json_string(e->line->value), "file",
+	    sysctld_line_file(s->config, e->line), "line",
+	    (json_int_t)e->line->lineno, "excluded", e->excluded);
+}
+
+static const char *
+status_name(enum live_status st)
+{
+	switch (st) {
+	case LIVE_OK:
+		return "ok";
+	case LIVE_ABSENT:
+		return "absent";
+	case LIVE_HIDDEN:
+		return "hidden";
+	case LIVE_UNREADABLE:
+		return "unreadable";
+	case LIVE_ERROR:
+		return "error";
+	}
+	return "?";
+}
+
+static json_t *
+json_keys(const struct snapshot *s)
+{
+	json_t *a = json_array();
+
+	if (a == NULL)
+		return NULL;
+	for (size_t i = 0; i < s->nkeys; i++) {
+		const struct snapshot_key *k = &s->keys[i];
+		const struct sysctld_effect *b = &k->eff[s->boot];
+		bool secret = (k->entry->flags & CATALOG_SECRET) != 0;
+		json_t *o = json_object();
+
+		if (o == NULL) {
+			json_decref(a);
+			return NULL;
+		}
+		json_object_set_new(o, "key", json_string(k->entry->name));
+		json_object_set_new(o, "status", json_string(status_name(k->status)));
+		json_object_set_new(o, "live", secret ? json_null() : jstr(k->live));
+		json_object_set_new(o, "default", k->has_default ? json_string(k->dflt) :
+		    json_null());
+		json_object_set_new(o, "persisted", b->line && !b->excluded && !secret ?
+		    json_string(b->line->value) : json_null());
+		json_object_set_new(o, "file", b->line ?
+		    json_string(sysctld_line_file(s->config, b->line)) : json_null());
+		json_object_set_new(o, "line", b->line ? json_integer(b->line->lineno) :
+		    json_null());
+		json_object_set_new(o, "procps", secret ? json_null() :
+		    json_effect(s, &k->eff[APPLIER_PROCPS]));
+		json_object_set_new(o, "systemd", secret ? json_null() :
+		    json_effect(s, &k->eff[APPLIER_SYSTEMD]));
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
+static int
+report_json(FILE *out, const struct profile *p, const struct snapshot *s,
+    const struct findings *f)
+{
+	json_t *root, *findings, *chain;
+	int r = 0;
+
+	root = json_object();
+	findings = json_array();
+	chain = json_array();
+	if (root == NULL || findings == NULL || chain == NULL) {
+		r = -ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < f->n; i++) {
+		json_t *j = json_finding(&f->items[i]);
+
+		if (j == NULL || json_array_append_new(findings, j) < 0) {
+			r = -ENOMEM;
+			goto out;
+		}
+	}
+	for (size_t i = 0; i < p->nchain; i++)
+		json_array_append_new(chain, json_string(p->chain[i]));
+	json_object_set_new(root, "schema_version", json_integer(REPORT_SCHEMA_VERSION));
+	json_object_set_new(root, "tool_version", json_string(TCPADVISE_VERSION));
+	json_object_set_new(root, "kernel", json_string(s->kernel_release));
+	json_object_set_new(root, "netns", json_string(s->netns_child ? "child" : "init"));
+	json_object_set_new(root, "boot_applier", json_string(s->boot == APPLIER_SYSTEMD ?
+	    "systemd" : "procps"));
+	json_object_set_new(root, "profile", json_pack("{s:s, s:s, s:O}", "name",
+	    p->name, "origin", p->origin, "chain", chain));
+	json_object_set_new(root, "findings", findings);
+	findings = NULL;
+	json_object_set_new(root, "summary", json_pack("{s:i, s:i, s:i, s:i}",
+	    "critical", (json_int_t)f->count[SEV_CRITICAL],
+	    "warning", (json_int_t)f->count[SEV_WARNING],
+	    "info", (json_int_t)f->count[SEV_INFO], "total", (json_int_t)f->n));
+	json_object_set_new(root, "keys", json_keys(s));
+	if (json_dumpf(root, out, JSON_INDENT(2)) < 0 || fputc('\n', out) == EOF)
+		r = -EIO;
+out:
+	json_decref(chain);
+	json_decref(findings);
+	json_decref(root);
+	return r;
+}
+
+/* --- Prometheus ------------------------------------------------------ */
+
+/* Label values escape backslash, double quote and newline. */
+static void
+prom_label(FILE *out, const char *s)
+{
+	for (; s != NULL && *s; s++) {
+		if (*s == '\\' || *s == '"')
+			fputc('\\', out);
+		if (*s == '\n') {
+			fputs("\\n", out);
+			continue;
+		}
+		fputc(*s, out);
+	}
+}
+
+static int
+report_prometheus(FILE *out, const struct report_opts *o, const struct profile *p,
+    const struct snapshot *s, const struct findings *f)
+{
+	fputs("# HELP tcpadvise_findings Findings of the last tcpadvise check, per severity.\n"
+	    "# TYPE tcpadvise_findings gauge\n", out);
+	for (int sev = SEV_INFO; sev <= SEV_CRITICAL; sev++)
+		fprintf(out, "tcpadvise_findings{severity=\"%s\"} %zu\n",
+		    severity_name(sev), f->count[sev]);
+	fputs("# HELP tcpadvise_finding Findings of the last tcpadvise check, one series "
+	    "per id and key; the value counts them.\n"
+	    "# TYPE tcpadvise_finding gauge\n", out);
+	for (size_t i = 0; i < f->n; i++) {
+		const struct finding *x = &f->items[i];
+		size_t count = 1;
+		bool seen = false;
+
+		/* One series per (id, key): later duplicates were counted here. */
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = strcmp(f->items[j].id, x->id) == 0 &&
+			    strcmp(f->items[j].key ? f->items[j].key : "",
+			    x->key ? x->key : "") == 0;
+		if (seen)
+			continue;
+		for (size_t j = i + 1; j < f->n; j++)
+			count += strcmp(f->items[j].id, x->id) == 0 &&
+			    strcmp(f->items[j].key ? f->items[j].key : "",
+			    x->key ? x->key : "") == 0;
+		fprintf(out, "tcpadvise_finding{id=\"%s\",key=\"", x->id);
+		prom_label(out, x->key);
+		fprintf(out, "\",severity=\"%s\",kind=\"%s\"} %zu\n",
+		    severity_name(x->severity), finding_kind_name(x->kind), count);
+	}
+	fputs("# HELP tcpadvise_info The profile and kernel of the last tcpadvise check.\n"
+	    "# TYPE tcpadvise_info gauge\n", out);
+	fprintf(out, "tcpadvise_info{version=\"%s\",profile=\"", TCPADVISE_VERSION);
+	prom_label(out, p->name);
+	fputs("\",kernel=\"", out);
+	prom_label(out, s->kernel_release);
+	fprintf(out, "\",netns=\"%s\"} 1\n", s->netns_child ? "child" : "init");
+	fputs("# HELP tcpadvise_check_timestamp_seconds When the last tcpadvise check ran.\n"
+	    "# TYPE tcpadvise_check_timestamp_seconds gauge\n", out);
+	fprintf(out, "tcpadvise_check_timestamp_seconds %lld\n", (long long)o->now);
+	return 0;
+}
+
+int
+report_check(FILE *out, enum report_format fmt, const struct report_opts *o,
+    const struct profile *p, const struct snapshot *s, const struct findings *f)
+{
+	switch (fmt) {
+	case FORMAT_TEXT:
+		return report_text(out, o, p, s, f);
+	case FORMAT_JSON:
+		return report_json(out, p, s, f);
+	case FORMAT_PROMETHEUS:
+		return report_prometheus(out, o, p, s, f);
+	}
+	return -EINVAL;
+}

@@ -1,0 +1,57 @@
+/*
+ * report: rendering of check results as text, JSON or the Prometheus
+ * textfile-collector format.
+ *
+ * Owns: nothing beyond one call. JSON is built with jansson, never by hand.
+ * Never: decides anything. What is a finding and what the exit status is
+ * are decided elsewhere; this module only writes.
+ */
+#ifndef TCPADVISE_REPORT_H
+#define TCPADVISE_REPORT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <time.h>
+
+#include "profile.h"
+#include "rules.h"
+#include "snapshot.h"
+
+enum report_format {
+	FORMAT_TEXT,
+	FORMAT_JSON,
+	FORMAT_PROMETHEUS,
+};
+
+/* Returns 0 or -EINVAL. */
+int report_format_parse(const char *s, enum report_format *ret);
+
+struct report_opts {
+	bool color;		/* ANSI colours (only on a terminal, never with NO_COLOR) */
+	int verbosity;		/* -1 quiet, 0 normal, 1 verbose */
+	enum severity fail_on;	/* shown in the summary */
+	bool fail_never;
+	time_t now;		/* the check's timestamp (Prometheus) */
+};
+
+/* JSON schema version of `check --format json`; bumped only on incompatible changes. */
+#define REPORT_SCHEMA_VERSION 1
+
+/*
+ * Write the result of a check. Returns 0, -ENOMEM, or -EIO when writing
+ * failed (the caller also checks ferror/fclose of the stream).
+ */
+int report_check(FILE *out, enum report_format fmt, const struct report_opts *o,
+    const struct profile *p, const struct snapshot *s, const struct findings *f);
+
+/*
+ * Write text wrapped at width columns; continuation lines start with indent
+ * spaces; the first line starts at column `start` (already written). Breaks
+ * only at spaces, so multi-byte UTF-8 is never split.
+ */
+void report_wrap(FILE *out, const char *text, int start, int indent, int width);
+
+/* ANSI sequence or "" when colour is off. */
+const char *report_color(const struct report_opts *o, const char *what);
+
+#endif

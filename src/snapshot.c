@@ -1,0 +1,272 @@
+/*
+ * snapshot: read the live system and its configuration once; see snapshot.h.
+ *
+ * Everything that rules_eval() judges is gathered here, so the engine stays
+ * free of I/O. Reads are bounded: one read() per /proc/sys key of the
+ * catalog (about sixty files), plus the sysctl.d files. Nothing walks the
+ * whole of /proc/sys, which is what makes a check cheaper than `sysctl -a`.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+
+#include "procfs.h"
+#include "snapshot.h"
+
+/* Fold runs of blanks into one space ("4096\t131072" -> "4096 131072"). */
+static void
+fold_blanks(char *s)
+{
+	char *w = s;
+	int blank = 0;
+
+	for (char *r = s; *r; r++) {
+		if (*r == ' ' || *r == '\t' || *r == '\n') {
+			blank = 1;
+			continue;
+		}
+		if (blank && w != s)
+			*w++ = ' ';
+		blank = 0;
+		*w++ = *r;
+	}
+	*w = '\0';
+}
+
+static int
+read_kernel(struct snapshot *s, const char *override)
+{
+	char *osrelease = NULL;
+	struct utsname u;
+
+	if (override != NULL) {
+		if (kver_parse(override, &s->host.kernel) < 0)
+			return -EINVAL;
+		s->kernel_overridden = true;
+		s->kernel_release = strdup(override);
+		return s->kernel_release ? 0 : -ENOMEM;
+	}
+	/* kernel.osrelease is uname's release, and it follows --root. */
+	if (procfs_read(s->root, "kernel.osrelease", &osrelease) == 0) {
+		s->kernel_release = osrelease;
+	} else {
+		if (uname(&u) < 0)
+			return -errno;
+		if ((s->kernel_release = strdup(u.release)) == NULL)
+			return -ENOMEM;
+	}
+	if (kver_parse(s->kernel_release, &s->host.kernel) < 0)
+		return -EINVAL;
+	return 0;
+}
+
+/*
+ * A child network namespace has no net.core.netdev_max_backlog (a global
+ * key of net_core_table, present in the init namespace since 2.6). This is
+ * also what a container sees, which is what matters: pid 1 there lives in
+ * the same namespace, so comparing /proc/1/ns/net would not tell.
+ */
+static bool
+detect_netns_child(const char *root)
+{
+	bool writable;
+
+	return procfs_stat(root, "net.core.netdev_max_backlog", &writable) == -ENOENT &&
+	    procfs_stat(root, "net.core.somaxconn", &writable) == 0;
+}
+
+static int
+read_ehash(struct snapshot *s)
+{
+	char *text = NULL;
+	long long n;
+	const char *end;
+
+	if (procfs_read(s->root, "net.ipv4.tcp_ehash_entries", &text) < 0)
+		return 0;
+	/* Negative in a child netns that shares the global table (6.1+). */
+	if (parse_kernel_ll(text, &n, &end) == 0)
+		s->host.ehash_entries = n < 0 ? -n : n;
+	free(text);
+	return 0;
+}
+
+static int
+read_key(struct snapshot *s, struct snapshot_key *k)
+{
+	const struct catalog_entry *e = k->entry;
+	const char *errstr;
+	int r;
+
+	r = procfs_read(s->root, e->name, &k->live);
+	if (r == 0) {
+		k->status = LIVE_OK;
+		fold_blanks(k->live);
+		k->live_ok = value_parse_kernel(k->live, e->shape, e->nfields,
+		    &k->live_value, &errstr) == 0;
+	} else if (r == -ENOENT) {
+		k->status = s->netns_child && e->scope != SCOPE_NETNS &&
+		    catalog_in_release(e, &s->host.kernel) ? LIVE_HIDDEN : LIVE_ABSENT;
+	} else if (r == -EACCES || r == -EPERM) {
+		k->status = LIVE_UNREADABLE;
+		k->error = r;
+	} else if (r == -ENOMEM) {
+		return r;
+	} else {
+		k->status = LIVE_ERROR;
+		k->error = r;
+	}
+
+	for (int a = APPLIER_PROCPS; a <= APPLIER_SYSTEMD; a++) {
+		r = sysctld_effective(s->config, a, e->name, &k->eff[a]);
+		if (r < 0)
+			return r;
+	}
+	if (k->eff[s->boot].line != NULL && !k->eff[s->boot].excluded)
+		k->persisted_ok = value_parse_kernel(k->eff[s->boot].line->value,
+		    e->shape, e->nfields, &k->persisted_value, &errstr) == 0;
+
+	if (catalog_default(e, &s->host, k->dflt, sizeof k->dflt) == 0)
+		k->has_default = value_parse_kernel(k->dflt, e->shape,
+		    e->nfields, &k->default_value, &errstr) == 0;
+	return 0;
+}
+
+static int
+collect_others(struct snapshot *s)
+{
+	const struct sysctld_config *c = s->config;
+
+	for (size_t f = 0; f < c->nfiles; f++)
+		for (size_t i = 0; i < c->files[f].nlines; i++) {
+			const struct sysctld_line *l = &c->files[f].lines[i];
+			struct snapshot_other *n;
+			bool writable, seen = false;
+
+			if (l->kind != LINE_ASSIGN || l->glob || catalog_lookup(l->key))
+				continue;
+			for (size_t j = 0; j < s->nothers && !seen; j++)
+				seen = strcmp(s->others[j].key, l->key) == 0;
+			if (seen)
+				continue;
+			n = realloc(s->others, (s->nothers + 1) * sizeof *n);
+			if (n == NULL)
+				return -ENOMEM;
+			s->others = n;
+			n[s->nothers].key = l->key;
+			n[s->nothers].exists = procfs_stat(s->root, l->key, &writable) == 0;
+			s->nothers++;
+		}
+	return 0;
+}
+
+int
+snapshot_take(const char *root, const char *kernel_override,
+    struct snapshot **ret)
+{
+	struct snapshot *s;
+	const struct catalog_entry *entries;
+	char path[4096];
+	struct stat st;
+	int r;
+
+	if ((s = calloc(1, sizeof *s)) == NULL)
+		return -ENOMEM;
+	if ((s->root = strdup(root ? root : "/")) == NULL) {
+		r = -ENOMEM;
+		goto fail;
+	}
+	r = path_join_root(s->root, "/proc/sys/net", path, sizeof path);
+	if (r < 0)
+		goto fail;
+	if (stat(path, &st) < 0) {
+		r = -errno;
+		goto fail;
+	}
+	if ((r = read_kernel(s, kernel_override)) < 0)
+		goto fail;
+	s->netns_child = detect_netns_child(s->root);
+	if ((r = read_ehash(s)) < 0)
+		goto fail;
+
+	/* systemd's sd_booted(): /run/systemd/system exists only when systemd
+	   is pid 1, and then systemd-sysctl applies the files at boot. */
+	s->boot = APPLIER_PROCPS;
+	if (path_join_root(s->root, "/run/systemd/system", path, sizeof path) == 0 &&
+	    stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+		s->boot = APPLIER_SYSTEMD;
+	if ((r = sysctld_load(s->root, &s->config)) < 0)
+		goto fail;
+
+	entries = catalog_entries(&s->nkeys);
+	if ((s->keys = calloc(s->nkeys, sizeof *s->keys)) == NULL) {
+		r = -ENOMEM;
+		goto fail;
+	}
+	for (size_t i = 0; i < s->nkeys; i++) {
+		s->keys[i].entry = &entries[i];
+		if ((r = read_key(s, &s->keys[i])) < 0)
+			goto fail;
+	}
+	if ((r = collect_others(s)) < 0)
+		goto fail;
+	*ret = s;
+	return 0;
+fail:
+	snapshot_free(s);
+	return r;
+}
+
+struct snapshot *
+snapshot_free(struct snapshot *s)
+{
+	if (s == NULL)
+		return NULL;
+	for (size_t i = 0; s->keys != NULL && i < s->nkeys; i++)
+		free(s->keys[i].live);
+	free(s->keys);
+	free(s->others);
+	sysctld_free(s->config);
+	free(s->kernel_release);
+	free(s->root);
+	free(s);
+	return NULL;
+}
+
+const struct snapshot_key *
+snapshot_key(const struct snapshot *s, const char *name)
+{
+	const struct catalog_entry *e = catalog_lookup(name);
+	size_t n;
+
+	if (e == NULL)
+		return NULL;
+	return &s->keys[e - catalog_entries(&n)];
+}
+
+const char *
+snapshot_status_text(const struct snapshot_key *k, char *buf, size_t size)
+{
+	switch (k->status) {
+	case LIVE_OK:
+		return "readable";
+	case LIVE_ABSENT:
+		if (k->entry->removed != NULL)
+			snprintf(buf, size, "removed in Linux %s", k->entry->removed);
+		else if (k->entry->flags & CATALOG_MODULE)
+			snprintf(buf, size, "not on this kernel (module not loaded?)");
+		else
+			snprintf(buf, size, "not on this kernel");
+		return buf;
+	case LIVE_HIDDEN:
+		return "global key, not visible in this network namespace";
+	case LIVE_UNREADABLE:
+	case LIVE_ERROR:
+		snprintf(buf, size, "not readable (%s)", strerror(-k->error));
+		return buf;
+	}
+	return "?";
+}

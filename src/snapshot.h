@@ -1,0 +1,91 @@
+/*
+ * snapshot: everything tcpadvise knows about a system at one moment, read
+ * once: the kernel release, the network namespace, every catalog key's live
+ * value and what a reboot would set it to, per applier.
+ *
+ * Owns: the snapshot and all its strings (and the sysctld_config in it).
+ * Never: prints or judges. It is the I/O shell around the pure rules engine:
+ * rules_eval() reads a snapshot and does no I/O of its own, so tests can
+ * build snapshots from fixture roots (--root) without root privileges.
+ *
+ * Calling sequence:
+ *   struct snapshot *s;
+ *   r = snapshot_take(root, kernel_override, &s);
+ *   ... rules_eval(profile, s, &findings) ...
+ *   s = snapshot_free(s);
+ */
+#ifndef TCPADVISE_SNAPSHOT_H
+#define TCPADVISE_SNAPSHOT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "catalog.h"
+#include "parse.h"
+#include "sysctld.h"
+
+enum live_status {
+	LIVE_OK,		/* read; `live` holds the text */
+	LIVE_ABSENT,		/* this kernel has no such key */
+	LIVE_HIDDEN,		/* a global key, invisible in this child network namespace */
+	LIVE_UNREADABLE,	/* exists but could not be read (e.g. mode 0600, not root) */
+	LIVE_ERROR,		/* any other read error; `error` says which */
+};
+
+struct snapshot_key {
+	const struct catalog_entry *entry;
+	enum live_status status;
+	int error;			/* negative errno for LIVE_UNREADABLE / LIVE_ERROR */
+	char *live;			/* as the kernel prints it, blanks folded to one space */
+	bool live_ok;			/* live parsed as the entry's shape into live_value */
+	struct value live_value;
+	struct sysctld_effect eff[2];	/* indexed by enum sysctld_applier */
+	bool persisted_ok;		/* the boot applier sets it and the value parses */
+	struct value persisted_value;
+	bool has_default;		/* the kernel's default on this host is known */
+	char dflt[VALUE_STR_MAX];
+	struct value default_value;
+};
+
+/* A key assigned in a configuration file that is not in the catalog. */
+struct snapshot_other {
+	const char *key;		/* points into the config's lines */
+	bool exists;			/* found below /proc/sys */
+};
+
+struct snapshot {
+	char *root;			/* "/" or the --root directory */
+	char *kernel_release;		/* --kernel, else kernel.osrelease, else uname */
+	bool kernel_overridden;
+	struct catalog_host host;	/* kernel version and ehash size */
+	bool netns_child;		/* global keys are missing: a child network namespace */
+	enum sysctld_applier boot;	/* who applies the files at boot */
+	struct sysctld_config *config;
+	struct snapshot_key *keys;	/* one per catalog entry, in catalog order */
+	size_t nkeys;
+	struct snapshot_other *others;
+	size_t nothers;
+};
+
+/*
+ * Read the system below root ("/" when NULL). kernel_override, if not NULL,
+ * is the release to judge against (--kernel); it must parse with
+ * kver_parse(). Returns 0 and sets *ret (free with snapshot_free()),
+ * -EINVAL for a bad kernel_override, -ENOENT when ROOT/proc/sys/net does
+ * not exist (nothing to audit), -ENOMEM, or the -errno of a configuration
+ * directory that cannot be listed.
+ */
+int snapshot_take(const char *root, const char *kernel_override,
+    struct snapshot **ret);
+
+/* Frees everything; accepts NULL; returns NULL. */
+struct snapshot *snapshot_free(struct snapshot *s);
+
+/* The entry for a catalog key name, or NULL. */
+const struct snapshot_key *snapshot_key(const struct snapshot *s, const char *name);
+
+/* "live value is missing" reason: "not on this kernel", "global key, not
+   visible in this network namespace", "not readable (Permission denied)". */
+const char *snapshot_status_text(const struct snapshot_key *k, char *buf, size_t size);
+
+#endif

@@ -1,0 +1,983 @@
+/*
+ * sysctld: the sysctl.d file set, its lines, and what each applier makes of
+ * them; see sysctld.h and reference/sysctl-d.md.
+ *
+ * Which files. Both appliers take every name ending in ".conf" from five
+ * directories in priority order, keep the first directory's copy of each
+ * basename (shadowing), and read the survivors sorted by basename with
+ * strcmp() across directories. procps also reads hidden names and
+ * /etc/sysctl.conf after everything else; systemd-sysctl skips hidden names
+ * and reads /etc/sysctl.conf only through a symlink such as 99-sysctl.conf.
+ * Entries are not filtered by type: a directory named "x.conf" is listed
+ * and cannot be read (EISDIR).
+ *
+ * Paths below a root. Everything is read below a root directory (tests use
+ * fixture trees), so symbolic links are followed by hand, one component at
+ * a time, as if the root were "/": an absolute target starts again at the
+ * root, a relative one at the link's directory, ".." never climbs above the
+ * root, and at most SYMLINK_HOPS_MAX links are followed. A link to
+ * /dev/null masks a file; it is recognised by name, since a fixture root
+ * has no /dev.
+ *
+ * Lines. One parser over an in-memory buffer (files are read whole, capped
+ * at SYSCTLD_FILE_MAX bytes; a line may be up to SYSCTLD_LINE_MAX bytes,
+ * systemd's limit). A line ends at '\n'; a NUL byte ends the text of its
+ * line (procps works on C strings). Leading and trailing white space is
+ * stripped (so CRLF files work); blank lines and lines whose first
+ * non-blank character is '#' or ';' are comments; there are no inline
+ * comments. A leading '-' marks the line "ignore failure" and is stripped
+ * together with the blanks after it, which is what systemd does. The line
+ * splits at its first '='; without one it is an exclusion if it had the
+ * '-', else not an assignment. Keys are stored in canonical form; leading
+ * separators are dropped (both appliers find "/net/ipv4/x") and so are
+ * trailing ones (systemd simplifies them away).
+ *
+ * Spelling matters to procps. It builds "/proc/sys/" + key with the
+ * separators swapped and nothing simplified: "- k = v" names " k" and a
+ * trailing separator names no file, so such lines set nothing; a leading or
+ * repeated separator still reaches the file but does not keep globs off it
+ * (see procps_spelling()). The line keeps its raw text for this.
+ *
+ * Precedence (sysctl-d.md sections 3 and 6). procps writes every line in
+ * file order, expanding globs at their place, so the last write wins; an
+ * exclusion only keeps globs off a key. systemd keeps one entry per key or
+ * pattern in an ordered map: a later line with a different value replaces
+ * the entry and moves it to the end, a later line with the same value is
+ * dropped (so a repeated glob keeps its first place), and a value-less
+ * "-key" is an entry too, so it cancels an earlier assignment of the same
+ * key or pattern. In both, a glob never touches a key that has an entry of
+ * its own, and globs apply in order, so the last matching one wins.
+ *
+ * Never prints, writes or applies; returns negative errno values.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "procfs.h"
+#include "sysctld.h"
+
+#define SYMLINK_HOPS_MAX 8
+#define SYSCTLD_LINE_MAX (1024 * 1024)		/* systemd's LONG_LINE_MAX */
+#define SYSCTLD_FILE_MAX (16 * 1024 * 1024)
+#define DEV_NULL "/dev/null"
+
+const char *const sysctld_dirs[SYSCTLD_NDIRS] = {
+	"/etc/sysctl.d",
+	"/run/sysctl.d",
+	"/usr/local/lib/sysctl.d",
+	"/usr/lib/sysctl.d",
+	"/lib/sysctl.d",
+};
+
+/* isspace() of the C locale, whatever the process locale is. */
+static bool
+is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' ||
+	    c == '\r';
+}
+
+/* Strip white space in place; returns the first non-blank character. */
+static char *
+strip(char *s)
+{
+	char *e;
+
+	while (is_space(*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && is_space(e[-1]))
+		e--;
+	*e = '\0';
+	return s;
+}
+
+static void
+line_clear(struct sysctld_line *l)
+{
+	free(l->key);
+	free(l->raw);
+	free(l->value);
+}
+
+void
+sysctld_file_clear(struct sysctld_file *f)
+{
+	if (f == NULL)
+		return;
+	free(f->path);
+	free(f->target);
+	free(f->name);
+	for (size_t i = 0; i < f->nlines; i++)
+		line_clear(&f->lines[i]);
+	free(f->lines);
+	memset(f, 0, sizeof *f);
+}
+
+static int
+push_line(struct sysctld_file *f, size_t *alloc, const struct sysctld_line *l)
+{
+	if (f->nlines == *alloc) {
+		size_t na = *alloc ? *alloc * 2 : 16;
+		struct sysctld_line *nl = realloc(f->lines, na * sizeof *nl);
+
+		if (nl == NULL)
+			return -ENOMEM;
+		f->lines = nl;
+		*alloc = na;
+	}
+	f->lines[f->nlines++] = *l;
+	return 0;
+}
+
+/*
+ * The key of a line in canonical form. Both appliers decide the form by the
+ * first separator and swap like sysctl_key_normalize(); both also accept
+ * leading separators ("/net/ipv4/x", ".net.ipv4.x"), and systemd drops
+ * trailing ones (path_simplify()), so those are removed here;
+ * procps_spelling() tells what procps makes of them. A first component
+ * holding a dot cannot be spelt in dotted form, and no such top-level
+ * directory exists: refused.
+ */
+static int
+line_key(const char *key, char *buf, size_t size)
+{
+	char path[SYSCTL_KEY_MAX];
+	const char *sep = strpbrk(key, "./");
+	bool swap = sep != NULL && *sep == '.';
+	size_t len = strlen(key), b = 0, e;
+
+	if (len >= sizeof path)
+		return -EINVAL;
+	for (size_t i = 0; i < len; i++) {
+		char c = key[i];
+
+		if (swap && (c == '.' || c == '/'))
+			c = c == '.' ? '/' : '.';
+		path[i] = c;
+	}
+	while (b < len && path[b] == '/')
+		b++;
+	e = len;
+	while (e > b && path[e - 1] == '/')
+		e--;
+	path[e] = '\0';
+	if (b == e || memchr(path + b, '.', strcspn(path + b, "/")) != NULL)
+		return -EINVAL;
+	/* Back to the dotted form, which sysctl_key_normalize() reads. */
+	for (size_t i = b; i < e; i++)
+		path[i] = path[i] == '.' ? '/' : path[i] == '/' ? '.' : path[i];
+	return sysctl_key_normalize(path + b, buf, size);
+}
+
+/*
+ * Parse one line of text (NUL-terminated, no '\n', modified in place) and
+ * append it to f unless it is blank or a comment.
+ */
+static int
+parse_line(struct sysctld_file *f, size_t *alloc, unsigned lineno, char *text)
+{
+	struct sysctld_line l;
+	char keybuf[SYSCTL_KEY_MAX];
+	char *s, *p, *eq, *key = NULL;
+
+	s = strip(text);
+	if (*s == '\0' || *s == '#' || *s == ';')
+		return 0;
+	memset(&l, 0, sizeof l);
+	l.lineno = lineno;
+	l.kind = LINE_INVALID;
+	if ((l.raw = strdup(s)) == NULL)
+		return -ENOMEM;
+	p = s;
+	if (*p == '-') {
+		l.ignore_failure = true;
+		p = strip(p + 1);
+	}
+	eq = strchr(p, '=');
+	if (eq != NULL) {
+		*eq = '\0';
+		key = strip(p);
+		if ((l.value = strdup(strip(eq + 1))) == NULL)
+			goto nomem;
+	} else if (l.ignore_failure)
+		key = p;
+	if (key == NULL)
+		l.problem = "line is not an assignment";
+	else if (*key == '\0')
+		l.problem = "empty key";
+	else if (line_key(key, keybuf, sizeof keybuf) < 0)
+		l.problem = "invalid key";
+	else {
+		if ((l.key = strdup(keybuf)) == NULL)
+			goto nomem;
+		l.kind = eq != NULL ? LINE_ASSIGN : LINE_EXCLUDE;
+		l.glob = sysctl_key_is_glob(l.key);
+	}
+	if (l.kind != LINE_ASSIGN) {
+		free(l.value);
+		l.value = NULL;
+	}
+	if (push_line(f, alloc, &l) < 0)
+		goto nomem;
+	return 0;
+nomem:
+	line_clear(&l);
+	return -ENOMEM;
+}
+
+/*
+ * Parse a whole file held in memory into f->lines. Returns 0, -ENOMEM, or
+ * -EFBIG for a line longer than SYSCTLD_LINE_MAX (the lines parsed so far
+ * stay in f; the caller decides).
+ */
+static int
+parse_buffer(struct sysctld_file *f, const char *data, size_t size)
+{
+	size_t alloc = f->nlines, pos = 0;
+	unsigned lineno = 0;
+
+	while (pos < size) {
+		const char *start = data + pos, *nl;
+		size_t len;
+		char *text;
+		int r;
+
+		nl = memchr(start, '\n', size - pos);
+		len = nl != NULL ? (size_t)(nl - start) : size - pos;
+		pos += len + (nl != NULL);
+		lineno++;
+		if (len > SYSCTLD_LINE_MAX)
+			return -EFBIG;
+		/* strndup() stops at a NUL byte: the line's text ends there. */
+		if ((text = strndup(start, len)) == NULL)
+			return -ENOMEM;
+		r = parse_line(f, &alloc, lineno, text);
+		free(text);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+/*
+ * Read the file at `real` (open flags extra_flags added) and parse it into
+ * f. A file that cannot be read sets f->error (and has no lines); only
+ * -ENOMEM is returned.
+ */
+static int
+read_and_parse(struct sysctld_file *f, const char *real, int extra_flags)
+{
+	struct stat st;
+	char *data = NULL, *nd;
+	size_t len = 0, cap;
+	int fd, r = 0;
+
+	fd = open(real, O_RDONLY | O_CLOEXEC | O_NOCTTY | extra_flags);
+	if (fd < 0) {
+		f->error = -errno;
+		return 0;
+	}
+	if (fstat(fd, &st) < 0) {
+		f->error = -errno;
+		goto out;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		f->error = -EISDIR;
+		goto out;
+	}
+	/* One byte more than the cap, to see that the cap was passed. */
+	cap = S_ISREG(st.st_mode) && st.st_size >= 0 &&
+	    st.st_size < SYSCTLD_FILE_MAX ? (size_t)st.st_size + 1 : 4096;
+	for (;;) {
+		ssize_t n;
+
+		if (len == cap) {
+			size_t nc = cap * 2 > SYSCTLD_FILE_MAX + 1 ?
+			    SYSCTLD_FILE_MAX + 1 : cap * 2;
+
+			if (len > SYSCTLD_FILE_MAX) {
+				f->error = -EFBIG;
+				goto out;
+			}
+			if ((nd = realloc(data, nc)) == NULL) {
+				r = -ENOMEM;
+				goto out;
+			}
+			data = nd;
+			cap = nc;
+		} else if (data == NULL && (data = malloc(cap)) == NULL) {
+			r = -ENOMEM;
+			goto out;
+		}
+		n = read(fd, data + len, cap - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			f->error = -errno;
+			goto out;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	if (len > SYSCTLD_FILE_MAX) {
+		f->error = -EFBIG;
+		goto out;
+	}
+	r = parse_buffer(f, data, len);
+	if (r == -EFBIG) {
+		f->error = r;
+		r = 0;
+	}
+out:
+	if (f->error != 0 || r < 0) {
+		/* A file that could not be read whole contributes nothing. */
+		for (size_t i = 0; i < f->nlines; i++)
+			line_clear(&f->lines[i]);
+		free(f->lines);
+		f->lines = NULL;
+		f->nlines = 0;
+	}
+	free(data);
+	close(fd);
+	return r;
+}
+
+static const char *
+base_name(const char *path)
+{
+	const char *s = strrchr(path, '/');
+
+	return s != NULL ? s + 1 : path;
+}
+
+int
+sysctld_parse_file(const char *display, const char *real,
+    struct sysctld_file *ret)
+{
+	int r;
+
+	memset(ret, 0, sizeof *ret);
+	if (display == NULL)
+		display = real;
+	ret->dir = SYSCTLD_NDIRS;
+	if ((ret->path = strdup(display)) == NULL ||
+	    (ret->target = strdup(display)) == NULL ||
+	    (ret->name = strdup(base_name(display))) == NULL) {
+		r = -ENOMEM;
+		goto fail;
+	}
+	ret->hidden = ret->name[0] == '.';
+	if ((r = read_and_parse(ret, real, 0)) < 0)
+		goto fail;
+	return 0;
+fail:
+	sysctld_file_clear(ret);
+	return r;
+}
+
+/*
+ * Resolve an absolute path below root (see the design comment). On success
+ * the root-relative result ("/etc/sysctl.conf", "/" for the root itself)
+ * is in buf and *ret_st describes it; "/dev/null" gets a character-device
+ * mode without being looked at. Returns 0, -ELOOP, -ENAMETOOLONG, or the
+ * errno of the first component that failed (-ENOENT for a dangling link,
+ * -ENOTDIR for a file used as a directory).
+ */
+static int
+resolve_below_root(const char *root, const char *path, char *buf, size_t size,
+    struct stat *ret_st)
+{
+	char todo[PATH_MAX], next[PATH_MAX], done[PATH_MAX], full[PATH_MAX];
+	char link[PATH_MAX];
+	const char *p;
+	unsigned hops = 0;
+	size_t dlen = 0;
+	struct stat st;
+	int n, r;
+
+	n = snprintf(todo, sizeof todo, "%s", path);
+	if (n < 0 || (size_t)n >= sizeof todo)
+		return -ENAMETOOLONG;
+	done[0] = '\0';
+	p = todo;
+	for (;;) {
+		const char *comp;
+		size_t clen, old;
+		bool last;
+
+		while (*p == '/')
+			p++;
+		if (*p == '\0')
+			break;
+		comp = p;
+		clen = strcspn(p, "/");
+		p += clen;
+		last = p[strspn(p, "/")] == '\0';
+		if (clen == 1 && comp[0] == '.')
+			continue;
+		if (clen == 2 && comp[0] == '.' && comp[1] == '.') {
+			char *slash = strrchr(done, '/');
+
+			if (slash != NULL)
+				*slash = '\0';
+			dlen = strlen(done);
+			continue;
+		}
+		if (dlen + 1 + clen >= sizeof done)
+			return -ENAMETOOLONG;
+		old = dlen;
+		done[dlen++] = '/';
+		memcpy(done + dlen, comp, clen);
+		dlen += clen;
+		done[dlen] = '\0';
+		if (strcmp(done, DEV_NULL) == 0) {
+			if (!last)
+				return -ENOTDIR;
+			continue;
+		}
+		if ((r = path_join_root(root, done, full, sizeof full)) < 0)
+			return r;
+		if (lstat(full, &st) < 0) {
+			/* A fixture root has no /dev; only /dev/null matters. */
+			if (errno == ENOENT && strcmp(done, "/dev") == 0)
+				continue;
+			return -errno;
+		}
+		if (S_ISLNK(st.st_mode)) {
+			ssize_t ln;
+
+			if (++hops > SYMLINK_HOPS_MAX)
+				return -ELOOP;
+			ln = readlink(full, link, sizeof link);
+			if (ln < 0)
+				return -errno;
+			if ((size_t)ln >= sizeof link)
+				return -ENAMETOOLONG;
+			link[ln] = '\0';
+			if (ln == 0)
+				return -ENOENT;
+			/* Relative targets start at the link's directory,
+			   absolute ones at the root. */
+			dlen = link[0] == '/' ? 0 : old;
+			done[dlen] = '\0';
+			n = snprintf(next, sizeof next, "%s/%s", link, p);
+			if (n < 0 || (size_t)n >= sizeof next)
+				return -ENAMETOOLONG;
+			memcpy(todo, next, (size_t)n + 1);
+			p = todo;
+			continue;
+		}
+		if (!last && !S_ISDIR(st.st_mode))
+			return -ENOTDIR;
+	}
+	if (dlen == 0) {
+		done[0] = '/';
+		done[1] = '\0';
+	}
+	if (strcmp(done, DEV_NULL) == 0) {
+		memset(&st, 0, sizeof st);
+		st.st_mode = S_IFCHR | 0666;
+	} else {
+		if ((r = path_join_root(root, done, full, sizeof full)) < 0)
+			return r;
+		if (stat(full, &st) < 0)
+			return -errno;
+	}
+	n = snprintf(buf, size, "%s", done);
+	if (n < 0 || (size_t)n >= size)
+		return -ENAMETOOLONG;
+	*ret_st = st;
+	return 0;
+}
+
+/* Fill in target, masked and error, then read the file (path is set). */
+static int
+load_file(const char *root, struct sysctld_file *f)
+{
+	char resolved[PATH_MAX], full[PATH_MAX];
+	struct stat st;
+	int r;
+
+	r = resolve_below_root(root, f->path, resolved, sizeof resolved, &st);
+	if (r < 0) {
+		f->error = r;
+		f->target = strdup(f->path);
+		return f->target != NULL ? 0 : -ENOMEM;
+	}
+	if ((f->target = strdup(resolved)) == NULL)
+		return -ENOMEM;
+	if (strcmp(resolved, DEV_NULL) == 0) {
+		f->masked = true;
+		return 0;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		f->error = -EISDIR;
+		return 0;
+	}
+	/* A fifo or a device would block or never end: refused. */
+	if (!S_ISREG(st.st_mode)) {
+		f->error = -EINVAL;
+		return 0;
+	}
+	if ((r = path_join_root(root, resolved, full, sizeof full)) < 0) {
+		f->error = r;
+		return 0;
+	}
+	/* Resolved already: the last component is not a link any more. */
+	return read_and_parse(f, full, O_NOFOLLOW);
+}
+
+/* A "*.conf" name in one directory, before shadowing. */
+struct candidate {
+	char *name;
+	unsigned dir;
+};
+
+static int
+cmp_candidate(const void *a, const void *b)
+{
+	const struct candidate *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	if (c != 0)
+		return c;
+	return x->dir < y->dir ? -1 : x->dir > y->dir;
+}
+
+static bool
+is_conf_name(const char *name)
+{
+	size_t len = strlen(name);
+
+	return len >= 5 && strcmp(name + len - 5, ".conf") == 0;
+}
+
+/* Append the "*.conf" entries of directory d to *cands. */
+static int
+list_dir(const char *root, unsigned d, struct candidate **cands, size_t *n,
+    size_t *alloc)
+{
+	char resolved[PATH_MAX], full[PATH_MAX];
+	struct stat st;
+	struct dirent *de;
+	DIR *dir;
+	int r;
+
+	r = resolve_below_root(root, sysctld_dirs[d], resolved, sizeof resolved,
+	    &st);
+	/* A missing directory is skipped, as both appliers do. */
+	if (r == -ENOENT || r == -ENOTDIR || (r == 0 && !S_ISDIR(st.st_mode)))
+		return 0;
+	if (r < 0)
+		return r;
+	if ((r = path_join_root(root, resolved, full, sizeof full)) < 0)
+		return r;
+	if ((dir = opendir(full)) == NULL)
+		return errno == ENOENT ? 0 : -errno;
+	r = 0;
+	for (;;) {
+		errno = 0;
+		if ((de = readdir(dir)) == NULL) {
+			r = -errno;
+			break;
+		}
+		if (!is_conf_name(de->d_name))
+			continue;
+		if (*n == *alloc) {
+			size_t na = *alloc ? *alloc * 2 : 32;
+			struct candidate *nc = realloc(*cands, na * sizeof *nc);
+
+			if (nc == NULL) {
+				r = -ENOMEM;
+				break;
+			}
+			*cands = nc;
+			*alloc = na;
+		}
+		if (((*cands)[*n].name = strdup(de->d_name)) == NULL) {
+			r = -ENOMEM;
+			break;
+		}
+		(*cands)[*n].dir = d;
+		(*n)++;
+	}
+	closedir(dir);
+	return r;
+}
+
+static int
+dir_path(unsigned d, const char *name, char **ret)
+{
+	char buf[PATH_MAX];
+	int n;
+
+	n = snprintf(buf, sizeof buf, "%s/%s", sysctld_dirs[d], name);
+	if (n < 0 || (size_t)n >= sizeof buf)
+		return -ENAMETOOLONG;
+	return (*ret = strdup(buf)) != NULL ? 0 : -ENOMEM;
+}
+
+/* Append /etc/sysctl.conf if it is a regular file, or a link to one. */
+static int
+load_sysctl_conf(const char *root, struct sysctld_config *c)
+{
+	char resolved[PATH_MAX];
+	struct sysctld_file *f;
+	struct stat st;
+
+	if (resolve_below_root(root, SYSCTL_CONF, resolved, sizeof resolved,
+	    &st) < 0 || !S_ISREG(st.st_mode))
+		return 0;
+	f = &c->files[c->nfiles];
+	memset(f, 0, sizeof *f);
+	c->nfiles++;
+	f->dir = SYSCTLD_NDIRS;
+	if ((f->path = strdup(SYSCTL_CONF)) == NULL ||
+	    (f->name = strdup(base_name(SYSCTL_CONF))) == NULL)
+		return -ENOMEM;
+	return load_file(root, f);
+}
+
+int
+sysctld_load(const char *root, struct sysctld_config **ret)
+{
+	struct sysctld_config *c;
+	struct candidate *cands = NULL;
+	size_t ncands = 0, alloc = 0, nwin = 0;
+	int r = 0;
+
+	if ((c = calloc(1, sizeof *c)) == NULL)
+		return -ENOMEM;
+	for (unsigned d = 0; d < SYSCTLD_NDIRS; d++)
+		if ((r = list_dir(root, d, &cands, &ncands, &alloc)) < 0)
+			goto fail;
+	/* By name, then by directory priority: the first of every run of
+	   equal names wins, the rest are shadowed by it. The winners come
+	   out in strcmp() order, which is the reading order. */
+	if (ncands > 0)
+		qsort(cands, ncands, sizeof *cands, cmp_candidate);
+	for (size_t i = 0; i < ncands; i++)
+		if (i == 0 || strcmp(cands[i].name, cands[i - 1].name) != 0)
+			nwin++;
+	/* One slot more for /etc/sysctl.conf. */
+	c->files = calloc(nwin + 1, sizeof *c->files);
+	c->shadowed = calloc(ncands - nwin + 1, sizeof *c->shadowed);
+	if (c->files == NULL || c->shadowed == NULL) {
+		r = -ENOMEM;
+		goto fail;
+	}
+	for (size_t i = 0; i < ncands; i++) {
+		if (i == 0 || strcmp(cands[i].name, cands[i - 1].name) != 0) {
+			struct sysctld_file *f = &c->files[c->nfiles++];
+
+			f->dir = cands[i].dir;
+			if ((f->name = strdup(cands[i].name)) == NULL) {
+				r = -ENOMEM;
+				goto fail;
+			}
+			f->hidden = f->name[0] == '.';
+			if ((r = dir_path(f->dir, f->name, &f->path)) < 0 ||
+			    (r = load_file(root, f)) < 0)
+				goto fail;
+		} else {
+			struct sysctld_shadow *s = &c->shadowed[c->nshadowed++];
+
+			s->by = (unsigned)(c->nfiles - 1);
+			if ((r = dir_path(cands[i].dir, cands[i].name, &s->path)) < 0)
+				goto fail;
+		}
+	}
+	if ((r = load_sysctl_conf(root, c)) < 0)
+		goto fail;
+	for (size_t i = 0; i < c->nfiles; i++)
+		for (size_t j = 0; j < c->files[i].nlines; j++)
+			c->files[i].lines[j].file = (unsigned)i;
+	*ret = c;
+	c = NULL;
+	r = 0;
+fail:
+	for (size_t i = 0; i < ncands; i++)
+		free(cands[i].name);
+	free(cands);
+	sysctld_free(c);
+	return r;
+}
+
+struct sysctld_config *
+sysctld_free(struct sysctld_config *c)
+{
+	if (c == NULL)
+		return NULL;
+	for (size_t i = 0; i < c->nfiles; i++)
+		sysctld_file_clear(&c->files[i]);
+	free(c->files);
+	for (size_t i = 0; i < c->nshadowed; i++)
+		free(c->shadowed[i].path);
+	free(c->shadowed);
+	free(c);
+	return NULL;
+}
+
+bool
+sysctld_applier_reads(enum sysctld_applier a, const struct sysctld_file *f)
+{
+	if (a == APPLIER_SYSTEMD)
+		return !f->hidden && f->dir < SYSCTLD_NDIRS;
+	return true;
+}
+
+const char *
+sysctld_line_file(const struct sysctld_config *c, const struct sysctld_line *l)
+{
+	if (c == NULL || l == NULL || l->file >= c->nfiles)
+		return NULL;
+	return c->files[l->file].target;
+}
+
+/*
+ * How procps spells the path of a line's key. It keeps the blanks after a
+ * leading '-' ("- k" names " k"), swaps separators and prefixes
+ * "/proc/sys/" without simplifying anything. The kernel still finds a path
+ * with a leading or repeated separator, but never one with a blank or a
+ * trailing separator (ENOTDIR). A glob skips a key only when some line's
+ * path is spelt exactly like glob(3)'s result ("explicit setting exists"
+ * is a string comparison), so only an exact spelling shields a key.
+ */
+enum procps_spelling {
+	SPELL_EXACT,		/* found, and shields the key from globs */
+	SPELL_FOUND,		/* found, but does not shield */
+	SPELL_MISSED,		/* names no existing key */
+};
+
+static enum procps_spelling
+procps_spelling(const struct sysctld_line *l)
+{
+	enum procps_spelling r = SPELL_EXACT;
+	const char *k = l->raw;
+	bool swap = false, seen_sep = false;
+	char prev = '/';	/* the separator that ends "/proc/sys/" */
+	size_t len;
+
+	if (*k == '-')
+		k++;
+	if (is_space(*k))
+		return SPELL_MISSED;
+	len = strcspn(k, "=");
+	while (len > 0 && is_space(k[len - 1]))
+		len--;
+	for (size_t i = 0; i < len; i++) {
+		char c = k[i];
+
+		if (c == '.' || c == '/') {
+			if (!seen_sep)
+				swap = c == '.';
+			seen_sep = true;
+			if (swap)
+				c = c == '.' ? '/' : '.';
+		}
+		if (c == '/' && prev == '/')
+			r = SPELL_FOUND;
+		prev = c;
+	}
+	return prev == '/' ? SPELL_MISSED : r;
+}
+
+/* Whether a glob line's pattern matches the key in path form. glob(3) is
+   what both appliers expand patterns with: '*' stops at '/' and does not
+   match a leading '.' of a component. */
+static bool
+glob_matches(const struct sysctld_line *l, const char *keypath)
+{
+	char pattern[SYSCTL_KEY_MAX];
+
+	if (sysctl_key_to_path(l->key, pattern, sizeof pattern) < 0)
+		return false;
+	return fnmatch(pattern, keypath, FNM_PATHNAME | FNM_PERIOD) == 0;
+}
+
+/*
+ * procps: every line becomes a write in file order (globs expanded at their
+ * place), except that a glob skips keys shielded by an exactly spelt
+ * explicit line or exclusion anywhere. The last write wins.
+ */
+static int
+effective_procps(const struct sysctld_config *c, const char *key,
+    const char *keypath, struct sysctld_effect *ret)
+{
+	const struct sysctld_line *last = NULL, *exclusion = NULL;
+	bool shielded = false, blocked = false;
+
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < c->nfiles; i++) {
+			const struct sysctld_file *f = &c->files[i];
+
+			if (!sysctld_applier_reads(APPLIER_PROCPS, f))
+				continue;
+			for (size_t j = 0; j < f->nlines; j++) {
+				const struct sysctld_line *l = &f->lines[j];
+				enum procps_spelling sp;
+
+				if (l->kind == LINE_INVALID)
+					continue;
+				if (l->glob) {
+					if (pass == 0 || l->kind != LINE_ASSIGN ||
+					    !glob_matches(l, keypath))
+						continue;
+					if (shielded)
+						blocked = true;
+					else
+						last = l;
+					continue;
+				}
+				if (strcmp(l->key, key) != 0)
+					continue;
+				sp = procps_spelling(l);
+				if (pass == 0) {
+					if (sp != SPELL_EXACT)
+						continue;
+					shielded = true;
+					if (l->kind == LINE_EXCLUDE)
+						exclusion = l;
+				} else if (l->kind == LINE_ASSIGN &&
+				    sp != SPELL_MISSED) {
+					ret->nassign++;
+					last = l;
+				}
+			}
+		}
+	ret->line = last;
+	if (last == NULL && blocked && exclusion != NULL) {
+		ret->line = exclusion;
+		ret->excluded = true;
+	}
+	return 0;
+}
+
+static bool
+same_value(const struct sysctld_line *a, const struct sysctld_line *b)
+{
+	if (a->value == NULL || b->value == NULL)
+		return a->value == b->value;
+	return strcmp(a->value, b->value) == 0;
+}
+
+/* One entry of systemd's ordered map, for a glob pattern. */
+struct glob_entry {
+	const struct sysctld_line *line;
+	bool cancelled;		/* a value-less line replaced an assignment */
+};
+
+/*
+ * systemd: an ordered map keyed by the normalised key or pattern. A line
+ * whose value differs from the entry's replaces it at the end of the map;
+ * an equal one is dropped. Then every valued entry is applied in map
+ * order; a glob skips keys that have an entry of their own.
+ */
+static int
+effective_systemd(const struct sysctld_config *c, const char *key,
+    const char *keypath, struct sysctld_effect *ret)
+{
+	const struct sysctld_line *exact = NULL, *glob = NULL, *gexcl = NULL;
+	struct glob_entry *globs = NULL;
+	size_t nglobs = 0, maxglobs = 0;
+	bool cancelled = false;
+
+	for (size_t i = 0; i < c->nfiles; i++)
+		if (sysctld_applier_reads(APPLIER_SYSTEMD, &c->files[i]))
+			for (size_t j = 0; j < c->files[i].nlines; j++)
+				maxglobs += c->files[i].lines[j].glob;
+	if (maxglobs > 0 && (globs = calloc(maxglobs, sizeof *globs)) == NULL)
+		return -ENOMEM;
+	for (size_t i = 0; i < c->nfiles; i++) {
+		const struct sysctld_file *f = &c->files[i];
+
+		if (!sysctld_applier_reads(APPLIER_SYSTEMD, f))
+			continue;
+		for (size_t j = 0; j < f->nlines; j++) {
+			const struct sysctld_line *l = &f->lines[j];
+
+			if (l->kind == LINE_INVALID)
+				continue;
+			if (l->glob) {
+				struct glob_entry ne = { l, false };
+				size_t k;
+
+				for (k = 0; k < nglobs; k++)
+					if (strcmp(globs[k].line->key, l->key) == 0)
+						break;
+				if (k < nglobs) {
+					if (same_value(globs[k].line, l))
+						continue;
+					ne.cancelled = l->kind == LINE_EXCLUDE &&
+					    globs[k].line->kind == LINE_ASSIGN;
+					memmove(&globs[k], &globs[k + 1],
+					    (nglobs - k - 1) * sizeof *globs);
+					nglobs--;
+				}
+				globs[nglobs++] = ne;
+				continue;
+			}
+			if (strcmp(l->key, key) != 0)
+				continue;
+			if (l->kind == LINE_ASSIGN)
+				ret->nassign++;
+			if (exact != NULL && same_value(exact, l))
+				continue;
+			cancelled = l->kind == LINE_EXCLUDE && exact != NULL &&
+			    exact->kind == LINE_ASSIGN;
+			exact = l;
+		}
+	}
+	for (size_t k = 0; k < nglobs; k++) {
+		if (!glob_matches(globs[k].line, keypath))
+			continue;
+		if (globs[k].line->kind == LINE_ASSIGN)
+			glob = globs[k].line;
+		else if (globs[k].cancelled)
+			gexcl = globs[k].line;
+	}
+	free(globs);
+	if (exact != NULL && exact->kind == LINE_ASSIGN)
+		ret->line = exact;
+	else if (exact != NULL) {
+		/* A value-less entry writes nothing; say so when it stopped
+		   an assignment or a glob. */
+		if (cancelled || glob != NULL) {
+			ret->line = exact;
+			ret->excluded = true;
+		}
+	} else if (glob != NULL)
+		ret->line = glob;
+	else if (gexcl != NULL) {
+		ret->line = gexcl;
+		ret->excluded = true;
+	}
+	return 0;
+}
+
+int
+sysctld_effective(const struct sysctld_config *c, enum sysctld_applier a,
+    const char *key, struct sysctld_effect *ret)
+{
+	char canon[SYSCTL_KEY_MAX], path[SYSCTL_KEY_MAX];
+	int r;
+
+	memset(ret, 0, sizeof *ret);
+	if ((r = sysctl_key_normalize(key, canon, sizeof canon)) < 0 ||
+	    (r = sysctl_key_to_path(canon, path, sizeof path)) < 0)
+		return -EINVAL;
+	if (a == APPLIER_SYSTEMD)
+		return effective_systemd(c, canon, path, ret);
+	return effective_procps(c, canon, path, ret);
+}

@@ -1,0 +1,126 @@
+/*
+ * sysctld: reading sysctl.d configuration exactly as procps `sysctl
+ * --system` and `systemd-sysctl` do, and working out what a reboot sets.
+ *
+ * Owns: the list of configuration files (after shadowing by basename), their
+ * parsed lines, and the precedence model (reference/sysctl-d.md sections
+ * 1, 2, 3 and 6).
+ * Never: prints, writes, applies anything.
+ *
+ * Calling sequence:
+ *   struct sysctld_config *c;
+ *   r = sysctld_load(root, &c);               // reads every file once
+ *   sysctld_effective(c, APPLIER_PROCPS, "net.ipv4.tcp_fin_timeout", &eff);
+ *   c = sysctld_free(c);
+ *
+ * Error handling: a file that cannot be read is kept in the list with its
+ * errno in `error` (both appliers report it and go on); lines that are not
+ * assignments are kept as LINE_INVALID with the reason. sysctld_load() fails
+ * only for memory or for a directory that exists but cannot be listed.
+ */
+#ifndef TCPADVISE_SYSCTLD_H
+#define TCPADVISE_SYSCTLD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum sysctld_applier {
+	APPLIER_PROCPS,		/* sysctl --system (procps-ng >= 3.3.17 order) */
+	APPLIER_SYSTEMD,	/* systemd-sysctl (boot on systemd hosts) */
+};
+
+/* The directories, highest priority first, as absolute paths. */
+#define SYSCTLD_NDIRS 5
+extern const char *const sysctld_dirs[SYSCTLD_NDIRS];
+	/* /etc/sysctl.d /run/sysctl.d /usr/local/lib/sysctl.d /usr/lib/sysctl.d /lib/sysctl.d */
+#define SYSCTL_CONF "/etc/sysctl.conf"
+
+enum sysctld_line_kind {
+	LINE_ASSIGN,		/* key = value (value may be empty) */
+	LINE_EXCLUDE,		/* "-key" with no '=': systemd exclusion */
+	LINE_INVALID,		/* not an assignment, or a key that cannot be a sysctl */
+};
+
+struct sysctld_line {
+	unsigned file;		/* index in sysctld_config.files */
+	unsigned lineno;	/* 1-based */
+	enum sysctld_line_kind kind;
+	char *key;		/* canonical dotted form (procfs.h); NULL if LINE_INVALID */
+	char *raw;		/* the stripped line as written (for messages) */
+	char *value;		/* stripped value; NULL unless LINE_ASSIGN */
+	bool ignore_failure;	/* written with a leading '-' */
+	bool glob;		/* key has *, ? or [ */
+	const char *problem;	/* LINE_INVALID: "line is not an assignment", "empty key", "invalid key" */
+};
+
+struct sysctld_file {
+	char *path;		/* as found, relative to the root: "/etc/sysctl.d/99-sysctl.conf" */
+	char *target;		/* the file really read when path is a symlink ("/etc/sysctl.conf"),
+				   "/dev/null" for a mask; else a copy of path */
+	char *name;		/* basename of path */
+	unsigned dir;		/* index in sysctld_dirs; SYSCTLD_NDIRS for /etc/sysctl.conf */
+	bool hidden;		/* basename starts with '.': read by procps, skipped by systemd */
+	bool masked;		/* symlink to /dev/null */
+	int error;		/* 0, or -errno when it could not be read (EISDIR for a directory) */
+	struct sysctld_line *lines;
+	size_t nlines;
+};
+
+/* A file never read because a higher-priority directory has its basename. */
+struct sysctld_shadow {
+	char *path;		/* the shadowed file */
+	unsigned by;		/* index in files of the one that wins */
+};
+
+struct sysctld_config {
+	/* The winners of shadowing sorted by basename (strcmp), then
+	   /etc/sysctl.conf (if it is a regular file, or a symlink to one) last. */
+	struct sysctld_file *files;
+	size_t nfiles;
+	struct sysctld_shadow *shadowed;
+	size_t nshadowed;
+};
+
+/*
+ * Read every sysctl.d directory below root and /etc/sysctl.conf, parse every
+ * file. On success *ret is set; free with sysctld_free(). Returns 0, -ENOMEM,
+ * or -errno of a directory that exists but cannot be read.
+ */
+int sysctld_load(const char *root, struct sysctld_config **ret);
+
+/*
+ * Parse one file (for `lint`, and used by sysctld_load). display is the name
+ * used in messages; the file itself is opened at `real`. On success *ret is
+ * filled (free with sysctld_file_clear()); a read error is stored in
+ * ret->error and 0 is still returned. Returns -ENOMEM only.
+ */
+int sysctld_parse_file(const char *display, const char *real, struct sysctld_file *ret);
+void sysctld_file_clear(struct sysctld_file *f);
+
+/* Whether an applier reads this file at all (systemd skips hidden files and
+   /etc/sysctl.conf itself; procps reads both). */
+bool sysctld_applier_reads(enum sysctld_applier a, const struct sysctld_file *f);
+
+/* What an applier does with one key after reading every file. */
+struct sysctld_effect {
+	const struct sysctld_line *line;	/* the assignment that wins (explicit,
+						   else the last matching glob); NULL: none */
+	bool excluded;		/* systemd: a later "-key" line cancels the assignment;
+				   line is then the cancelling line and nothing is set */
+	size_t nassign;		/* explicit assignments of this key the applier reads */
+};
+
+/*
+ * Compute the effect for a key (canonical dotted form). Globs match the path
+ * form with fnmatch(FNM_PATHNAME), and never beat an explicit assignment
+ * (sysctl-d.md 3.2). Returns 0 (ret->line may be NULL) or -EINVAL for a bad key.
+ */
+int sysctld_effective(const struct sysctld_config *c, enum sysctld_applier a,
+    const char *key, struct sysctld_effect *ret);
+
+/* The display location of a line: the target file (what an operator edits). */
+const char *sysctld_line_file(const struct sysctld_config *c, const struct sysctld_line *l);
+
+struct sysctld_config *sysctld_free(struct sysctld_config *c);
+
+#endif

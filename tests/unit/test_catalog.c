@@ -1,0 +1,481 @@
+/*
+ * test_catalog: the invariants of the compiled-in table (order, ids,
+ * ranges, default histories) and the behaviour of the lookup, suggestion,
+ * default and range-check functions.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <string.h>
+
+/* The module itself, to reach its static table and helpers. */
+#include "../../src/catalog.c"
+
+static struct kver
+kv(const char *s)
+{
+	struct kver k;
+
+	assert_int_equal(kver_parse(s, &k), 0);
+	return k;
+}
+
+static const struct catalog_entry *
+must(const char *name)
+{
+	const struct catalog_entry *e = catalog_lookup(name);
+
+	if (e == NULL)
+		fail_msg("'%s' is not in the catalog", name);
+	return e;
+}
+
+static void
+test_sorted(void **state)
+{
+	size_t n;
+	const struct catalog_entry *t = catalog_entries(&n);
+
+	(void)state;
+	assert_true(n > 50);
+	for (size_t i = 1; i < n; i++)
+		if (strcmp(t[i - 1].name, t[i].name) >= 0)
+			fail_msg("not sorted: '%s' before '%s'", t[i - 1].name,
+			    t[i].name);
+}
+
+static void
+test_ids_unique(void **state)
+{
+	size_t n;
+	const struct catalog_entry *t = catalog_entries(&n);
+
+	(void)state;
+	for (size_t i = 0; i < n; i++) {
+		if (t[i].id == 0)
+			fail_msg("'%s' has id 0", t[i].name);
+		for (size_t j = i + 1; j < n; j++)
+			if (t[i].id == t[j].id)
+				fail_msg("id %u used by '%s' and '%s'", t[i].id,
+				    t[i].name, t[j].name);
+	}
+}
+
+/* The ids of the first entries are referenced elsewhere and never move. */
+static void
+test_fixed_ids(void **state)
+{
+	(void)state;
+	assert_int_equal(must("net.ipv4.tcp_tw_reuse")->id, 1);
+	assert_int_equal(must("net.ipv4.tcp_tw_recycle")->id, 2);
+	assert_int_equal(must("net.ipv4.tcp_fin_timeout")->id, 3);
+	assert_int_equal(must("net.ipv4.tcp_syncookies")->id, 5);
+	assert_int_equal(must("net.core.somaxconn")->id, 7);
+}
+
+static bool
+unit_known(const char *u)
+{
+	static const char *const units[] = { "seconds", "milliseconds", "pages",
+	    "bytes", "sockets", "retransmissions", "probes", "connections" };
+
+	if (u == NULL)
+		return true;
+	for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
+		if (strcmp(u, units[i]) == 0)
+			return true;
+	return false;
+}
+
+static void
+test_fields(void **state)
+{
+	size_t n;
+	const struct catalog_entry *t = catalog_entries(&n);
+
+	(void)state;
+	for (size_t i = 0; i < n; i++) {
+		const struct catalog_entry *e = &t[i];
+		struct kver since, other;
+		size_t dl;
+
+		if (strncmp(e->name, "net.", 4) != 0 ||
+		    strlen(e->name) >= SYSCTL_NAME_MAX || strchr(e->name, '/'))
+			fail_msg("bad name '%s'", e->name);
+		if (e->shape == SHAPE_VECTOR) {
+			if (e->nfields < 2 || e->nfields > VALUE_MAX_FIELDS)
+				fail_msg("'%s': bad nfields", e->name);
+		} else if (e->nfields != 1)
+			fail_msg("'%s': nfields must be 1", e->name);
+		if ((e->shape == SHAPE_INT || e->shape == SHAPE_VECTOR) &&
+		    !(e->kmin <= e->smin && e->smin <= e->smax &&
+		    e->smax <= e->kmax))
+			fail_msg("'%s': need kmin <= smin <= smax <= kmax", e->name);
+		if (e->since == NULL || kver_parse(e->since, &since) != 0)
+			fail_msg("'%s': bad since", e->name);
+		if (e->removed != NULL &&
+		    (kver_parse(e->removed, &other) != 0 ||
+		    kver_cmp(&other, &since) <= 0))
+			fail_msg("'%s': removed must follow since", e->name);
+		if (e->removed != NULL && e->default_kind != DEFAULT_NONE)
+			fail_msg("'%s': a removed key has DEFAULT_NONE", e->name);
+		if (e->scope == SCOPE_NETNS) {
+			if (e->netns_since == NULL ||
+			    kver_parse(e->netns_since, &other) != 0 ||
+			    kver_cmp(&other, &since) < 0)
+				fail_msg("'%s': bad netns_since", e->name);
+		} else if (e->netns_since != NULL)
+			fail_msg("'%s': a global key has no netns_since", e->name);
+		if (e->default_kind == DEFAULT_FIXED && e->defaults == NULL)
+			fail_msg("'%s': DEFAULT_FIXED needs defaults[]", e->name);
+		if ((e->flags & CATALOG_JIFFIES) &&
+		    (e->unit == NULL || strcmp(e->unit, "seconds") != 0 ||
+		    e->kmax != INT_MAX / 100))
+			fail_msg("'%s': jiffies keys are seconds up to INT_MAX/100",
+			    e->name);
+		if ((e->flags & CATALOG_READONLY) && e->default_kind != DEFAULT_NONE)
+			fail_msg("'%s': read-only keys have no default", e->name);
+		if (!unit_known(e->unit))
+			fail_msg("'%s': unknown unit '%s'", e->name, e->unit);
+		dl = e->description ? strlen(e->description) : 0;
+		if (dl == 0 || e->description[dl - 1] == '.' ||
+		    strchr(e->description, '\n'))
+			fail_msg("'%s': bad description", e->name);
+	}
+}
+
+static void
+test_fixed_histories(void **state)
+{
+	size_t n;
+	const struct catalog_entry *t = catalog_entries(&n);
+
+	(void)state;
+	for (size_t i = 0; i < n; i++) {
+		const struct catalog_entry *e = &t[i];
+		const struct catalog_default *d;
+		struct kver prev, cur, since;
+		char buf[256];
+		const char *err = NULL;
+
+		/* Every history must be well formed, note-only ones too. */
+		if (e->defaults == NULL)
+			continue;
+		assert_int_equal(kver_parse(e->since, &since), 0);
+		if (e->defaults[0].since == NULL)
+			fail_msg("'%s': empty default history", e->name);
+		for (d = e->defaults; d->since != NULL; d++) {
+			struct value v;
+
+			if (kver_parse(d->since, &cur) != 0)
+				fail_msg("'%s': bad release '%s'", e->name, d->since);
+			if (d == e->defaults && kver_cmp(&cur, &since) < 0)
+				fail_msg("'%s': default older than the key", e->name);
+			if (d != e->defaults && kver_cmp(&prev, &cur) >= 0)
+				fail_msg("'%s': history not ascending at %s", e->name,
+				    d->since);
+			prev = cur;
+			if (d->value == NULL ||
+			    value_parse_kernel(d->value, e->shape, e->nfields, &v,
+			    &err) != 0)
+				fail_msg("'%s': '%s' does not parse: %s", e->name,
+				    d->value ? d->value : "(null)", err);
+			if (catalog_check_range(e, &v, false, buf, sizeof buf,
+			    &err) != 0)
+				fail_msg("'%s': '%s' %s", e->name, d->value, err);
+			/* Canonical text round-trips. */
+			assert_int_equal(value_format(&v, buf, sizeof buf), 0);
+			if (strcmp(buf, d->value) != 0)
+				fail_msg("'%s': '%s' is not canonical ('%s')", e->name,
+				    d->value, buf);
+		}
+		if (e->removed != NULL) {
+			struct kver rm;
+
+			assert_int_equal(kver_parse(e->removed, &rm), 0);
+			if (kver_cmp(&prev, &rm) >= 0)
+				fail_msg("'%s': default after removal", e->name);
+		}
+	}
+}
+
+static void
+test_lookup(void **state)
+{
+	static const char *const unknown[] = { "", "net", "net.ipv4",
+	    "net.ipv4.tcp_tw_recyle", "net.ipv4.tcp_fin_timeout.x",
+	    "tcp_fin_timeout", "NET.CORE.SOMAXCONN", "net.core.somaxconn ",
+	    "zzzz" };
+	size_t n;
+	const struct catalog_entry *t = catalog_entries(&n);
+
+	(void)state;
+	for (size_t i = 0; i < n; i++)
+		assert_ptr_equal(catalog_lookup(t[i].name), &t[i]);
+	for (size_t i = 0; i < sizeof unknown / sizeof unknown[0]; i++)
+		assert_null(catalog_lookup(unknown[i]));
+}
+
+static void
+test_lookup_id(void **state)
+{
+	size_t n;
+	const struct catalog_entry *t = catalog_entries(&n);
+
+	(void)state;
+	for (size_t i = 0; i < n; i++)
+		assert_ptr_equal(catalog_lookup_id(t[i].id), &t[i]);
+	assert_null(catalog_lookup_id(0));
+	assert_null(catalog_lookup_id(100000));
+}
+
+static void
+test_suggest(void **state)
+{
+	(void)state;
+	assert_string_equal(catalog_suggest("net.ipv4.tcp_tw_recyle"),
+	    "net.ipv4.tcp_tw_recycle");
+	assert_string_equal(catalog_suggest("tcp_fin_timeout"),
+	    "net.ipv4.tcp_fin_timeout");
+	assert_string_equal(catalog_suggest("somaxconn"), "net.core.somaxconn");
+	assert_string_equal(catalog_suggest("net.ipv4.tcp_keepalive_tme"),
+	    "net.ipv4.tcp_keepalive_time");
+	assert_string_equal(catalog_suggest("net.core.somaxcon"),
+	    "net.core.somaxconn");
+	assert_null(catalog_suggest("kernel.sched_latency_ns"));
+	assert_null(catalog_suggest("completely unrelated words"));
+	assert_null(catalog_suggest(""));
+}
+
+static int
+dflt(const char *name, const char *rel, long long ehash, char *buf,
+    size_t size)
+{
+	struct catalog_host h;
+
+	h.kernel = kv(rel);
+	h.ehash_entries = ehash;
+	return catalog_default(must(name), &h, buf, size);
+}
+
+static void
+assert_default(const char *name, const char *rel, long long ehash,
+    const char *want)
+{
+	char buf[64];
+	int r = dflt(name, rel, ehash, buf, sizeof buf);
+
+	if (r != 0)
+		fail_msg("%s on %s: %d, want '%s'", name, rel, r, want);
+	if (strcmp(buf, want) != 0)
+		fail_msg("%s on %s: '%s', want '%s'", name, rel, buf, want);
+}
+
+static void
+test_default(void **state)
+{
+	char buf[64];
+
+	(void)state;
+	assert_default("net.core.somaxconn", "5.3", 0, "128");
+	assert_default("net.core.somaxconn", "5.4", 0, "4096");
+	assert_default("net.core.somaxconn", "6.18.44-fc-v657", 0, "4096");
+	assert_default("net.ipv4.tcp_tw_reuse", "4.17", 0, "0");
+	assert_default("net.ipv4.tcp_tw_reuse", "4.18", 0, "2");
+	assert_default("net.ipv4.tcp_syncookies", "2.6.32", 0, "0");
+	assert_default("net.ipv4.tcp_syncookies", "2.6.33", 0, "1");
+	assert_default("net.ipv4.ip_local_port_range", "4.1", 0, "32768 61000");
+	assert_default("net.ipv4.ip_local_port_range", "6.18", 0, "32768 60999");
+	assert_default("net.ipv4.ip_local_reserved_ports", "6.18", 0, "");
+	assert_default("net.core.rmem_max", "6.17", 0, "212992");
+	assert_default("net.core.rmem_max", "6.18", 0, "4194304");
+	assert_default("net.ipv4.tcp_notsent_lowat", "6.18", 0, "4294967295");
+
+	/* ehash-derived defaults, with the formula of the release. */
+	assert_default("net.ipv4.tcp_max_tw_buckets", "6.18", 262144, "131072");
+	assert_default("net.ipv4.tcp_max_tw_buckets", "6.18", 1024, "512");
+	assert_default("net.ipv4.tcp_max_orphans", "6.18", 262144, "131072");
+	assert_default("net.ipv4.tcp_max_syn_backlog", "6.18", 262144, "2048");
+	assert_default("net.ipv4.tcp_max_syn_backlog", "5.3", 262144, "1024");
+	assert_default("net.ipv4.tcp_max_syn_backlog", "6.18", 1024, "128");
+	assert_default("net.ipv4.tcp_max_syn_backlog", "5.3", 1024, "128");
+	assert_default("net.ipv4.tcp_max_syn_backlog", "6.18", 1048576, "8192");
+	assert_int_equal(dflt("net.ipv4.tcp_max_tw_buckets", "6.18", 0, buf,
+	    sizeof buf), -ENODATA);
+
+	/* Not knowable here, or not in the release. */
+	assert_int_equal(dflt("net.ipv4.tcp_tw_recycle", "6.18", 0, buf,
+	    sizeof buf), -ENODATA);
+	assert_int_equal(dflt("net.ipv4.tcp_tw_recycle", "4.11", 0, buf,
+	    sizeof buf), -ENODATA);
+	assert_int_equal(dflt("net.ipv4.tcp_tw_reuse_delay", "6.13", 0, buf,
+	    sizeof buf), -ENODATA);
+	assert_int_equal(dflt("net.ipv4.ip_local_port_range", "2.6.20", 0, buf,
+	    sizeof buf), -ENODATA);
+	assert_int_equal(dflt("net.ipv4.tcp_congestion_control", "6.18", 0, buf,
+	    sizeof buf), -ENODATA);
+	assert_int_equal(dflt("net.ipv4.tcp_rmem", "6.18", 262144, buf,
+	    sizeof buf), -ENODATA);
+	assert_int_equal(dflt("net.ipv4.tcp_fastopen_key", "6.18", 0, buf,
+	    sizeof buf), -ENODATA);
+
+	/* Too small a buffer. */
+	assert_int_equal(dflt("net.core.somaxconn", "6.18", 0, buf, 4),
+	    -ENOBUFS);
+	assert_int_equal(dflt("net.ipv4.tcp_max_tw_buckets", "6.18", 262144,
+	    buf, 6), -ENOBUFS);
+}
+
+static void
+test_in_release(void **state)
+{
+	const struct catalog_entry *rc = must("net.ipv4.tcp_tw_recycle");
+	const struct catalog_entry *rd = must("net.ipv4.tcp_tw_reuse_delay");
+	struct kver k;
+
+	(void)state;
+	k = kv("4.11");
+	assert_true(catalog_in_release(rc, &k));
+	k = kv("4.11.12");
+	assert_true(catalog_in_release(rc, &k));
+	k = kv("4.12");
+	assert_false(catalog_in_release(rc, &k));
+	k = kv("6.18.44-fc-v657");
+	assert_false(catalog_in_release(rc, &k));
+	k = kv("6.13");
+	assert_false(catalog_in_release(rd, &k));
+	k = kv("6.14");
+	assert_true(catalog_in_release(rd, &k));
+}
+
+static int
+range(const char *name, const char *text, bool sane, const char **err)
+{
+	const struct catalog_entry *e = must(name);
+	static char buf[128];
+	struct value v;
+	const char *perr = NULL;
+
+	if (value_parse_kernel(text, e->shape, e->nfields, &v, &perr) != 0)
+		fail_msg("'%s' does not parse: %s", text, perr);
+	*err = NULL;
+	return catalog_check_range(e, &v, sane, buf, sizeof buf, err);
+}
+
+static void
+test_check_range(void **state)
+{
+	const char *err;
+
+	(void)state;
+	assert_int_equal(range("net.ipv4.tcp_tw_reuse", "2", false, &err), 0);
+	assert_int_equal(range("net.ipv4.tcp_tw_reuse", "3", false, &err), -ERANGE);
+	assert_string_equal(err, "must be between 0 and 2");
+	assert_int_equal(range("net.ipv4.tcp_tw_reuse", "-1", false, &err),
+	    -ERANGE);
+
+	assert_int_equal(range("net.ipv4.ip_local_port_range", "1024 65535",
+	    false, &err), 0);
+	assert_int_equal(range("net.ipv4.ip_local_port_range", "0 65000",
+	    false, &err), -ERANGE);
+	assert_string_equal(err, "field 1 must be between 1 and 65535");
+	assert_int_equal(range("net.ipv4.ip_local_port_range", "1024 65536",
+	    false, &err), -ERANGE);
+	assert_string_equal(err, "field 2 must be between 1 and 65535");
+	assert_int_equal(range("net.ipv4.ip_local_port_range", "1024",
+	    false, &err), -EINVAL);
+	assert_string_equal(err, "must be a vector of 2 integers");
+
+	assert_int_equal(range("net.ipv4.tcp_fin_timeout", "-5", false, &err), 0);
+	assert_int_equal(range("net.ipv4.tcp_fin_timeout", "2", true, &err),
+	    -ERANGE);
+	assert_string_equal(err, "must be between 5 and 120");
+	assert_int_equal(range("net.ipv4.tcp_fin_timeout", "21474837", false,
+	    &err), -ERANGE);
+
+	assert_int_equal(range("net.ipv4.tcp_syn_retries", "0", false, &err),
+	    -ERANGE);
+	assert_string_equal(err, "must be between 1 and 127");
+	assert_int_equal(range("net.ipv4.tcp_notsent_lowat", "4294967295",
+	    false, &err), 0);
+	assert_int_equal(range("net.ipv4.tcp_notsent_lowat", "4294967296",
+	    false, &err), -ERANGE);
+	assert_int_equal(range("net.ipv4.tcp_rmem", "0 87380 6291456", false,
+	    &err), -ERANGE);
+	assert_string_equal(err, "field 1 must be between 1 and 2147483647");
+	assert_int_equal(range("net.ipv4.tcp_tw_reuse_delay", "0", false, &err),
+	    -ERANGE);
+	assert_string_equal(err, "must be between 1 and 60000");
+	assert_int_equal(range("net.ipv4.tcp_ecn", "3", false, &err), -ERANGE);
+
+	/* Strings and port lists have no numeric range. */
+	assert_int_equal(range("net.ipv4.tcp_congestion_control", "bbr", false,
+	    &err), 0);
+	assert_int_equal(range("net.ipv4.tcp_allowed_congestion_control",
+	    "reno bbr cubic", false, &err), 0);
+	assert_int_equal(range("net.ipv4.ip_local_reserved_ports", "8080,9000-9010",
+	    false, &err), 0);
+}
+
+static void
+test_names(void **state)
+{
+	(void)state;
+	assert_string_equal(catalog_scope_name(SCOPE_NETNS), "per-netns");
+	assert_string_equal(catalog_scope_name(SCOPE_GLOBAL), "global");
+	assert_string_equal(catalog_shape_name(must("net.ipv4.tcp_rmem")),
+	    "a vector of 3 integers");
+	assert_string_equal(catalog_shape_name(must("net.ipv4.tcp_ecn")),
+	    "an integer");
+	assert_string_equal(catalog_shape_name(
+	    must("net.ipv4.ip_local_reserved_ports")),
+	    "a list of ports and port ranges");
+}
+
+/* Facts the rest of the program relies on. */
+static void
+test_facts(void **state)
+{
+	(void)state;
+	assert_int_equal(must("net.ipv4.tcp_max_orphans")->scope, SCOPE_GLOBAL);
+	assert_int_equal(must("net.ipv4.tcp_mem")->scope, SCOPE_GLOBAL);
+	assert_int_equal(must("net.core.rmem_max")->scope, SCOPE_GLOBAL_RO);
+	assert_int_equal(must("net.netfilter.nf_conntrack_max")->scope,
+	    SCOPE_GLOBAL_RO);
+	assert_true(must("net.ipv4.tcp_fastopen_key")->flags & CATALOG_SECRET);
+	assert_true(must("net.ipv4.tcp_low_latency")->flags & CATALOG_NOOP);
+	assert_true(must("net.ipv4.tcp_fack")->flags & CATALOG_NOOP);
+	assert_true(must("net.netfilter.nf_conntrack_tcp_timeout_time_wait")->flags &
+	    CATALOG_MODULE);
+	assert_string_equal(must("net.ipv4.tcp_tw_recycle")->removed, "4.12");
+	assert_int_equal(must("net.ipv4.tcp_rmem")->default_kind,
+	    DEFAULT_INIT_NET);
+	assert_int_equal(must("net.ipv4.tcp_congestion_control")->default_kind,
+	    DEFAULT_INIT_NET);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_sorted),
+		cmocka_unit_test(test_ids_unique),
+		cmocka_unit_test(test_fixed_ids),
+		cmocka_unit_test(test_fields),
+		cmocka_unit_test(test_fixed_histories),
+		cmocka_unit_test(test_lookup),
+		cmocka_unit_test(test_lookup_id),
+		cmocka_unit_test(test_suggest),
+		cmocka_unit_test(test_default),
+		cmocka_unit_test(test_in_release),
+		cmocka_unit_test(test_check_range),
+		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_facts),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

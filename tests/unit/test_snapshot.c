@@ -1,0 +1,165 @@
+/*
+ * Unit tests of src/snapshot.c: reading a fake root (kernel release, network
+ * namespace, live values, what each applier would persist, defaults).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "../../src/snapshot.c"
+#include "tree.h"
+
+/* An init-netns root of a 6.18 host with a few keys. */
+static char *
+modern_root(void)
+{
+	char *root = tree_new();
+
+	tree_sysctl(root, "kernel.osrelease", "6.18.44-test");
+	tree_sysctl(root, "net.core.netdev_max_backlog", "1000");
+	tree_sysctl(root, "net.core.somaxconn", "4096");
+	tree_sysctl(root, "net.ipv4.tcp_ehash_entries", "262144");
+	tree_sysctl(root, "net.ipv4.tcp_fin_timeout", "30");
+	tree_sysctl(root, "net.ipv4.tcp_tw_reuse", "2");
+	tree_sysctl(root, "net.ipv4.tcp_syncookies", "1");
+	tree_write(root, "etc/sysctl.conf", "net.ipv4.tcp_fin_timeout = 30\n");
+	return root;
+}
+
+static void
+test_modern(void **state)
+{
+	char *root = modern_root();
+	struct snapshot *s = NULL;
+	const struct snapshot_key *k;
+
+	(void)state;
+	tree_write(root, "etc/sysctl.d/10-a.conf", "net.core.somaxconn=1024\n"
+	    "net.ipv4.tcp_tw_recycle = 1\nnet.ipv4.tcp_nonexistent = 3\n");
+	assert_int_equal(snapshot_take(root, NULL, &s), 0);
+	assert_string_equal(s->kernel_release, "6.18.44-test");
+	assert_int_equal(s->host.kernel.major, 6);
+	assert_int_equal(s->host.kernel.minor, 18);
+	assert_false(s->kernel_overridden);
+	assert_false(s->netns_child);
+	assert_int_equal(s->host.ehash_entries, 262144);
+	assert_int_equal(s->boot, APPLIER_PROCPS);
+
+	k = snapshot_key(s, "net.ipv4.tcp_fin_timeout");
+	assert_non_null(k);
+	assert_int_equal(k->status, LIVE_OK);
+	assert_string_equal(k->live, "30");
+	assert_true(k->live_ok);
+	assert_int_equal(k->live_value.field[0], 30);
+	assert_non_null(k->eff[APPLIER_PROCPS].line);
+	assert_string_equal(k->eff[APPLIER_PROCPS].line->value, "30");
+	/* No 99-sysctl.conf symlink: systemd-sysctl never reads sysctl.conf. */
+	assert_null(k->eff[APPLIER_SYSTEMD].line);
+	assert_true(k->persisted_ok);
+	assert_true(k->has_default);
+	assert_string_equal(k->dflt, "60");
+
+	k = snapshot_key(s, "net.core.somaxconn");
+	assert_string_equal(k->eff[APPLIER_SYSTEMD].line->value, "1024");
+	assert_int_equal(k->persisted_value.field[0], 1024);
+	assert_string_equal(k->dflt, "4096");
+
+	/* A removed key: absent live, but persisted by a file. */
+	k = snapshot_key(s, "net.ipv4.tcp_tw_recycle");
+	assert_int_equal(k->status, LIVE_ABSENT);
+	assert_null(k->live);
+	assert_non_null(k->eff[APPLIER_PROCPS].line);
+	assert_false(k->has_default);
+
+	/* A key not in the catalog is looked up below /proc/sys. */
+	assert_int_equal(s->nothers, 1);
+	assert_string_equal(s->others[0].key, "net.ipv4.tcp_nonexistent");
+	assert_false(s->others[0].exists);
+
+	assert_null(snapshot_key(s, "net.ipv4.no_such_key_in_catalog"));
+	snapshot_free(s);
+	tree_free(root);
+}
+
+static void
+test_vector_and_override(void **state)
+{
+	char *root = modern_root();
+	struct snapshot *s = NULL;
+	const struct snapshot_key *k;
+
+	(void)state;
+	tree_sysctl(root, "net.ipv4.ip_local_port_range", "32768\t60999");
+	assert_int_equal(snapshot_take(root, "5.3", &s), 0);
+	assert_true(s->kernel_overridden);
+	assert_string_equal(s->kernel_release, "5.3");
+	k = snapshot_key(s, "net.ipv4.ip_local_port_range");
+	assert_string_equal(k->live, "32768 60999");	/* tab folded */
+	assert_int_equal(k->live_value.nfields, 2);
+	assert_int_equal(k->live_value.field[1], 60999);
+	/* Defaults follow --kernel: somaxconn was 128 before 5.4. */
+	assert_string_equal(snapshot_key(s, "net.core.somaxconn")->dflt, "128");
+	snapshot_free(s);
+
+	assert_int_equal(snapshot_take(root, "six", &s), -EINVAL);
+	tree_free(root);
+}
+
+static void
+test_child_netns_and_systemd(void **state)
+{
+	char *root = tree_new();
+	struct snapshot *s = NULL;
+	char buf[128];
+	const struct snapshot_key *k;
+
+	(void)state;
+	tree_sysctl(root, "kernel.osrelease", "6.18.0");
+	tree_sysctl(root, "net.core.somaxconn", "4096");
+	tree_sysctl(root, "net.ipv4.tcp_ehash_entries", "-262144");
+	tree_write(root, "run/systemd/system/.keep", "");
+	tree_write(root, "etc/sysctl.d/60-net.conf", "net.core.netdev_max_backlog = 16384\n");
+	assert_int_equal(snapshot_take(root, NULL, &s), 0);
+	assert_true(s->netns_child);
+	assert_int_equal(s->boot, APPLIER_SYSTEMD);
+	/* Negative in a child that shares the host's table. */
+	assert_int_equal(s->host.ehash_entries, 262144);
+	k = snapshot_key(s, "net.core.netdev_max_backlog");
+	assert_int_equal(k->status, LIVE_HIDDEN);
+	assert_string_equal(snapshot_status_text(k, buf, sizeof buf),
+	    "global key, not visible in this network namespace");
+	assert_non_null(k->eff[APPLIER_SYSTEMD].line);
+	snapshot_free(s);
+	tree_free(root);
+}
+
+static void
+test_no_proc(void **state)
+{
+	char *root = tree_new();
+	struct snapshot *s = NULL;
+
+	(void)state;
+	assert_int_equal(snapshot_take(root, NULL, &s), -ENOENT);
+	assert_null(s);
+	tree_free(root);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_modern),
+		cmocka_unit_test(test_vector_and_override),
+		cmocka_unit_test(test_child_netns_and_systemd),
+		cmocka_unit_test(test_no_proc),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
