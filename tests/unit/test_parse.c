@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-/* The module first: cmocka.h defines a fail() macro, parse.c a fail(). */
+/* The module before cmocka.h, which defines a fail() macro of its own. */
 #include "parse.c"
 
 #include <stdarg.h>
