@@ -47,6 +47,8 @@ static const struct catalog_default d_syncookies[] = {
 	{ NULL, NULL } };
 static const struct catalog_default d_fin_timeout[] = {
 	{ "2.6.12", "60" }, { NULL, NULL } };	/* TCP_FIN_TIMEOUT, [V] */
+static const struct catalog_default d_tw_recycle[] = {
+	{ "2.6.12", "0" }, { NULL, NULL } };
 static const struct catalog_default d_tw_reuse[] = {
 	{ "2.6.12", "0" }, { "4.18", "2" },	/* 79e9fed46038 */
 	{ NULL, NULL } };
@@ -455,9 +457,10 @@ static const struct catalog_entry table[] = {
 	{ 21, "net.ipv4.tcp_timestamps", SHAPE_INT, 1, U8_RANGE, 1, 2,
 	  DEFAULT_FIXED, d_one, SCOPE_NETNS, "4.13", "2.6.12", NONE, 0,
 	  NULL, "TCP timestamps (0 off, 1 on with random offsets, 2 on without)" },
-	/* proc_dointvec while it existed; 4396e46187ca removed it in 4.12. */
+	/* proc_dointvec while it existed; 4396e46187ca removed it in 4.12.
+	   Off by default for as long as it existed. */
 	{ 2, "net.ipv4.tcp_tw_recycle", SHAPE_INT, 1, INT_RANGE, 0, 0,
-	  DEFAULT_NONE, NONE, SCOPE_NETNS, "4.11", "2.6.12", "4.12", 0,
+	  DEFAULT_FIXED, d_tw_recycle, SCOPE_NETNS, "4.11", "2.6.12", "4.12", 0,
 	  NULL,
 	  "removed in 4.12: fast TIME_WAIT recycling that dropped SYNs from clients behind NAT" },
 	{ 1, "net.ipv4.tcp_tw_reuse", SHAPE_INT, 1, 0, 2, 0, 2,

@@ -1992,8 +1992,10 @@ parse_source(const char *file, const char *origin, const char *text,
 		goto out;
 	}
 	r = read_tree(&c, &a, text, size, &root, &pf->complete);
-	if (r < 0)
+	if (r < 0) {
+		c.err = r;
 		goto out;
+	}
 	if (pf->complete && root == NULL)
 		report_at(&c, 1, 1, "profile must be a mapping");
 	else if (root != NULL)

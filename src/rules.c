@@ -444,11 +444,21 @@ fix_for(const struct profile *p, const struct snapshot_key *k,
 			return xasprintf("%s = %s", key, k->dflt);
 		/* FALLTHROUGH */
 	case FIX_REMOVE:
-		if (f->nlines > 0)
-			return fix_delete(f);
-		if (k->has_default)
-			return xasprintf("%s = %s", key, k->dflt);
-		return NULL;
+		if (f->nlines == 0)
+			return k->has_default ? xasprintf("%s = %s", key, k->dflt) : NULL;
+		/* Deleting the line changes nothing until the next boot: when
+		   the key still exists here, put the live value back too. */
+		if (k->live_ok && k->has_default &&
+		    !value_equal(&k->live_value, &k->default_value)) {
+			char *del = fix_delete(f), *both;
+
+			if (del == NULL)
+				return NULL;
+			both = xasprintf("%s, then: sysctl -w %s=%s", del, key, k->dflt);
+			free(del);
+			return both;
+		}
+		return fix_delete(f);
 	}
 	if (v == NULL || value_format(v, buf, sizeof buf) < 0)
 		return NULL;

@@ -107,6 +107,12 @@ read_key(struct snapshot *s, struct snapshot_key *k)
 		fold_blanks(k->live);
 		k->live_ok = value_parse_kernel(k->live, e->shape, e->nfields,
 		    &k->live_value, &errstr) == 0;
+		/* Kernels before the u32 handlers (tcp_notsent_lowat before
+		   4.11) print an unsigned 32-bit value as a signed int: -1. */
+		if (k->live_ok && e->kmin == 0 && e->kmax == 4294967295LL)
+			for (unsigned i = 0; i < k->live_value.nfields; i++)
+				if (k->live_value.field[i] < 0)
+					k->live_value.field[i] += 4294967296LL;
 	} else if (r == -ENOENT) {
 		k->status = s->netns_child && e->scope != SCOPE_NETNS &&
 		    catalog_in_release(e, &s->host.kernel) ? LIVE_HIDDEN : LIVE_ABSENT;

@@ -12,6 +12,7 @@
  *     $(pkg-config --cflags --libs yaml-0.1) -o tests/fuzz/fuzz_profile
  *   tests/fuzz/fuzz_profile -max_total_time=60 CORPUS_DIR
  */
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
