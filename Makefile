@@ -36,7 +36,7 @@ ALL_CFLAGS = -std=gnu11 $(WARNINGS) $(CFLAGS) -D_GNU_SOURCE \
              -DSYSCONFDIR='"$(SYSCONFDIR)"' $(DEPS_CFLAGS) -MMD -MP
 
 # Library modules (everything but main.c); the order is the dependency order.
-MODULES = diag parse catalog procfs sysctld profile builtin snapshot rules report \
+MODULES = diag suggest parse catalog procfs sysctld profile builtin snapshot rules report \
           cmd cmd_check cmd_explain cmd_profiles
 OBJS    = $(MODULES:%=src/%.o) src/profiles_data.o
 PROFILES = profiles/baseline.yaml profiles/nginx.yaml profiles/crawler.yaml profiles/proxy.yaml
@@ -45,15 +45,16 @@ PROFILES = profiles/baseline.yaml profiles/nginx.yaml profiles/crawler.yaml prof
 # the modules it depends on, listed here: the dependency graph of style.md.
 UNIT_TESTS = $(patsubst tests/unit/%.c,tests/unit/%,$(wildcard tests/unit/test_*.c))
 DEPS_diag     =
+DEPS_suggest  =
 DEPS_parse    =
-DEPS_catalog  = parse
+DEPS_catalog  = parse suggest
 DEPS_procfs   =
 DEPS_sysctld  = procfs parse
 DEPS_builtin  = profiles_data
-DEPS_profile  = catalog parse diag builtin profiles_data
-DEPS_snapshot = sysctld procfs catalog parse
-DEPS_rules    = profile catalog parse diag builtin profiles_data snapshot sysctld procfs
-DEPS_report   = rules profile catalog parse diag builtin profiles_data snapshot sysctld procfs
+DEPS_profile  = catalog parse diag builtin profiles_data suggest
+DEPS_snapshot = sysctld procfs catalog parse suggest
+DEPS_rules    = profile catalog parse diag builtin profiles_data snapshot sysctld procfs suggest
+DEPS_report   = rules profile catalog parse diag builtin profiles_data snapshot sysctld procfs suggest
 
 all: tcpadvise
 
@@ -116,7 +117,7 @@ FUZZ_CC = clang
 FUZZ_FLAGS = -g -O1 -std=gnu11 -D_GNU_SOURCE -DTCPADVISE_VERSION='"$(VERSION)"' \
              -fsanitize=fuzzer,address,undefined -Isrc $(DEPS_CFLAGS)
 FUZZERS = $(patsubst tests/fuzz/%.c,tests/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
-FUZZ_SRC_fuzz_profile = src/profile.c src/catalog.c src/parse.c src/diag.c src/builtin.c src/profiles_data.S
+FUZZ_SRC_fuzz_profile = src/profile.c src/suggest.c src/catalog.c src/parse.c src/diag.c src/builtin.c src/profiles_data.S
 FUZZ_SRC_fuzz_sysctld = src/sysctld.c src/procfs.c src/parse.c
 FUZZ_SRC_fuzz_value   = src/parse.c src/procfs.c
 

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "catalog.h"
+#include "suggest.h"
 
 /*
  * Ranges. kmin/kmax is what a write to /proc/sys is accepted with on a
@@ -528,36 +529,6 @@ catalog_lookup_id(unsigned id)
 	return NULL;
 }
 
-/* Levenshtein distance, bounded inputs (names are short). */
-static size_t
-distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b);
-	size_t row[SYSCTL_NAME_MAX + 1];
-
-	if (la > SYSCTL_NAME_MAX || lb > SYSCTL_NAME_MAX)
-		return SIZE_MAX;
-	for (size_t j = 0; j <= lb; j++)
-		row[j] = j;
-	for (size_t i = 1; i <= la; i++) {
-		size_t prev = row[0], tmp;
-
-		row[0] = i;
-		for (size_t j = 1; j <= lb; j++) {
-			size_t best = prev + (a[i - 1] != b[j - 1]);
-
-			if (row[j] + 1 < best)
-				best = row[j] + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			tmp = row[j];
-			row[j] = best;
-			prev = tmp;
-		}
-	}
-	return row[lb];
-}
-
 const char *
 catalog_suggest(const char *name)
 {
@@ -572,9 +543,9 @@ catalog_suggest(const char *name)
 		    strcmp(table[i].name + ln - len, name) == 0)
 			return table[i].name;
 	}
-	limit = len / 3 > 2 ? len / 3 : 2;
+	limit = suggest_limit(len, 2);
 	for (size_t i = 0; i < NTABLE; i++) {
-		size_t d = distance(name, table[i].name);
+		size_t d = suggest_distance(name, table[i].name);
 
 		if (d < best) {
 			best = d;

@@ -21,6 +21,7 @@
 
 #include "cmd.h"
 #include "procfs.h"
+#include "suggest.h"
 
 enum {
 	OPT_PROFILE = 1 << 0,
@@ -225,8 +226,16 @@ main(int argc, char **argv)
 	if (optind >= argc)
 		return usage(o.prog, "no command given");
 	o.command = argv[optind];
-	if ((cmd = find_command(o.command)) == NULL)
+	if ((cmd = find_command(o.command)) == NULL) {
+		const char *names[NCOMMANDS], *close;
+
+		for (size_t i = 0; i < NCOMMANDS; i++)
+			names[i] = commands[i].name;
+		if ((close = suggest_best(o.command, names, NCOMMANDS, 1)) != NULL)
+			return usage(o.prog, "unknown command '%s' (did you mean '%s'?)",
+			    o.command, close);
 		return usage(o.prog, "unknown command '%s'", o.command);
+	}
 	o.args = argv + optind + 1;
 	o.nargs = (size_t)(argc - optind - 1);
 	if (o.nargs < cmd->min_args)

@@ -81,36 +81,49 @@ report_wrap(FILE *out, const char *text, int start, int indent, int width)
 
 /* --- text ----------------------------------------------------------- */
 
+/* Write "    LABEL" and then text wrapped under itself at 78 columns. */
+static void
+text_field(FILE *out, const char *label, const char *text)
+{
+	int start = fprintf(out, "    %s", label);
+
+	report_wrap(out, text, start, start > 12 ? 6 : start, 78);
+}
+
 static void
 text_values(FILE *out, const struct finding *f)
 {
+	char *text = NULL;
+	size_t len = 0;
+	FILE *m;
+
 	if (f->key == NULL)
 		return;
-	fprintf(out, "    live: %s", f->live ? f->live : "-");
+	if ((m = open_memstream(&text, &len)) == NULL)
+		return;
+	fprintf(m, "live: %s; ", f->live ? f->live : "-");
 	if (f->persisted != NULL)
-		fprintf(out, "   persisted: %s (%s:%u)", f->persisted, f->file, f->line);
+		fprintf(m, "persisted: %s (%s:%u)", f->persisted, f->file, f->line);
 	else
-		fprintf(out, "   persisted: -");
+		fprintf(m, "persisted: -");
 	if (f->want != NULL)
-		fprintf(out, "   want: %s", f->want);
-	fputc('\n', out);
+		fprintf(m, "; want: %s", f->want);
+	if (fclose(m) == 0)
+		text_field(out, "", text);
+	free(text);
+	text = NULL;
+
 	/* Name every other line that sets the key too: each one is a line an
 	   operator has to edit. */
 	if (f->nlines > 1 || (f->nlines == 1 && f->persisted == NULL)) {
-		char *list = NULL;
-		size_t len = 0;
-		FILE *m = open_memstream(&list, &len);
-
-		if (m == NULL)
+		if ((m = open_memstream(&text, &len)) == NULL)
 			return;
 		for (size_t i = 0; i < f->nlines; i++)
 			fprintf(m, "%s%s:%u", i ? ", " : "", f->lines[i].file,
 			    f->lines[i].line);
-		if (fclose(m) == 0) {
-			fprintf(out, "    set at: ");
-			report_wrap(out, list, 12, 12, 78);
-		}
-		free(list);
+		if (fclose(m) == 0)
+			text_field(out, "set at: ", text);
+		free(text);
 	}
 }
 
@@ -134,17 +147,12 @@ text_finding(FILE *out, const struct report_opts *o, const struct finding *f)
 		fprintf(out, "%s", f->file);
 	fprintf(out, " %s[%s]%s\n", report_color(o, "dim"),
 	    finding_kind_name(f->kind), report_color(o, "reset"));
-	fprintf(out, "    ");
-	report_wrap(out, f->message, 4, 4, 78);
+	text_field(out, "", f->message);
 	text_values(out, f);
-	if (f->reason != NULL) {
-		fprintf(out, "    why: ");
-		report_wrap(out, f->reason, 9, 9, 78);
-	}
-	if (f->source != NULL) {
-		fprintf(out, "    source: ");
-		report_wrap(out, f->source, 12, 12, 78);
-	}
+	if (f->reason != NULL)
+		text_field(out, "why: ", f->reason);
+	if (f->source != NULL)
+		text_field(out, "source: ", f->source);
 	if (f->fix != NULL)
 		fprintf(out, "    fix: %s\n", f->fix);
 	fputc('\n', out);

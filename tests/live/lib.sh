@@ -1,11 +1,24 @@
 # Shared helpers of the live tests. Sourced from the repository top.
 #
-# in_sandbox SCRIPT: run SCRIPT (sh code) as root in a new network and mount
-# namespace where /etc/sysctl.d, /run, /usr/lib/sysctl.d, /usr/local/lib and
-# /var/lib/tcpadvise are private tmpfs and /etc/sysctl.conf is a private
-# copy, so nothing written there reaches the host. Only per-netns keys may
-# be written inside; global keys are never written by any test.
+# A test calls `enter_sandbox "$0"` first: it re-runs itself as root in a
+# new network and mount namespace where /etc/sysctl.d, /run,
+# /usr/lib/sysctl.d, /usr/local/lib and /var/lib/tcpadvise are private tmpfs
+# and /etc/sysctl.conf is a private empty file, so nothing written there
+# reaches the host. Inside, only per-netns keys may be written; no test
+# writes a global key.
 : "${TCPADVISE:=./tcpadvise}"
+failures=0
+
+fail() {
+	echo "FAIL: $*"
+	failures=$((failures + 1))
+}
+
+finish() {
+	[ "$failures" -eq 0 ] && echo "all passed" && exit 0
+	echo "$failures failed"
+	exit 1
+}
 
 require_root() {
 	if [ "$(id -u)" != 0 ]; then
@@ -22,28 +35,35 @@ require_root() {
 	fi
 }
 
-in_sandbox() {
-	unshare --net --mount --propagation private sh -euc '
-		conf=$(mktemp)
-		cp /etc/sysctl.conf "$conf" 2>/dev/null || : >"$conf"
-		mount --bind "$conf" /etc/sysctl.conf
-		mount -t tmpfs tmpfs /etc/sysctl.d
-		mount -t tmpfs tmpfs /run
-		mount -t tmpfs tmpfs /usr/lib/sysctl.d
-		if [ -d /usr/local/lib ]; then mount -t tmpfs tmpfs /usr/local/lib; fi
-		mkdir -p /var/lib/tcpadvise
-		mount -t tmpfs tmpfs /var/lib/tcpadvise
-		mkdir -p /run/sysctl.d
-		: >/etc/sysctl.conf
-		'"$1"'
-	'
+enter_sandbox() {
+	if [ -z "${TCPADVISE_SANDBOX:-}" ]; then
+		require_root
+		TCPADVISE_SANDBOX=1 exec unshare --net --mount --propagation private sh "$1"
+	fi
+	sandbox_tmp=$(mktemp -d)
+	: >"$sandbox_tmp/sysctl.conf"
+	mount --bind "$sandbox_tmp/sysctl.conf" /etc/sysctl.conf
+	mount -t tmpfs tmpfs /etc/sysctl.d
+	mount -t tmpfs tmpfs /run
+	mount -t tmpfs tmpfs /usr/lib/sysctl.d
+	if [ -d /usr/local/lib ]; then
+		mount -t tmpfs tmpfs /usr/local/lib
+	fi
+	mkdir -p /var/lib/tcpadvise /run/sysctl.d /usr/local/lib/sysctl.d
+	mount -t tmpfs tmpfs /var/lib/tcpadvise
+	# Nothing of the host's configuration is visible any more.
+	[ ! -s /etc/sysctl.conf ] && [ -z "$(ls -A /etc/sysctl.d)" ] || {
+		echo "sandbox setup failed"
+		exit 1
+	}
 }
 
 # only_netns_keys: refuse to go on if any sysctl file visible now assigns a
 # key outside net.ipv4 (a global key would reach the host when applied).
 only_netns_keys() {
-	bad=$(cat /etc/sysctl.conf /etc/sysctl.d/*.conf /run/sysctl.d/*.conf \
-	    /usr/lib/sysctl.d/*.conf /usr/local/lib/sysctl.d/*.conf 2>/dev/null |
+	bad=$(cat /etc/sysctl.conf /etc/sysctl.d/*.conf /etc/sysctl.d/.*.conf \
+	    /run/sysctl.d/*.conf /usr/lib/sysctl.d/*.conf \
+	    /usr/local/lib/sysctl.d/*.conf 2>/dev/null | tr -d '\r' |
 	    sed 's/^[[:space:]]*-\{0,1\}[[:space:]]*//' |
 	    grep -v -e '^#' -e '^;' -e '^$' | grep -v '^net[./]ipv4[./]' || true)
 	if [ -n "$bad" ]; then

@@ -41,7 +41,7 @@ if [ "${T10_INSIDE:-}" != 1 ]; then
 	fi
 	mkdir -p "$out" || exit 1
 	if ! ${CC:-cc} -std=gnu11 -D_GNU_SOURCE -Isrc -o "$dump" \
-	    tests/live/catalog_dump.c src/catalog.c src/parse.c; then
+	    tests/live/catalog_dump.c src/catalog.c src/parse.c src/suggest.c; then
 		echo "FAIL: $name: cannot build $dump"
 		exit 1
 	fi

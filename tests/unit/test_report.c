@@ -86,7 +86,7 @@ test_text(void **state)
 	    "namespace\npersisted values: what sysctl --system (procps) sets at boot "
 	    "from 1 file\n\n"));
 	assert_non_null(strstr(out, "WARNING (1)\n\n  TA-H004 net.ipv4.tcp_fin_timeout "
-	    "[hazard]\n    fin_timeout \"low\"\n    live: 2   persisted: 2 "
+	    "[hazard]\n    fin_timeout \"low\"\n    live: 2; persisted: 2 "
 	    "(/etc/sysctl.conf:1)\n"));
 	/* Wrapped at 78 columns under "why: ". */
 	assert_non_null(strstr(out, "    why: a reason that is long enough to be wrapped "
