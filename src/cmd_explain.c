@@ -179,13 +179,14 @@ cond_text(FILE *f, const struct cond *c)
 	}
 }
 
-/* Print "label: text" with the text wrapped under itself. */
+/* Print "label: text" with the text wrapped under itself; an empty label
+   gives a paragraph indented by two. */
 static void
 field(const char *label, const char *text)
 {
-	int start = printf("  %-11s", label);
+	int start = *label ? printf("  %-11s", label) : printf("  ");
 
-	report_wrap(stdout, text, start, 13, 78);
+	report_wrap(stdout, text, start, start, 78);
 }
 
 static void
@@ -412,10 +413,14 @@ explain_key(const struct options *o, const struct catalog_entry *e,
 		setting_describe(st, want, sizeof want);
 		if (st->has_apply)
 			value_format(&st->apply, apply, sizeof apply);
-		printf("  %-10s wants %s, applies %s (%s%s%s)\n", all->p[i]->name, want,
-		    apply, severity_name(st->severity),
-		    strcmp(st->profile, all->p[i]->name) ? ", from " : "",
-		    strcmp(st->profile, all->p[i]->name) ? st->profile : "");
+		if (strcmp(st->profile, all->p[i]->name) != 0) {
+			/* Inherited: its reason stands under the profile that
+			   defines it. */
+			printf("  %-10s the same, from %s\n", all->p[i]->name, st->profile);
+			continue;
+		}
+		printf("  %-10s wants %s (%s); apply writes %s\n", all->p[i]->name,
+		    want, severity_name(st->severity), st->has_apply ? apply : "nothing");
 		field("why:", st->reason);
 		field("source:", st->source);
 	}

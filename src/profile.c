@@ -20,13 +20,22 @@
  * files were met) and position, which reads better than the order of the
  * stages.
  *
- * Calling sequence: see profile.h.
+ * Calling sequence (the public one is in profile.h):
+ *   profile_load(name)
+ *     load_named() / load_path()      find and read the file (size cap)
+ *       parse_source()                stages 1 and 2 for one file -> pfile
+ *     ... the same for each `extends`, with cycle and depth checks
+ *     check_disable(), resolve()      stage 3
+ *   profile_parse() runs parse_source() alone; profile_list() runs it on
+ *   every file of the search directories and on the built-ins.
  *
- * Error handling: stage 2 reports through struct ctx and never stops early;
- * an allocation failure is remembered in ctx->err (sticky -ENOMEM) and
- * turns the whole call into -ENOMEM. Every function that owns memory frees
- * it through one forward `out:` label. A partially built profile is always
- * consistent enough for profile_free().
+ * Error handling: problems with the input are diagnostics, never return
+ * values of the inner functions: stage 2 reports through struct ctx and
+ * never stops early, and the caller learns of them from diags->nerrors
+ * (-EINVAL). An allocation failure is remembered in ctx->err (sticky
+ * -ENOMEM) and turns the whole call into -ENOMEM. Every function that owns
+ * memory frees it through one forward `out:` label, and a partially built
+ * profile is always consistent enough for profile_free().
  */
 #include <dirent.h>
 #include <errno.h>
@@ -46,12 +55,12 @@
 
 #include "builtin.h"
 #include "profile.h"
+#include "suggest.h"
 
 #define NAME_MAX_LEN	32	/* [a-z][a-z0-9-]{0,31} */
 #define MSG_MAX		2048	/* one formatted diagnostic */
 #define SHOW_MAX	128	/* bytes of input text quoted in a message */
 #define SHOW_BUF	(SHOW_MAX * 4 + 8)
-#define WORD_MAX	64	/* longest word "did you mean" looks at */
 #define ARENA_CHUNK	65536
 
 /* ---------------------------------------------------------------------- */
@@ -135,62 +144,6 @@ show(const char *s, char *buf, size_t size)
 	}
 	buf[o] = '\0';
 	return buf;
-}
-
-/* Optimal string alignment distance (a transposition costs one). */
-static size_t
-word_distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b);
-	size_t rows[3][WORD_MAX + 1];
-	size_t *pp = rows[0], *p = rows[1], *c = rows[2], *t;
-
-	if (la > WORD_MAX || lb > WORD_MAX)
-		return SIZE_MAX;
-	for (size_t j = 0; j <= lb; j++)
-		p[j] = j;
-	for (size_t i = 1; i <= la; i++) {
-		c[0] = i;
-		for (size_t j = 1; j <= lb; j++) {
-			size_t v = p[j - 1] + (a[i - 1] != b[j - 1]);
-
-			if (p[j] + 1 < v)
-				v = p[j] + 1;
-			if (c[j - 1] + 1 < v)
-				v = c[j - 1] + 1;
-			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
-			    a[i - 2] == b[j - 1] && pp[j - 2] + 1 < v)
-				v = pp[j - 2] + 1;
-			c[j] = v;
-		}
-		t = pp;
-		pp = p;
-		p = c;
-		c = t;
-	}
-	return p[lb];
-}
-
-/*
- * The closest of words[] to word for "did you mean": at most a third of the
- * word's length away (at least 1); the first of equally close ones wins.
- */
-static const char *
-suggest_word(const char *word, const char *const *words, size_t n)
-{
-	size_t len = strlen(word), limit = len / 3 > 1 ? len / 3 : 1;
-	size_t best = SIZE_MAX;
-	const char *found = NULL;
-
-	for (size_t i = 0; i < n; i++) {
-		size_t d = word_distance(word, words[i]);
-
-		if (d < best) {
-			best = d;
-			found = words[i];
-		}
-	}
-	return best <= limit ? found : NULL;
 }
 
 /* " (did you mean 'x'?)" or "" into buf. */
@@ -789,6 +742,12 @@ read_tree(struct ctx *c, struct arena *a, const char *text, size_t size,
 	yaml_event_t ev;
 	int st = READ_GO_ON;
 
+	/* The encoding is fixed to UTF-8 (UTF-16 input is refused), and then
+	   libyaml takes a byte order mark for content: skip it here. */
+	if (size >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0) {
+		text += 3;
+		size -= 3;
+	}
 	memset(&rd, 0, sizeof rd);
 	rd.c = c;
 	rd.arena = a;
@@ -859,7 +818,7 @@ get_fields(struct ctx *c, const struct ynode *map, const char *const *names,
 	for (size_t i = 0; i < n; i++)
 		vals[i] = keys[i] = NULL;
 	for (const struct ynode *k = map->head; k != NULL; k = k->next->next) {
-		char b[SHOW_BUF], dym[WORD_MAX + 32];
+		char b[SHOW_BUF], dym[SUGGEST_WORD_MAX + 32];
 		size_t i;
 
 		for (i = 0; i < n; i++)
@@ -871,7 +830,7 @@ get_fields(struct ctx *c, const struct ynode *map, const char *const *names,
 			continue;
 		}
 		report(c, k, "unknown field '%s' %s%s", show(k->text, b, sizeof b),
-		    where, did_you_mean(suggest_word(k->text, names, n), dym,
+		    where, did_you_mean(suggest_best(k->text, names, n, 1), dym,
 		    sizeof dym));
 	}
 }
@@ -1576,7 +1535,7 @@ check_kernel_cond(struct ctx *c, const struct ynode *m, struct cond *ret)
 	for (const struct ynode *k = m->head; k != NULL; k = k->next->next) {
 		const struct ynode *v = k->next;
 		struct kver_test *t = &ret->ktests[ret->nktests];
-		char b[SHOW_BUF], dym[WORD_MAX + 32];
+		char b[SHOW_BUF], dym[SUGGEST_WORD_MAX + 32];
 		size_t i;
 
 		for (i = 0; i < 6; i++)
@@ -1584,8 +1543,8 @@ check_kernel_cond(struct ctx *c, const struct ynode *m, struct cond *ret)
 				break;
 		if (i == 6) {
 			report(c, k, "unknown operator '%s' in kernel condition%s",
-			    show(k->text, b, sizeof b), did_you_mean(suggest_word(k->text,
-			    kernel_ops, 6), dym, sizeof dym));
+			    show(k->text, b, sizeof b), did_you_mean(suggest_best(k->text,
+			    kernel_ops, 6, 1), dym, sizeof dym));
 			ok = false;
 			continue;
 		}
@@ -2370,13 +2329,13 @@ report_not_found(const char *name, const struct profile_search *search,
     const char *file, unsigned line, unsigned col, struct diag_list *diags)
 {
 	struct strv names = { NULL, 0, 0 };
-	char b[SHOW_BUF], dym[WORD_MAX + 32];
+	char b[SHOW_BUF], dym[SUGGEST_WORD_MAX + 32];
 	const char *sug = NULL;
 	int r;
 
 	r = known_names(search, &names);
 	if (r == 0)
-		sug = suggest_word(name, (const char *const *)names.v, names.n);
+		sug = suggest_best(name, (const char *const *)names.v, names.n, 1);
 	if (r == 0 && diag_add(diags, DIAG_ERROR, file, line, col,
 	    "profile '%s' not found%s", show(name, b, sizeof b),
 	    did_you_mean(sug, dym, sizeof dym)) < 0)

@@ -4,12 +4,9 @@
  * Feeds arbitrary bytes to profile_parse() and, when a profile comes out,
  * checks the promises of profile.h on it: settings and rules are sorted,
  * every validated `apply` value satisfies its own expectation, and the
- * queries work on what was parsed. Build from the top of the tree:
+ * queries work on what was parsed. Built with clang by the Makefile:
  *
- *   clang -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -Isrc \
- *     tests/fuzz/fuzz_profile.c src/profile.c src/catalog.c src/parse.c \
- *     src/diag.c src/builtin.c src/profiles_data.S \
- *     $(pkg-config --cflags --libs yaml-0.1) -o tests/fuzz/fuzz_profile
+ *   make tests/fuzz/fuzz_profile
  *   tests/fuzz/fuzz_profile -max_total_time=60 CORPUS_DIR
  */
 #include <errno.h>
