@@ -2289,7 +2289,8 @@ dir_names(const char *dir, struct strv *out, struct diag_list *warn)
 		}
 	}
 	closedir(d);
-	qsort(out->v + first, out->n - first, sizeof *out->v, cmp_str);
+	if (out->n - first > 1)
+		qsort(out->v + first, out->n - first, sizeof *out->v, cmp_str);
 	return 0;
 }
 

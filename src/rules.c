@@ -962,6 +962,7 @@ rules_eval(const struct profile *p, const struct snapshot *s,
 	    (r = eval_files(s, ret)) < 0 ||
 	    (r = eval_divergence_drift(p, s, ret)) < 0)
 		return r;
-	qsort(ret->items, ret->n, sizeof ret->items[0], cmp_finding);
+	if (ret->n > 1)
+		qsort(ret->items, ret->n, sizeof ret->items[0], cmp_finding);
 	return 0;
 }
