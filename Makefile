@@ -42,7 +42,7 @@ OBJS    = $(MODULES:%=src/%.o) src/profiles_data.o
 PROFILES = profiles/baseline.yaml profiles/nginx.yaml profiles/crawler.yaml profiles/proxy.yaml
 
 # Each unit test #includes its module (to reach static functions) and links
-# the modules it depends on, listed here: the dependency graph of style.md.
+# the modules it depends on, listed here: the dependency graph of src/.
 UNIT_TESTS = $(patsubst tests/unit/%.c,tests/unit/%,$(wildcard tests/unit/test_*.c))
 DEPS_diag     =
 DEPS_suggest  =

@@ -3,9 +3,9 @@
  *
  * Owns: a static, sorted, read-only table. Facts only, never policy: what
  * the kernel accepts and what it defaults to, not what anybody should set
- * (that is the profiles' job). Every fact comes from
- * reference/kernel-facts.md of the project's research (kernel source, commit
- * or a verified measurement).
+ * (that is the profiles' job). Every fact comes from the kernel source, an
+ * upstream commit, ip-sysctl.rst or a measurement on a running kernel, and
+ * its entry says which.
  * Never: allocates, prints, touches /proc.
  *
  * Checklist: adding a new sysctl
@@ -131,7 +131,7 @@ bool catalog_in_release(const struct catalog_entry *e, const struct kver *k);
 int catalog_check_range(const struct catalog_entry *e, const struct value *v,
     bool sane, char *buf, size_t size, const char **errstr);
 
-const char *catalog_scope_name(enum catalog_scope s);	/* "per-netns", "global", "global (read-only in netns)" */
+const char *catalog_scope_name(enum catalog_scope s);	/* "per-netns", "global", "global (read-only in a child netns)" */
 const char *catalog_shape_name(const struct catalog_entry *e);	/* "integer", "vector of 3 integers", ... */
 
 #endif

@@ -20,10 +20,18 @@ cmd_error(const struct options *o, const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+struct profile_search
+cmd_search(const struct options *o)
+{
+	struct profile_search search = { o->profile_dirs, o->nprofile_dirs };
+
+	return search;
+}
+
 int
 cmd_load_profile(const struct options *o, const char *name, struct profile **ret)
 {
-	struct profile_search search = { o->profile_dirs, o->nprofile_dirs };
+	struct profile_search search = cmd_search(o);
 	struct diag_list d = DIAG_LIST_INIT;
 	int r;
 

@@ -20,7 +20,7 @@
 #include "profile.h"
 #include "report.h"
 
-/* The exit statuses: the contract of design.md section 2. */
+/* The exit statuses: a documented contract (tcpadvise(8), EXIT STATUS). */
 enum {
 	TA_EXIT_OK = 0,		/* success, no findings at or above --fail-on */
 	TA_EXIT_FINDINGS = 1,	/* check/lint found findings at or above --fail-on */
@@ -47,6 +47,10 @@ struct options {
 	enum severity fail_on;
 	bool fail_never;
 };
+
+/* The profile search order of the options (--profile-path,
+   TCPADVISE_PROFILE_PATH, ROOT/etc/tcpadvise/profiles; then the built-ins). */
+struct profile_search cmd_search(const struct options *o);
 
 /* Load a profile by name or path with the search dirs of o; prints every
    diagnostic. Returns TA_EXIT_OK and sets *ret, or TA_EXIT_USAGE. */

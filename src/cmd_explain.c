@@ -38,7 +38,7 @@ loaded_free(struct loaded *l)
 static int
 load_all(const struct options *o, struct loaded *ret)
 {
-	struct profile_search search = { o->profile_dirs, o->nprofile_dirs };
+	struct profile_search search = cmd_search(o);
 	struct diag_list d = DIAG_LIST_INIT;
 	struct profile_info *info = NULL;
 	size_t n = 0;

@@ -3,7 +3,7 @@
  *
  * Owns: the list and every string in it.
  * Never: prints. Parsers add entries and keep going; only main.c prints them,
- * so that every error of a file is reported in one pass (style.md rule 5).
+ * so that every error of a file is reported in one pass.
  *
  * Positions are 1-based; line 0 means "no line", col 0 means "no column".
  *

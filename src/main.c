@@ -1,7 +1,7 @@
 /*
  * main: options, the command table, usage, and the exit status.
  *
- * The only file that decides the process's exit status (style.md rule 7):
+ * The only file that decides the process's exit status:
  * commands return one of TA_EXIT_*; main() flushes stdout and turns a write
  * error into TA_EXIT_SYSTEM, so `tcpadvise check > /full/disk` fails loudly.
  *

@@ -288,34 +288,44 @@ parse_word(const char *text, struct value *ret, bool strict,
 	return 0;
 }
 
+/*
+ * What both value parsers do alike: zero *v, parse the shapes that are not
+ * integers (a word; a port list, kernel-style unless strict), and settle the
+ * field count of integer shapes. Returns 0 when *v holds a parsed word or
+ * port list, 1 when the caller goes on with *nfields integers, -EINVAL.
+ */
+static int
+parse_other_shapes(const char *text, enum value_shape shape, unsigned *nfields,
+    bool strict, struct value *v, const char **errstr)
+{
+	memset(v, 0, sizeof *v);
+	if (shape == SHAPE_STRING)
+		return parse_word(text, v, strict, errstr) < 0 ? -EINVAL : 0;
+	if (shape == SHAPE_PORTS)
+		return parse_ports(text, !strict, v, errstr) < 0 ? -EINVAL : 0;
+	if (shape == SHAPE_INT)
+		*nfields = 1;
+	if (*nfields == 0 || *nfields > VALUE_MAX_FIELDS)
+		return fail(errstr, "invalid", -EINVAL);
+	return 1;
+}
+
 int
 value_parse_kernel(const char *text, enum value_shape shape,
     unsigned nfields, struct value *ret, const char **errstr)
 {
 	struct value v;
 	const char *p = text;
+	int r = parse_other_shapes(text, shape, &nfields, false, &v, errstr);
 
-	memset(&v, 0, sizeof v);
-	if (shape == SHAPE_STRING) {
-		if (parse_word(text, &v, false, errstr) < 0)
-			return -EINVAL;
-		*ret = v;
-		return 0;
+	if (r <= 0) {
+		if (r == 0)
+			*ret = v;
+		return r;
 	}
-	if (shape == SHAPE_PORTS) {
-		if (parse_ports(text, true, &v, errstr) < 0)
-			return -EINVAL;
-		*ret = v;
-		return 0;
-	}
-	if (shape == SHAPE_INT)
-		nfields = 1;
-	if (nfields == 0 || nfields > VALUE_MAX_FIELDS)
-		return fail(errstr, "invalid", -EINVAL);
 	v.shape = shape;
 	while (v.nfields < nfields) {
 		const char *end;
-		int r;
 
 		while (is_blank(*p))
 			p++;
@@ -352,31 +362,18 @@ value_parse_strict(const char *text, enum value_shape shape,
 	char buf[VALUE_STR_MAX];
 	struct value v;
 	char *p, *tok, *save = NULL;
+	int r = parse_other_shapes(text, shape, &nfields, true, &v, errstr);
 
-	memset(&v, 0, sizeof v);
-	if (shape == SHAPE_STRING) {
-		if (parse_word(text, &v, true, errstr) < 0)
-			return -EINVAL;
-		*ret = v;
-		return 0;
+	if (r <= 0) {
+		if (r == 0)
+			*ret = v;
+		return r;
 	}
-	if (shape == SHAPE_PORTS) {
-		if (parse_ports(text, false, &v, errstr) < 0)
-			return -EINVAL;
-		*ret = v;
-		return 0;
-	}
-	if (shape == SHAPE_INT)
-		nfields = 1;
-	if (nfields == 0 || nfields > VALUE_MAX_FIELDS)
-		return fail(errstr, "invalid", -EINVAL);
 	if (strlen(text) >= sizeof buf)
 		return fail(errstr, "too long", -EINVAL);
 	memcpy(buf, text, strlen(text) + 1);
 	v.shape = shape;
 	for (p = buf; (tok = strtok_r(p, " \t", &save)) != NULL; p = NULL) {
-		int r;
-
 		if (v.nfields == nfields)
 			return fail(errstr, "too many fields", -EINVAL);
 		r = parse_ll(tok, min, max, &v.field[v.nfields], errstr);

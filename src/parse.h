@@ -1,7 +1,7 @@
 /*
  * parse: checked integer parsing, kernel-release parsing, and sysctl values
  * compared by shape. The only place that turns text into numbers: strtol(),
- * atoi() and friends are not used anywhere else (style.md rule 9).
+ * atoi() and friends are not used anywhere else.
  *
  * Never: prints, allocates (every function works in caller-provided memory),
  * or touches the file system.

@@ -5,7 +5,7 @@
  * settings and rules) and every string in it.
  * Never: prints, exits, reads /proc. Every problem goes into a diag_list
  * with file:line:column, and loading goes on so that all errors of a file
- * are reported in one pass (style.md rule 5).
+ * are reported in one pass.
  *
  * Limits enforced by the loader (libyaml 0.2.5 has none of its own):
  * PROFILE_MAX_BYTES per file, PROFILE_MAX_DEPTH nesting, PROFILE_MAX_SCALAR

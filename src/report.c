@@ -4,7 +4,7 @@
  * The text report is for an operator at a terminal: findings grouped by
  * severity, each with what is wrong, the values, why, where the advice comes
  * from and the line that fixes it. JSON and Prometheus are contracts for
- * machines (design.md section 2): field names and label names never change
+ * machines (tcpadvise(8), OUTPUT): field names and label names never change
  * meaning within a schema_version.
  */
 #include <errno.h>

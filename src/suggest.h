@@ -1,6 +1,6 @@
 /*
  * suggest: "did you mean" by edit distance, for every name a user can
- * misspell: sysctls, profile fields, profiles, commands (style.md rule 6).
+ * misspell: sysctls, profile fields, profiles, commands.
  * Never: allocates or prints.
  */
 #ifndef TCPADVISE_SUGGEST_H

@@ -1,6 +1,6 @@
 /*
  * sysctld: the sysctl.d file set, its lines, and what each applier makes of
- * them; see sysctld.h and reference/sysctl-d.md.
+ * them; see sysctld.h.
  *
  * Which files. Both appliers take every name ending in ".conf" from five
  * directories in priority order, keep the first directory's copy of each
@@ -38,7 +38,7 @@
  * repeated separator still reaches the file but does not keep globs off it
  * (see procps_spelling()). The line keeps its raw text for this.
  *
- * Precedence (sysctl-d.md sections 3 and 6). procps writes every line in
+ * Precedence. procps writes every line in
  * file order, expanding globs at their place, so the last write wins; an
  * exclusion only keeps globs off a key. systemd keeps one entry per key or
  * pattern in an ordered map: a later line with a different value replaces

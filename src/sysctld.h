@@ -3,13 +3,13 @@
  * --system` and `systemd-sysctl` do, and working out what a reboot sets.
  *
  * Owns: the list of configuration files (after shadowing by basename), their
- * parsed lines, and the precedence model (reference/sysctl-d.md sections
- * 1, 2, 3 and 6).
+ * parsed lines, and the precedence model of both tools, as read in their
+ * sources and observed with procps-ng 4.0.2 and systemd 252.
  * Never: prints, writes, applies anything.
  *
  * Calling sequence:
  *   struct sysctld_config *c;
- *   r = sysctld_load(root, &c);               // reads every file once
+ *   r = sysctld_load(root, &c);               (reads every file once)
  *   sysctld_effective(c, APPLIER_PROCPS, "net.ipv4.tcp_fin_timeout", &eff);
  *   c = sysctld_free(c);
  *
@@ -112,8 +112,10 @@ struct sysctld_effect {
 
 /*
  * Compute the effect for a key (canonical dotted form). Globs match the path
- * form with fnmatch(FNM_PATHNAME), and never beat an explicit assignment
- * (sysctl-d.md 3.2). Returns 0 (ret->line may be NULL) or -EINVAL for a bad key.
+ * form with fnmatch(FNM_PATHNAME | FNM_PERIOD), as glob(3) does in both
+ * tools, and never beat an explicit assignment. ret->excluded says that an
+ * exclusion line is why nothing is set. Returns 0 (ret->line may be NULL),
+ * -EINVAL for a bad key, or -ENOMEM.
  */
 int sysctld_effective(const struct sysctld_config *c, enum sysctld_applier a,
     const char *key, struct sysctld_effect *ret);

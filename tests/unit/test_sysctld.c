@@ -1,6 +1,6 @@
 /*
  * Unit tests for sysctld.c. Every fixture tree under tests/fixtures/sysctld/
- * reproduces a row of the tables in reference/sysctl-d.md (1.4, 2.2, 3.4)
+ * reproduces a case observed with procps-ng 4.0.2 and systemd 252
  * or a case observed with procps-ng 4.0.2 `sysctl --system` and systemd 252
  * `systemd-sysctl` in a private mount and network namespace; the procps and
  * systemd outcomes are asserted separately. The syntax/ files are parsed one
@@ -179,7 +179,7 @@ expect_file(const struct sysctld_config *c, size_t i, const char *name,
 	assert_int_equal(f->dir, dir);
 }
 
-/* sysctl-d.md 1.4, row 1 (plus /usr/local/lib and /lib). */
+/* Shadowing by name across directories (plus /usr/local/lib and /lib). */
 static void
 test_row_shadowing(void **state)
 {
@@ -622,7 +622,7 @@ test_empty_root(void **state)
 	sysctld_file_clear(NULL);
 }
 
-/* sysctl-d.md 2.2, one row per file, as `sysctl -p F` / `systemd-sysctl F`. */
+/* Line syntax, one case per file, as `sysctl -p F` / `systemd-sysctl F`. */
 static void
 test_syntax_rows(void **state)
 {
