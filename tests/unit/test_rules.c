@@ -277,7 +277,8 @@ test_files_divergence_drift(void **state)
 
 	(void)state;
 	tree_write(root, "etc/sysctl.d/20-y.conf", "net.ipv4.tcp_fin_timeot = 30\n"
-	    "this is not an assignment\n");
+	    "this is not an assignment\n"
+	    "net.ipv4.conf.eth9.rp_filter = 1\n");
 	/* Read by procps only: no 99-sysctl.conf symlink. */
 	tree_write(root, "etc/sysctl.conf", "net.core.somaxconn = 8192\n");
 	/* Drift: live 1, the default 2, nothing persists it. */
@@ -291,6 +292,9 @@ test_files_divergence_drift(void **state)
 	assert_string_equal(x->message, "unknown key 'net.ipv4.tcp_fin_timeot' in a "
 	    "configuration file (did you mean 'net.ipv4.tcp_fin_timeout'?)");
 	assert_string_equal(x->fix, "delete /etc/sysctl.d/20-y.conf:1");
+
+	/* An interface that is not up yet is no unknown key. */
+	assert_null(find(&f, "TA-C001", "net.ipv4.conf.eth9.rp_filter"));
 
 	x = find(&f, "TA-C002", NULL);
 	assert_non_null(x);
