@@ -36,8 +36,9 @@ ALL_CFLAGS = -std=gnu11 $(WARNINGS) $(CFLAGS) -D_GNU_SOURCE \
              -DSYSCONFDIR='"$(SYSCONFDIR)"' $(DEPS_CFLAGS) -MMD -MP
 
 # Library modules (everything but main.c); the order is the dependency order.
-MODULES = diag suggest parse catalog procfs sysctld profile builtin snapshot rules report \
-          cmd cmd_check cmd_explain cmd_profiles
+MODULES = diag suggest parse catalog procfs sysctld profile builtin snapshot rules lint report \
+          fragment apply \
+          cmd cmd_apply cmd_check cmd_explain cmd_lint cmd_profiles cmd_rollback
 OBJS    = $(MODULES:%=src/%.o) src/profiles_data.o
 PROFILES = profiles/baseline.yaml profiles/nginx.yaml profiles/crawler.yaml profiles/proxy.yaml
 
@@ -53,8 +54,11 @@ DEPS_sysctld  = procfs parse
 DEPS_builtin  = profiles_data
 DEPS_profile  = catalog parse diag builtin profiles_data suggest
 DEPS_snapshot = sysctld procfs catalog parse suggest
-DEPS_rules    = profile catalog parse diag builtin profiles_data snapshot sysctld procfs suggest
-DEPS_report   = rules profile catalog parse diag builtin profiles_data snapshot sysctld procfs suggest
+DEPS_rules    = profile catalog parse diag builtin profiles_data snapshot sysctld procfs suggest fragment report
+DEPS_report   = rules profile catalog parse diag builtin profiles_data snapshot sysctld procfs suggest fragment
+DEPS_lint     = rules profile catalog parse diag builtin profiles_data snapshot sysctld procfs suggest fragment report
+DEPS_fragment = profile catalog parse diag builtin profiles_data snapshot sysctld procfs suggest
+DEPS_apply    = fragment profile catalog parse diag builtin profiles_data snapshot sysctld procfs suggest
 
 all: tcpadvise
 
@@ -65,6 +69,18 @@ tcpadvise: src/main.o $(OBJS)
 
 src/%.o: src/%.c
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# The same program with the crash points of TCPADVISE_FAULT compiled in
+# (TCPADVISE_FAULT=after-temp-write aborts between the fragment's temp file
+# and the rename), for the live tests. The normal build has no such code.
+FAULT_OBJS = $(patsubst src/%.o,src/fault/%.o,src/main.o $(MODULES:%=src/%.o)) src/profiles_data.o
+
+tcpadvise-fault: $(FAULT_OBJS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(DEPS_LIBS)
+
+src/fault/%.o: src/%.c
+	@mkdir -p src/fault
+	$(CC) $(ALL_CFLAGS) -DTCPADVISE_FAULT_INJECTION -c -o $@ $<
 
 src/profiles_data.o: src/profiles_data.S $(PROFILES)
 	$(CC) -c -o $@ src/profiles_data.S
@@ -140,10 +156,11 @@ install: tcpadvise
 	install -m 0644 man/tcpadvise-profile.5 $(DESTDIR)$(MANDIR)/man5/tcpadvise-profile.5
 
 clean:
+	rm -rf src/fault tcpadvise-fault
 	rm -f tcpadvise src/*.o src/*.d tests/unit/*.o tests/unit/*.d $(UNIT_TESTS) $(FUZZERS)
 	rm -rf tests/out
 
 .PHONY: all unit cli live manlint check check-all fuzz-smoke install clean
 .SECONDARY:
 
--include src/*.d tests/unit/*.d
+-include src/*.d src/fault/*.d tests/unit/*.d

@@ -46,7 +46,14 @@ struct options {
 	enum report_format format;
 	enum severity fail_on;
 	bool fail_never;
+	bool live_only;			/* apply --live-only */
+	bool persist_only;		/* apply --persist-only */
+	bool dry_run;			/* apply --dry-run */
+	const char *file;		/* --file: the fragment, or NULL for the default */
 };
+
+/* Where apply writes its fragment unless --file says otherwise. */
+#define FRAGMENT_DEFAULT "/etc/sysctl.d/90-tcpadvise.conf"
 
 /* The profile search order of the options (--profile-path,
    TCPADVISE_PROFILE_PATH, ROOT/etc/tcpadvise/profiles; then the built-ins). */
@@ -60,8 +67,11 @@ int cmd_load_profile(const struct options *o, const char *name, struct profile *
 void cmd_error(const struct options *o, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+int cmd_apply(const struct options *o);
 int cmd_check(const struct options *o);
 int cmd_explain(const struct options *o);
+int cmd_lint(const struct options *o);
 int cmd_profiles(const struct options *o);
+int cmd_rollback(const struct options *o);
 
 #endif

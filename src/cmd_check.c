@@ -1,16 +1,19 @@
 /*
  * cmd_check: `tcpadvise check`, the read-only audit.
  *
- * Load the profile (all its errors, exit 2), take a snapshot of the system
+ * Load the profile (the one given, else the one the fragment of `apply`
+ * names, else baseline; all its errors, exit 2), take a snapshot of the system
  * (exit 3 if /proc/sys cannot be read), run the rules, report. Exit 1 when a
  * finding reaches --fail-on. Nothing is written anywhere.
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "cmd.h"
+#include "fragment.h"
 #include "rules.h"
 #include "snapshot.h"
 
@@ -20,11 +23,25 @@ cmd_check(const struct options *o)
 	struct profile *p = NULL;
 	struct snapshot *s = NULL;
 	struct findings f = FINDINGS_INIT;
+	struct fragment_override *ov = NULL;
 	struct report_opts ro;
-	const char *name = o->profile ? o->profile : "baseline";
+	const char *fragment = o->file ? o->file : FRAGMENT_DEFAULT;
+	char *recorded = NULL;
+	size_t nov = 0;
 	int status, r;
 
-	status = cmd_load_profile(o, name, &p);
+	/* Without --profile: the profile `apply` recorded in its fragment: the
+	   file it came from if that was a file, else its name. */
+	if (o->profile == NULL &&
+	    (fragment_header(o->root, fragment, "source", &recorded) < 0 ||
+	    recorded[0] != '/')) {
+		free(recorded);
+		recorded = NULL;
+		if (fragment_profile(o->root, fragment, &recorded) < 0)
+			recorded = NULL;
+	}
+	status = cmd_load_profile(o, o->profile ? o->profile :
+	    recorded ? recorded : "baseline", &p);
 	if (status != TA_EXIT_OK)
 		goto out;
 
@@ -41,7 +58,9 @@ cmd_check(const struct options *o)
 		status = TA_EXIT_SYSTEM;
 		goto out;
 	}
-	if (rules_eval(p, s, &f) < 0) {
+	if (rules_eval(p, s, &f) < 0 ||
+	    fragment_overrides(s->config, fragment, &ov, &nov) < 0 ||
+	    rules_shadowed(s, fragment, ov, nov, &f) < 0) {
 		cmd_error(o, "out of memory");
 		status = TA_EXIT_SYSTEM;
 		goto out;
@@ -61,6 +80,8 @@ cmd_check(const struct options *o)
 	status = !o->fail_never && findings_reach(&f, o->fail_on) ?
 	    TA_EXIT_FINDINGS : TA_EXIT_OK;
 out:
+	fragment_overrides_free(ov, nov);
+	free(recorded);
 	findings_clear(&f);
 	snapshot_free(s);
 	profile_free(p);

@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +28,10 @@ enum {
 	OPT_PROFILE = 1 << 0,
 	OPT_FORMAT = 1 << 1,
 	OPT_FAIL_ON = 1 << 2,
+	OPT_LIVE_ONLY = 1 << 3,
+	OPT_PERSIST_ONLY = 1 << 4,
+	OPT_DRY_RUN = 1 << 5,
+	OPT_FILE = 1 << 6,
 };
 
 struct command {
@@ -38,13 +43,22 @@ struct command {
 };
 
 static const struct command commands[] = {
-	{ "check", cmd_check, OPT_PROFILE | OPT_FORMAT | OPT_FAIL_ON, 0, 0,
+	{ "apply", cmd_apply, OPT_PROFILE | OPT_FORMAT | OPT_LIVE_ONLY |
+	  OPT_PERSIST_ONLY | OPT_DRY_RUN | OPT_FILE, 0, 0,
+	  "apply --profile NAME|FILE [--live-only|--persist-only] [--dry-run] "
+	  "[--file PATH] [--format text|json]" },
+	{ "check", cmd_check, OPT_PROFILE | OPT_FORMAT | OPT_FAIL_ON | OPT_FILE, 0, 0,
 	  "check [--profile NAME|FILE] [--format text|json|prometheus] "
-	  "[--fail-on info|warning|critical|never]" },
+	  "[--fail-on info|warning|critical|never] [--file PATH]" },
 	{ "explain", cmd_explain, OPT_PROFILE, 1, 1,
 	  "explain KEY|FINDING-ID [--profile NAME|FILE]" },
+	{ "lint", cmd_lint, OPT_PROFILE | OPT_FORMAT | OPT_FAIL_ON, 1, SIZE_MAX,
+	  "lint FILE... [--profile NAME|FILE] [--format text|json] "
+	  "[--fail-on info|warning|critical|never]" },
 	{ "profiles", cmd_profiles, OPT_FORMAT, 0, 1,
 	  "profiles [NAME] [--format text|json]" },
+	{ "rollback", cmd_rollback, OPT_FORMAT | OPT_FILE, 0, 0,
+	  "rollback [--file PATH] [--format text|json]" },
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
@@ -93,9 +107,20 @@ help(const char *prog)
 	    "  profiles   list the profiles (name, description, where found); with NAME,\n"
 	    "             print that profile\n"
 	    "\n"
+	    "  apply      write the profile's values: one sysctl.d fragment, atomically,\n"
+	    "             and the live values, transactionally; says what changed\n"
+	    "  rollback   undo the last apply (live values and fragment)\n"
+	    "  lint       check sysctl.conf / sysctl.d files: syntax, unknown or removed\n"
+	    "             keys, values out of range, hazards, duplicates, shadowed keys\n"
+	    "\n"
 	    "options:\n"
-	    "  --profile NAME|FILE    profile to judge by (default: baseline)\n"
+	    "  --profile NAME|FILE    profile to judge by or apply (check: the profile of\n"
+	    "                         the fragment apply wrote, else baseline)\n"
 	    "  --format FORMAT        text (default), json, prometheus (check only)\n"
+	    "  --live-only            apply: set the live values, write no fragment\n"
+	    "  --persist-only         apply: write the fragment, leave live values alone\n"
+	    "  --dry-run              apply: change nothing, show what would change\n"
+	    "  --file PATH            the fragment (default /etc/sysctl.d/90-tcpadvise.conf)\n"
 	    "  --fail-on SEVERITY     exit 1 on findings at or above: info, warning\n"
 	    "                         (default), critical, or never\n"
 	    "  --root DIR             read /proc, /etc, /run, /usr/lib below DIR\n"
@@ -156,6 +181,10 @@ main(int argc, char **argv)
 		{ "profile", required_argument, NULL, 'p' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "fail-on", required_argument, NULL, 'F' },
+		{ "live-only", no_argument, NULL, 'L' },
+		{ "persist-only", no_argument, NULL, 'S' },
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "file", required_argument, NULL, 'W' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct options o;
@@ -215,6 +244,22 @@ main(int argc, char **argv)
 				    "warning, critical or never)", optarg);
 			used |= OPT_FAIL_ON;
 			break;
+		case 'L':
+			o.live_only = true;
+			used |= OPT_LIVE_ONLY;
+			break;
+		case 'S':
+			o.persist_only = true;
+			used |= OPT_PERSIST_ONLY;
+			break;
+		case 'n':
+			o.dry_run = true;
+			used |= OPT_DRY_RUN;
+			break;
+		case 'W':
+			o.file = optarg;
+			used |= OPT_FILE;
+			break;
 		case ':':
 			return usage(o.prog, "option '%s' needs an argument", argv[optind - 1]);
 		default:
@@ -245,12 +290,17 @@ main(int argc, char **argv)
 		return usage(o.prog, "unexpected argument '%s' for '%s'",
 		    o.args[cmd->max_args], cmd->name);
 	if (used & ~cmd->opts) {
-		const char *name = (used & ~cmd->opts & OPT_PROFILE) ? "--profile" :
-		    (used & ~cmd->opts & OPT_FORMAT) ? "--format" : "--fail-on";
+		static const char *const names[] = { "--profile", "--format",
+		    "--fail-on", "--live-only", "--persist-only", "--dry-run", "--file" };
+		unsigned bad = used & ~cmd->opts, i = 0;
 
-		return usage(o.prog, "option '%s' does not apply to '%s'", name,
+		while (!(bad & (1u << i)))
+			i++;
+		return usage(o.prog, "option '%s' does not apply to '%s'", names[i],
 		    cmd->name);
 	}
+	if (o.live_only && o.persist_only)
+		return usage(o.prog, "--live-only and --persist-only exclude each other");
 	if ((used & OPT_FORMAT) && o.format == FORMAT_PROMETHEUS &&
 	    strcmp(cmd->name, "check") != 0)
 		return usage(o.prog, "'--format prometheus' applies only to 'check'");

@@ -81,9 +81,8 @@ report_wrap(FILE *out, const char *text, int start, int indent, int width)
 
 /* --- text ----------------------------------------------------------- */
 
-/* Write "    LABEL" and then text wrapped under itself at 78 columns. */
-static void
-text_field(FILE *out, const char *label, const char *text)
+void
+report_field(FILE *out, const char *label, const char *text)
 {
 	int start = fprintf(out, "    %s", label);
 
@@ -109,7 +108,7 @@ text_values(FILE *out, const struct finding *f)
 	if (f->want != NULL)
 		fprintf(m, "; want: %s", f->want);
 	if (fclose(m) == 0)
-		text_field(out, "", text);
+		report_field(out, "", text);
 	free(text);
 	text = NULL;
 
@@ -122,7 +121,7 @@ text_values(FILE *out, const struct finding *f)
 			fprintf(m, "%s%s:%u", i ? ", " : "", f->lines[i].file,
 			    f->lines[i].line);
 		if (fclose(m) == 0)
-			text_field(out, "set at: ", text);
+			report_field(out, "set at: ", text);
 		free(text);
 	}
 }
@@ -147,12 +146,12 @@ text_finding(FILE *out, const struct report_opts *o, const struct finding *f)
 		fprintf(out, "%s", f->file);
 	fprintf(out, " %s[%s]%s\n", report_color(o, "dim"),
 	    finding_kind_name(f->kind), report_color(o, "reset"));
-	text_field(out, "", f->message);
+	report_field(out, "", f->message);
 	text_values(out, f);
 	if (f->reason != NULL)
-		text_field(out, "why: ", f->reason);
+		report_field(out, "why: ", f->reason);
 	if (f->source != NULL)
-		text_field(out, "source: ", f->source);
+		report_field(out, "source: ", f->source);
 	if (f->fix != NULL)
 		fprintf(out, "    fix: %s\n", f->fix);
 	fputc('\n', out);
@@ -199,8 +198,8 @@ text_header(FILE *out, const struct report_opts *o, const struct profile *p,
 	fputc('\n', out);
 }
 
-static void
-text_summary(FILE *out, const struct report_opts *o, const struct findings *f)
+void
+report_summary(FILE *out, const struct report_opts *o, const struct findings *f)
 {
 	fprintf(out, "summary: %zu critical, %zu warning, %zu info", f->count[SEV_CRITICAL],
 	    f->count[SEV_WARNING], f->count[SEV_INFO]);
@@ -210,12 +209,10 @@ text_summary(FILE *out, const struct report_opts *o, const struct findings *f)
 		fprintf(out, " (failing at %s and above)\n", severity_name(o->fail_on));
 }
 
-static int
-report_text(FILE *out, const struct report_opts *o, const struct profile *p,
-    const struct snapshot *s, const struct findings *f)
+void
+report_groups(FILE *out, const struct report_opts *o, const struct findings *f,
+    void (*one)(FILE *, const struct report_opts *, const struct finding *))
 {
-	if (o->verbosity >= 0)
-		text_header(out, o, p, s);
 	for (int sev = SEV_CRITICAL; sev >= SEV_INFO; sev--) {
 		if (f->count[sev] == 0)
 			continue;
@@ -231,13 +228,22 @@ report_text(FILE *out, const struct report_opts *o, const struct profile *p,
 		}
 		for (size_t i = 0; i < f->n; i++)
 			if ((int)f->items[i].severity == sev)
-				text_finding(out, o, &f->items[i]);
+				one(out, o, &f->items[i]);
 	}
+}
+
+static int
+report_text(FILE *out, const struct report_opts *o, const struct profile *p,
+    const struct snapshot *s, const struct findings *f)
+{
+	if (o->verbosity >= 0)
+		text_header(out, o, p, s);
+	report_groups(out, o, f, text_finding);
 	if (o->verbosity >= 0) {
 		if (f->n == 0)
 			fprintf(out, "no findings: this system matches profile %s\n\n",
 			    p->name);
-		text_summary(out, o, f);
+		report_summary(out, o, f);
 	}
 	return 0;
 }
@@ -250,8 +256,17 @@ jstr(const char *s)
 	return s != NULL ? json_string(s) : json_null();
 }
 
-static json_t *
-json_finding(const struct finding *f)
+json_t *
+report_summary_json(const struct findings *f)
+{
+	return json_pack("{s:i, s:i, s:i, s:i}",
+	    "critical", (json_int_t)f->count[SEV_CRITICAL],
+	    "warning", (json_int_t)f->count[SEV_WARNING],
+	    "info", (json_int_t)f->count[SEV_INFO], "total", (json_int_t)f->n);
+}
+
+json_t *
+report_finding_json(const struct finding *f)
 {
 	json_t *o = json_object(), *lines = json_array(), *views = json_array();
 
@@ -368,7 +383,7 @@ report_json(FILE *out, const struct profile *p, const struct snapshot *s,
 		goto out;
 	}
 	for (size_t i = 0; i < f->n; i++) {
-		json_t *j = json_finding(&f->items[i]);
+		json_t *j = report_finding_json(&f->items[i]);
 
 		if (j == NULL || json_array_append_new(findings, j) < 0) {
 			r = -ENOMEM;
@@ -387,10 +402,7 @@ report_json(FILE *out, const struct profile *p, const struct snapshot *s,
 	    p->name, "origin", p->origin, "chain", chain));
 	json_object_set_new(root, "findings", findings);
 	findings = NULL;
-	json_object_set_new(root, "summary", json_pack("{s:i, s:i, s:i, s:i}",
-	    "critical", (json_int_t)f->count[SEV_CRITICAL],
-	    "warning", (json_int_t)f->count[SEV_WARNING],
-	    "info", (json_int_t)f->count[SEV_INFO], "total", (json_int_t)f->n));
+	json_object_set_new(root, "summary", report_summary_json(f));
 	json_object_set_new(root, "keys", json_keys(s));
 	if (json_dumpf(root, out, JSON_INDENT(2)) < 0 || fputc('\n', out) == EOF)
 		r = -EIO;

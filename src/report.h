@@ -9,6 +9,7 @@
 #ifndef TCPADVISE_REPORT_H
 #define TCPADVISE_REPORT_H
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <time.h>
@@ -50,6 +51,24 @@ int report_check(FILE *out, enum report_format fmt, const struct report_opts *o,
  * only at spaces, so multi-byte UTF-8 is never split.
  */
 void report_wrap(FILE *out, const char *text, int start, int indent, int width);
+
+/* Write "    LABEL" and then text wrapped under itself at 78 columns. */
+void report_field(FILE *out, const char *label, const char *text);
+
+/* Findings grouped by severity (critical first) under "CRITICAL (n)"
+   headings (not with -q), each written by one(). */
+void report_groups(FILE *out, const struct report_opts *o, const struct findings *f,
+    void (*one)(FILE *, const struct report_opts *, const struct finding *));
+
+/* "summary: 1 critical, 2 warning, 0 info (failing at warning and above)" */
+void report_summary(FILE *out, const struct report_opts *o, const struct findings *f);
+
+/* One finding as the JSON object of `check --format json` (new reference,
+   NULL on failure). */
+json_t *report_finding_json(const struct finding *f);
+
+/* {"critical", "warning", "info", "total"} counts (new reference). */
+json_t *report_summary_json(const struct findings *f);
 
 /* ANSI sequence or "" when colour is off. */
 const char *report_color(const struct report_opts *o, const char *what);

@@ -968,6 +968,64 @@ cmp_finding(const void *a, const void *b)
 	return strcmp(x->key ? x->key : "", y->key ? y->key : "");
 }
 
+static void
+findings_sort(struct findings *f)
+{
+	if (f->n > 1)
+		qsort(f->items, f->n, sizeof f->items[0], cmp_finding);
+}
+
+int
+rules_shadowed(const struct snapshot *s, const char *fragment_path,
+    const struct fragment_override *ov, size_t n, struct findings *ret)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct catalog_entry *e = catalog_lookup(ov[i].key);
+		const struct snapshot_key *k;
+		struct finding f;
+		const char *who;
+
+		if (e == NULL)
+			continue;	/* only catalog keys have an id */
+		k = key_of(s, e);
+		who = ov[i].appliers == (FRAGMENT_PROCPS | FRAGMENT_SYSTEMD) ?
+		    "both appliers" : ov[i].appliers == FRAGMENT_PROCPS ?
+		    "procps `sysctl --system`" : "systemd-sysctl";
+		memset(&f, 0, sizeof f);
+		f.id = xasprintf("TA-S%03u", e->id);
+		f.severity = SEV_WARNING;
+		f.kind = KIND_SHADOWED;
+		if (ov[i].value != NULL)
+			f.message = xasprintf("%s:%u sets '%s = %s' after %s:%u: at boot "
+			    "%s set%s %s, not the profile's value", ov[i].file,
+			    ov[i].line, ov[i].key, ov[i].value, fragment_path,
+			    ov[i].our_line, who, ov[i].appliers ==
+			    (FRAGMENT_PROCPS | FRAGMENT_SYSTEMD) ? "" : "s", ov[i].value);
+		else
+			f.message = xasprintf("%s:%u excludes '%s' after %s:%u: at boot "
+			    "systemd-sysctl does not set it at all", ov[i].file,
+			    ov[i].line, ov[i].key, fragment_path, ov[i].our_line);
+		f.reason = strdup("A later file wins at boot: files are read in the "
+		    "byte order of their names across /etc, /run, /usr/local/lib and "
+		    "/usr/lib/sysctl.d, and procps reads /etc/sysctl.conf last of all. "
+		    "The value tcpadvise applied lasts only until the next reboot.");
+		f.source = strdup("sysctl.d(5); procps sysctl(8) --system");
+		if (fill_key(&f, NULL, s, k) < 0) {
+			finding_clear(&f);
+			return -ENOMEM;
+		}
+		free(f.file);
+		f.file = strdup(ov[i].file);
+		f.line = ov[i].line;
+		f.fix = xasprintf("delete %s:%u (or give it the profile's value)",
+		    ov[i].file, ov[i].line);
+		if (push(ret, &f) < 0)
+			return -ENOMEM;
+	}
+	findings_sort(ret);
+	return 0;
+}
+
 int
 rules_eval(const struct profile *p, const struct snapshot *s,
     struct findings *ret)
@@ -981,7 +1039,6 @@ rules_eval(const struct profile *p, const struct snapshot *s,
 	    (r = eval_files(s, ret)) < 0 ||
 	    (r = eval_divergence_drift(p, s, ret)) < 0)
 		return r;
-	if (ret->n > 1)
-		qsort(ret->items, ret->n, sizeof ret->items[0], cmp_finding);
+	findings_sort(ret);
 	return 0;
 }

@@ -14,6 +14,8 @@
  *   TA-U<id> unsupported: the profile or a configuration file names a key
  *            this kernel or this network namespace does not have
  *   TA-R<id> drift: the live value differs from what a reboot would set
+ *   TA-S<id> shadowed: a later file overrides a key of the fragment that
+ *            `apply` wrote
  *   TA-C001  an unknown net.* key in a configuration file
  *   TA-C002  a configuration line that is not an assignment
  *   TA-C003  a configuration file that cannot be read
@@ -32,6 +34,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "fragment.h"
 #include "profile.h"
 #include "snapshot.h"
 
@@ -91,6 +94,15 @@ struct findings {
  */
 int rules_eval(const struct profile *p, const struct snapshot *s,
     struct findings *ret);
+
+/*
+ * Findings of kind shadowed (TA-S<id>): one per later line that overrides a
+ * key of the fragment at fragment_path, from fragment_overrides() of the
+ * snapshot's configuration. Appends to *ret and sorts it again. Pure.
+ * Returns 0 or -ENOMEM.
+ */
+int rules_shadowed(const struct snapshot *s, const char *fragment_path,
+    const struct fragment_override *ov, size_t n, struct findings *ret);
 
 /* Whether any finding is at or above the threshold. */
 bool findings_reach(const struct findings *f, enum severity threshold);

@@ -94,6 +94,32 @@ read_ehash(struct snapshot *s)
 	return 0;
 }
 
+/*
+ * The configuration's side of a key: what each applier sets, whether the
+ * boot applier's value parses, and the kernel default on this host.
+ */
+static int
+resolve_key(struct snapshot *s, struct snapshot_key *k)
+{
+	const struct catalog_entry *e = k->entry;
+	const char *errstr;
+	int r;
+
+	for (int a = APPLIER_PROCPS; a <= APPLIER_SYSTEMD; a++) {
+		r = sysctld_effective(s->config, a, e->name, &k->eff[a]);
+		if (r < 0)
+			return r;
+	}
+	if (k->eff[s->boot].line != NULL && !k->eff[s->boot].excluded)
+		k->persisted_ok = value_parse_kernel(k->eff[s->boot].line->value,
+		    e->shape, e->nfields, &k->persisted_value, &errstr) == 0;
+
+	if (catalog_default(e, &s->host, k->dflt, sizeof k->dflt) == 0)
+		k->has_default = value_parse_kernel(k->dflt, e->shape,
+		    e->nfields, &k->default_value, &errstr) == 0;
+	return 0;
+}
+
 static int
 read_key(struct snapshot *s, struct snapshot_key *k)
 {
@@ -126,19 +152,7 @@ read_key(struct snapshot *s, struct snapshot_key *k)
 		k->error = r;
 	}
 
-	for (int a = APPLIER_PROCPS; a <= APPLIER_SYSTEMD; a++) {
-		r = sysctld_effective(s->config, a, e->name, &k->eff[a]);
-		if (r < 0)
-			return r;
-	}
-	if (k->eff[s->boot].line != NULL && !k->eff[s->boot].excluded)
-		k->persisted_ok = value_parse_kernel(k->eff[s->boot].line->value,
-		    e->shape, e->nfields, &k->persisted_value, &errstr) == 0;
-
-	if (catalog_default(e, &s->host, k->dflt, sizeof k->dflt) == 0)
-		k->has_default = value_parse_kernel(k->dflt, e->shape,
-		    e->nfields, &k->default_value, &errstr) == 0;
-	return 0;
+	return resolve_key(s, k);
 }
 
 static int
@@ -219,9 +233,133 @@ snapshot_take(const char *root, const char *kernel_override,
 	}
 	if ((r = collect_others(s)) < 0)
 		goto fail;
+	s->others_probed = true;
 	*ret = s;
 	return 0;
 fail:
+	snapshot_free(s);
+	return r;
+}
+
+/*
+ * Reading order of the files given to snapshot_from_files(): by basename
+ * with strcmp(), a file named sysctl.conf after all others (procps reads
+ * /etc/sysctl.conf last), and the order given for equal names.
+ */
+struct named_path {
+	const char *path;
+	const char *base;
+	size_t pos;
+};
+
+static int
+cmp_named_path(const void *a, const void *b)
+{
+	const struct named_path *x = a, *y = b;
+	bool xc = strcmp(x->base, "sysctl.conf") == 0;
+	bool yc = strcmp(y->base, "sysctl.conf") == 0;
+	int r;
+
+	if (xc != yc)
+		return xc ? 1 : -1;
+	if ((r = strcmp(x->base, y->base)) != 0)
+		return r;
+	return x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
+int
+snapshot_from_files(const char *root, const char *const *paths,
+    size_t npaths, const char *kernel_override, struct snapshot **ret)
+{
+	struct snapshot *s;
+	struct named_path *order = NULL;
+	const struct catalog_entry *entries;
+	struct sysctld_config *c;
+	struct utsname u;
+	size_t n = 0;
+	int r;
+
+	if ((s = calloc(1, sizeof *s)) == NULL)
+		return -ENOMEM;
+	if ((s->root = strdup(root ? root : "/")) == NULL ||
+	    (s->config = c = calloc(1, sizeof *c)) == NULL ||
+	    (order = calloc(npaths + 1, sizeof *order)) == NULL) {
+		r = -ENOMEM;
+		goto fail;
+	}
+	if (kernel_override != NULL) {
+		r = read_kernel(s, kernel_override);
+	} else if (uname(&u) < 0) {
+		r = -errno;
+	} else if ((s->kernel_release = strdup(u.release)) == NULL) {
+		r = -ENOMEM;
+	} else
+		r = kver_parse(s->kernel_release, &s->host.kernel) < 0 ? -EINVAL : 0;
+	if (r < 0)
+		goto fail;
+	/* procps reads every file it is given, hidden names included. */
+	s->boot = APPLIER_PROCPS;
+
+	for (size_t i = 0; i < npaths; i++) {
+		const char *slash = strrchr(paths[i], '/');
+		bool seen = false;
+
+		for (size_t j = 0; j < n && !seen; j++)
+			seen = strcmp(order[j].path, paths[i]) == 0;
+		if (seen)
+			continue;
+		order[n].path = paths[i];
+		order[n].base = slash != NULL ? slash + 1 : paths[i];
+		order[n].pos = i;
+		n++;
+	}
+	if (n > 1)
+		qsort(order, n, sizeof *order, cmp_named_path);
+	if ((c->files = calloc(n + 1, sizeof *c->files)) == NULL) {
+		r = -ENOMEM;
+		goto fail;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct sysctld_file *f = &c->files[i];
+
+		if ((r = sysctld_parse_file(order[i].path, order[i].path, f)) < 0)
+			goto fail;
+		c->nfiles++;
+		/* As if in /etc/sysctl.d, so that systemd's view reads it too;
+		   sysctl.conf keeps its own place, which systemd skips. */
+		if (strcmp(order[i].base, "sysctl.conf") != 0)
+			f->dir = 0;
+		for (size_t j = 0; j < f->nlines; j++)
+			f->lines[j].file = (unsigned)i;
+	}
+
+	entries = catalog_entries(&s->nkeys);
+	if ((s->keys = calloc(s->nkeys, sizeof *s->keys)) == NULL) {
+		r = -ENOMEM;
+		goto fail;
+	}
+	for (size_t i = 0; i < s->nkeys; i++) {
+		s->keys[i].entry = &entries[i];
+		s->keys[i].status = LIVE_ABSENT;
+		if ((r = resolve_key(s, &s->keys[i])) < 0)
+			goto fail;
+	}
+	if (root != NULL) {
+		char net[4096];
+		struct stat st;
+
+		if (path_join_root(root, "/proc/sys/net", net, sizeof net) == 0 &&
+		    stat(net, &st) == 0) {
+			if ((r = collect_others(s)) < 0)
+				goto fail;
+			s->others_probed = true;
+		}
+	}
+	free(order);
+	*ret = s;
+	return 0;
+fail:
+	free(order);
 	snapshot_free(s);
 	return r;
 }

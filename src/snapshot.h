@@ -65,6 +65,7 @@ struct snapshot {
 	size_t nkeys;
 	struct snapshot_other *others;
 	size_t nothers;
+	bool others_probed;		/* `others` says which of them this kernel has */
 };
 
 /*
@@ -77,6 +78,24 @@ struct snapshot {
  */
 int snapshot_take(const char *root, const char *kernel_override,
     struct snapshot **ret);
+
+/*
+ * A snapshot of configuration files alone, for `lint`: no live value is
+ * read. paths are the files as given (a path named twice counts once);
+ * config holds them in the order the appliers would read them: sorted by
+ * basename (strcmp()), a file named sysctl.conf last, equal names in the
+ * order given. A file that cannot be read stays in the list with its
+ * errno in `error`. The boot applier is procps, which reads every file
+ * given; every key is LIVE_ABSENT (no live value) and defaults that depend
+ * on the host's hash sizes are unknown. When root is not NULL and
+ * ROOT/proc/sys/net exists, keys the catalog does not know are looked up
+ * there (`others`, others_probed set): whether this kernel has them. The kernel
+ * release is kernel_override (--kernel) if not NULL, else uname()'s.
+ * Returns 0 and sets *ret (free with snapshot_free()), -EINVAL for a bad
+ * kernel_override, -ENOMEM, or the -errno of a failed uname().
+ */
+int snapshot_from_files(const char *root, const char *const *paths,
+    size_t npaths, const char *kernel_override, struct snapshot **ret);
 
 /* Frees everything; accepts NULL; returns NULL. */
 struct snapshot *snapshot_free(struct snapshot *s);

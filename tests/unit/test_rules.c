@@ -356,6 +356,50 @@ test_child_netns(void **state)
 	tree_free(root);
 }
 
+static void
+test_shadowed(void **state)
+{
+	char *root = root_618();
+	struct snapshot *s;
+	struct findings f = FINDINGS_INIT;
+	struct fragment_override *ov = NULL;
+	size_t n = 0;
+	const struct finding *x;
+
+	(void)state;
+	tree_write(root, "etc/sysctl.d/90-tcpadvise.conf", "# profile: t\n"
+	    "net.core.somaxconn = 4096\nnet.ipv4.tcp_fin_timeout = 30\n");
+	tree_write(root, "etc/sysctl.d/95-local.conf", "net.core.somaxconn = 1024\n");
+	/* Read only by procps (no 99-sysctl.conf symlink here). */
+	tree_write(root, "etc/sysctl.conf", "net.ipv4.tcp_fin_timeout = 10\n");
+	/* An earlier file is harmless. */
+	tree_write(root, "etc/sysctl.d/10-early.conf", "net.ipv4.tcp_fin_timeout = 20\n");
+	s = take(root);
+	assert_int_equal(fragment_overrides(s->config, "/etc/sysctl.d/90-tcpadvise.conf",
+	    &ov, &n), 0);
+	assert_int_equal(rules_shadowed(s, "/etc/sysctl.d/90-tcpadvise.conf", ov, n, &f), 0);
+	assert_int_equal(f.n, 2);
+
+	x = find(&f, id_of("S", "net.core.somaxconn"), NULL);
+	assert_non_null(x);
+	assert_int_equal(x->kind, KIND_SHADOWED);
+	assert_int_equal(x->severity, SEV_WARNING);
+	assert_string_equal(x->message, "/etc/sysctl.d/95-local.conf:1 sets "
+	    "'net.core.somaxconn = 1024' after /etc/sysctl.d/90-tcpadvise.conf:2: at "
+	    "boot both appliers set 1024, not the profile's value");
+	assert_string_equal(x->file, "/etc/sysctl.d/95-local.conf");
+
+	x = find(&f, id_of("S", "net.ipv4.tcp_fin_timeout"), NULL);
+	assert_non_null(x);
+	assert_string_equal(x->message, "/etc/sysctl.conf:1 sets "
+	    "'net.ipv4.tcp_fin_timeout = 10' after /etc/sysctl.d/90-tcpadvise.conf:3: "
+	    "at boot procps `sysctl --system` sets 10, not the profile's value");
+	fragment_overrides_free(ov, n);
+	findings_clear(&f);
+	snapshot_free(s);
+	tree_free(root);
+}
+
 int
 main(void)
 {
@@ -365,6 +409,7 @@ main(void)
 		cmocka_unit_test(test_settings),
 		cmocka_unit_test(test_files_divergence_drift),
 		cmocka_unit_test(test_child_netns),
+		cmocka_unit_test(test_shadowed),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,221 @@
+/*
+ * cmd_lint: `tcpadvise lint FILE...`, checking sysctl.conf and sysctl.d
+ * files before they reach a host (a pre-commit hook, a CI job).
+ *
+ * The files are read as given (relative or absolute, never below --root)
+ * and judged on their own: no /proc is read, the kernel is --kernel or the
+ * running one. Load the profile (errors: exit 2), read every file (one that
+ * cannot be read: exit 2 and nothing else is done), run lint_eval(), print
+ * the findings as text or JSON, exit 1 when one reaches --fail-on.
+ */
+#include <errno.h>
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "lint.h"
+#include "snapshot.h"
+
+/* --- text ------------------------------------------------------------ */
+
+static void
+text_finding(FILE *out, const struct report_opts *ro, const struct finding *f)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *m;
+
+	if (ro->verbosity < 0) {
+		fprintf(out, "%s:%u: %s %s: %s\n", f->file ? f->file : "-", f->line,
+		    severity_name(f->severity), f->id, f->message);
+		return;
+	}
+	fprintf(out, "  %s%s%s %s:%u", report_color(ro, "bold"), f->id,
+	    report_color(ro, "reset"), f->file ? f->file : "-", f->line);
+	if (f->key != NULL)
+		fprintf(out, " %s", f->key);
+	fprintf(out, " %s[%s]%s\n", report_color(ro, "dim"),
+	    finding_kind_name(f->kind), report_color(ro, "reset"));
+	report_field(out, "", f->message);
+	/* A hazard: the value it was judged on and every line setting it. */
+	if (strncmp(f->id, "TA-H", 4) == 0 && (m = open_memstream(&text, &len)) != NULL) {
+		fprintf(m, "value: %s", f->persisted ? f->persisted : "-");
+		if (f->want != NULL)
+			fprintf(m, "; want: %s", f->want);
+		if (f->nlines > 1) {
+			fprintf(m, "; set at:");
+			for (size_t i = 0; i < f->nlines; i++)
+				fprintf(m, "%s %s:%u", i ? "," : "", f->lines[i].file,
+				    f->lines[i].line);
+		}
+		if (fclose(m) == 0)
+			report_field(out, "", text);
+		free(text);
+	}
+	if (f->reason != NULL)
+		report_field(out, "why: ", f->reason);
+	if (f->source != NULL)
+		report_field(out, "source: ", f->source);
+	if (f->fix != NULL)
+		fprintf(out, "    fix: %s\n", f->fix);
+	fputc('\n', out);
+}
+
+static int
+report_text(FILE *out, const struct report_opts *ro, const struct profile *p,
+    const struct snapshot *s, const struct findings *f)
+{
+	const struct sysctld_config *c = s->config;
+
+	if (ro->verbosity >= 0) {
+		char *text = NULL;
+		size_t len = 0;
+		FILE *m = open_memstream(&text, &len);
+
+		if (m == NULL)
+			return -ENOMEM;
+		fprintf(m, "%zu file%s, in reading order:", c->nfiles,
+		    c->nfiles == 1 ? "" : "s");
+		for (size_t i = 0; i < c->nfiles; i++)
+			fprintf(m, "%s %s", i ? "," : "", c->files[i].path);
+		if (fclose(m) != 0) {
+			free(text);
+			return -ENOMEM;
+		}
+		fprintf(out, "%slint%s ", report_color(ro, "bold"),
+		    report_color(ro, "reset"));
+		report_wrap(out, text, 5, 2, 78);
+		free(text);
+		fprintf(out, "profile %s, %s; kernel %s%s\n\n", p->name,
+		    strcmp(p->origin, "built-in") == 0 ? "built-in" : p->origin,
+		    s->kernel_release, s->kernel_overridden ? " (--kernel)" : "");
+	}
+	report_groups(out, ro, f, text_finding);
+	if (ro->verbosity >= 0) {
+		if (f->n == 0)
+			fprintf(out, "no findings\n\n");
+		report_summary(out, ro, f);
+	}
+	return 0;
+}
+
+/* --- JSON ----------------------------------------------------------- */
+
+static int
+report_json(FILE *out, const struct profile *p, const struct snapshot *s,
+    const struct findings *f)
+{
+	json_t *root = json_object(), *files = json_array(), *findings = json_array();
+	int r = 0;
+
+	if (root == NULL || files == NULL || findings == NULL) {
+		r = -ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < s->config->nfiles; i++)
+		if (json_array_append_new(files, json_string(s->config->files[i].path)) < 0) {
+			r = -ENOMEM;
+			goto out;
+		}
+	for (size_t i = 0; i < f->n; i++) {
+		json_t *j = report_finding_json(&f->items[i]);
+
+		if (j == NULL || json_array_append_new(findings, j) < 0) {
+			r = -ENOMEM;
+			goto out;
+		}
+	}
+	json_object_set_new(root, "schema_version", json_integer(REPORT_SCHEMA_VERSION));
+	json_object_set_new(root, "tool_version", json_string(TCPADVISE_VERSION));
+	json_object_set_new(root, "kernel", json_string(s->kernel_release));
+	json_object_set_new(root, "profile", json_pack("{s:s, s:s}", "name", p->name,
+	    "origin", p->origin));
+	json_object_set_new(root, "files", files);
+	files = NULL;
+	json_object_set_new(root, "findings", findings);
+	findings = NULL;
+	json_object_set_new(root, "summary", report_summary_json(f));
+	if (json_dumpf(root, out, JSON_INDENT(2)) < 0 || fputc('\n', out) == EOF)
+		r = -EIO;
+out:
+	json_decref(files);
+	json_decref(findings);
+	json_decref(root);
+	return r;
+}
+
+int
+cmd_lint(const struct options *o)
+{
+	struct profile *p = NULL;
+	struct snapshot *s = NULL;
+	struct findings f = FINDINGS_INIT;
+	struct report_opts ro;
+	const char *name = o->profile ? o->profile : "baseline";
+	int status, r;
+
+	status = cmd_load_profile(o, name, &p);
+	if (status != TA_EXIT_OK)
+		goto out;
+
+	r = snapshot_from_files(o->root, (const char *const *)o->args, o->nargs,
+	    o->kernel, &s);
+	if (r == -EINVAL && o->kernel != NULL) {
+		cmd_error(o, "invalid --kernel '%s' (expected a release like 6.1 or 6.18.4)",
+		    o->kernel);
+		status = TA_EXIT_USAGE;
+		goto out;
+	}
+	if (r < 0) {
+		cmd_error(o, "%s", strerror(-r));
+		status = TA_EXIT_SYSTEM;
+		goto out;
+	}
+	/* Every unreadable file is named before giving up, in the order given. */
+	status = TA_EXIT_OK;
+	for (size_t i = 0; i < o->nargs; i++) {
+		bool again = false;
+
+		for (size_t k = 0; k < i && !again; k++)
+			again = strcmp(o->args[k], o->args[i]) == 0;
+		for (size_t j = 0; j < s->config->nfiles && !again; j++) {
+			const struct sysctld_file *file = &s->config->files[j];
+
+			if (file->error != 0 && strcmp(file->path, o->args[i]) == 0) {
+				cmd_error(o, "%s: %s", file->path, strerror(-file->error));
+				status = TA_EXIT_USAGE;
+				break;
+			}
+		}
+	}
+	if (status != TA_EXIT_OK)
+		goto out;
+	if (lint_eval(p, s, &f) < 0) {
+		cmd_error(o, "out of memory");
+		status = TA_EXIT_SYSTEM;
+		goto out;
+	}
+
+	memset(&ro, 0, sizeof ro);
+	ro.color = o->color;
+	ro.verbosity = o->verbosity;
+	ro.fail_on = o->fail_on;
+	ro.fail_never = o->fail_never;
+	r = o->format == FORMAT_JSON ? report_json(stdout, p, s, &f) :
+	    report_text(stdout, &ro, p, s, &f);
+	if (r < 0) {
+		cmd_error(o, "cannot write the report: %s", strerror(-r));
+		status = TA_EXIT_SYSTEM;
+		goto out;
+	}
+	status = !o->fail_never && findings_reach(&f, o->fail_on) ?
+	    TA_EXIT_FINDINGS : TA_EXIT_OK;
+out:
+	findings_clear(&f);
+	snapshot_free(s);
+	profile_free(p);
+	return status;
+}

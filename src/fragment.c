@@ -1,0 +1,969 @@
+/*
+ * fragment: tcpadvise's own sysctl.d file; see fragment.h.
+ *
+ * Determinism. The text depends only on the profile (name, origin, settings
+ * with their reasons and apply values) and on which keys this system has:
+ * no dates, no host names. So a second apply renders the same bytes and the
+ * compare-first step of the write leaves the file alone (same inode, same
+ * mtime), which is what makes apply idempotent.
+ *
+ * Lines. Only "# " comments, blank lines and "key = value" lines: no '-'
+ * prefix and no globs, whose meaning differs between procps and systemd, no
+ * inline comments, which neither supports. Text coming from a profile is
+ * put on comment lines only, with control characters replaced by '?', so a
+ * profile cannot smuggle a setting into the file through its reason.
+ *
+ * Writing (fragment_write): temp file in the same directory, then rename.
+ * The temporary name ".#<basename>XXXXXX" is hidden and never ends in
+ * ".conf": procps `sysctl --system` reads hidden ".conf" files, so a
+ * concurrent run must not pick up a half-written one. rename() replaces a
+ * symbolic link instead of following it, so a link planted between the
+ * check and the rename still cannot redirect the write.
+ *
+ * Never prints; returns negative errno values.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fragment.h"
+#include "procfs.h"
+
+#define WRAP_COLUMNS 78
+#define TEMP_SUFFIX_LEN 6	/* mkostemp()'s XXXXXX */
+#define DIFF_CONTEXT 3
+#define DIFF_MAX_CELLS (4u << 20)	/* LCS table cap; beyond it: replace whole */
+
+static const char reason_global[] =
+    "global key: set it on the host, not inside a network namespace";
+
+/* A growing NUL-terminated string. */
+struct sbuf {
+	char *s;
+	size_t len, alloc;
+	int error;		/* sticky: -ENOMEM */
+};
+
+static void
+sb_add(struct sbuf *b, const char *s, size_t n)
+{
+	char *ns;
+	size_t want;
+
+	if (b->error)
+		return;
+	if (b->len + n + 1 > b->alloc) {
+		want = b->alloc ? b->alloc : 256;
+		while (want < b->len + n + 1)
+			want *= 2;
+		if ((ns = realloc(b->s, want)) == NULL) {
+			b->error = -ENOMEM;
+			return;
+		}
+		b->s = ns;
+		b->alloc = want;
+	}
+	memcpy(b->s + b->len, s, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+}
+
+static void
+sb_str(struct sbuf *b, const char *s)
+{
+	sb_add(b, s, strlen(s));
+}
+
+/* Append s with control characters (and DEL) replaced by '?'. */
+static void
+sb_clean(struct sbuf *b, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c < 0x20 || c == 0x7f)
+			sb_add(b, "?", 1);
+		else
+			sb_add(b, &s[i], 1);
+	}
+}
+
+/* Take the string out of b (NULL on error); b is reset. */
+static int
+sb_take(struct sbuf *b, char **ret)
+{
+	if (b->error) {
+		free(b->s);
+		memset(b, 0, sizeof *b);
+		return -ENOMEM;
+	}
+	if (b->s == NULL && (b->s = strdup("")) == NULL)
+		return -ENOMEM;
+	*ret = b->s;
+	memset(b, 0, sizeof *b);
+	return 0;
+}
+
+/* "# "-prefixed comment lines of text, words filled up to WRAP_COLUMNS. */
+static void
+sb_comment(struct sbuf *b, const char *text)
+{
+	const char *p = text;
+	size_t col = 0;
+
+	for (;;) {
+		size_t n;
+
+		while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+			p++;
+		if (*p == '\0')
+			break;
+		n = strcspn(p, " \t\n\r");
+		if (col > 0 && col + 1 + n > WRAP_COLUMNS) {
+			sb_str(b, "\n");
+			col = 0;
+		}
+		sb_str(b, col == 0 ? "# " : " ");
+		col += col == 0 ? 2 : 1;
+		sb_clean(b, p, n);
+		col += n;
+		p += n;
+	}
+	if (col > 0)
+		sb_str(b, "\n");
+}
+
+const char *
+fragment_skip_reason(const struct setting *st, const struct snapshot *s)
+{
+	const struct catalog_entry *e = st->entry;
+	const struct snapshot_key *k = snapshot_key(s, e->name);
+
+	if (!st->has_apply)
+		return "no apply value";
+	if (e->flags & CATALOG_READONLY)
+		return "read-only key";
+	/* A child network namespace has no writable copy of a global key:
+	   it is absent (SCOPE_GLOBAL) or the init namespace's, read-only
+	   (SCOPE_GLOBAL_RO). */
+	if (s->netns_child && e->scope != SCOPE_NETNS)
+		return reason_global;
+	if (k == NULL || k->status == LIVE_ABSENT || k->status == LIVE_HIDDEN)
+		return "not on this kernel";
+	return NULL;
+}
+
+static int
+cmp_setting_ptr(const void *a, const void *b)
+{
+	const struct setting *const *x = a, *const *y = b;
+
+	return strcmp((*x)->entry->name, (*y)->entry->name);
+}
+
+int
+fragment_render(const struct profile *p, const struct snapshot *s,
+    char **ret_text, struct fragment_skip **ret_skipped, size_t *ret_n)
+{
+	const struct setting **order = NULL;
+	struct fragment_skip *skipped = NULL;
+	struct sbuf b = { NULL, 0, 0, 0 };
+	char value[VALUE_STR_MAX + 64];
+	size_t nskipped = 0;
+	char *text = NULL;
+	int r;
+
+	if (p->nsettings > 0) {
+		order = calloc(p->nsettings, sizeof *order);
+		skipped = calloc(p->nsettings, sizeof *skipped);
+		if (order == NULL || skipped == NULL) {
+			r = -ENOMEM;
+			goto out;
+		}
+	}
+	for (size_t i = 0; i < p->nsettings; i++)
+		order[i] = &p->settings[i];
+	if (p->nsettings > 1)
+		qsort(order, p->nsettings, sizeof *order, cmp_setting_ptr);
+
+	sb_str(&b, "# Written by tcpadvise " TCPADVISE_VERSION
+	    ": `tcpadvise apply` rewrites this file and\n"
+	    "# `tcpadvise rollback` restores what it replaced. "
+	    "Edit the profile, not this file.\n# profile: ");
+	sb_clean(&b, p->name, strlen(p->name));
+	sb_str(&b, "\n# source: ");
+	{
+		/* A profile file is recorded by its absolute path, so that
+		   `check` finds it again from any directory. */
+		const char *origin = p->origin ? p->origin : "built-in";
+		char *abs = NULL;
+
+		if (strcmp(origin, "built-in") != 0 && origin[0] != '/')
+			abs = realpath(origin, NULL);
+		sb_clean(&b, abs ? abs : origin, strlen(abs ? abs : origin));
+		free(abs);
+	}
+	sb_str(&b, "\n");
+
+	for (size_t i = 0; i < p->nsettings; i++) {
+		const struct setting *st = order[i];
+		const char *why;
+
+		if (!st->has_apply)
+			continue;
+		if ((why = fragment_skip_reason(st, s)) != NULL) {
+			skipped[nskipped].key = st->entry->name;
+			skipped[nskipped].reason = why;
+			nskipped++;
+			continue;
+		}
+		if ((r = value_format(&st->apply, value, sizeof value)) < 0)
+			goto out;
+		sb_str(&b, "\n");
+		if (st->reason != NULL)
+			sb_comment(&b, st->reason);
+		sb_str(&b, st->entry->name);
+		sb_str(&b, " = ");
+		sb_clean(&b, value, strlen(value));
+		sb_str(&b, "\n");
+	}
+	if ((r = sb_take(&b, &text)) < 0)
+		goto out;
+	*ret_text = text;
+	if (nskipped == 0)
+		skipped = fragment_skips_free(skipped, 0);
+	*ret_skipped = skipped;
+	*ret_n = nskipped;
+	skipped = NULL;
+	r = 0;
+out:
+	free(b.s);
+	free(order);
+	free(skipped);
+	return r;
+}
+
+struct fragment_skip *
+fragment_skips_free(struct fragment_skip *list, size_t n)
+{
+	(void)n;
+	free(list);
+	return NULL;
+}
+
+/*
+ * Split absolute path into ROOT/path (full), its directory below the root
+ * (dir) and a pointer to the basename inside full.
+ */
+static int
+split_path(const char *root, const char *path, char *full, size_t fsize,
+    char *dir, size_t dsize, const char **ret_base)
+{
+	const char *slash;
+	size_t dlen;
+	int r;
+
+	if (path == NULL || path[0] != '/')
+		return -EINVAL;
+	slash = strrchr(path, '/');
+	if (slash[1] == '\0' || strcmp(slash + 1, ".") == 0 ||
+	    strcmp(slash + 1, "..") == 0)
+		return -EINVAL;
+	if ((r = path_join_root(root, path, full, fsize)) < 0)
+		return r;
+	*ret_base = strrchr(full, '/') + 1;
+	dlen = (size_t)(*ret_base - full);
+	if (dlen >= dsize)
+		return -ENAMETOOLONG;
+	memcpy(dir, full, dlen);
+	dir[dlen] = '\0';
+	return 0;
+}
+
+/* Read fd whole (at most max bytes) into a NUL-terminated string. */
+static int
+read_all(int fd, size_t max, char **ret, size_t *ret_len)
+{
+	char *buf = NULL, *nb;
+	size_t len = 0, alloc = 0;
+	ssize_t n;
+	int r;
+
+	for (;;) {
+		if (len + 1 >= alloc) {
+			alloc = alloc ? alloc * 2 : 4096;
+			if (alloc > max + 2)
+				alloc = max + 2;
+			if ((nb = realloc(buf, alloc)) == NULL) {
+				r = -ENOMEM;
+				goto fail;
+			}
+			buf = nb;
+		}
+		n = read(fd, buf + len, alloc - len - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			r = -errno;
+			goto fail;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+		if (len > max) {
+			r = -EFBIG;
+			goto fail;
+		}
+	}
+	buf[len] = '\0';
+	*ret = buf;
+	*ret_len = len;
+	return 0;
+fail:
+	free(buf);
+	return r;
+}
+
+/* Open a regular file for reading without following a symlink at its
+   last component. Returns the fd or a negative errno. */
+static int
+open_regular(int dirfd, const char *name)
+{
+	struct stat st;
+	int fd, r;
+
+	/* O_NONBLOCK: a FIFO planted at the path must not hang us. */
+	fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY |
+	    O_NONBLOCK);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0) {
+		r = -errno;
+		close(fd);
+		return r;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		return S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
+	}
+	return fd;
+}
+
+int
+fragment_read(const char *root, const char *path, char **ret_text)
+{
+	char full[PATH_MAX];
+	char *text = NULL;
+	size_t len;
+	int fd, r;
+
+	if (path == NULL || path[0] != '/')
+		return -EINVAL;
+	if ((r = path_join_root(root, path, full, sizeof full)) < 0)
+		return r;
+	if ((fd = open_regular(AT_FDCWD, full)) < 0)
+		return fd;
+	r = read_all(fd, FRAGMENT_MAX_BYTES, &text, &len);
+	close(fd);
+	if (r < 0)
+		return r;
+	if (strlen(text) != len) {
+		free(text);
+		return -EBADMSG;
+	}
+	*ret_text = text;
+	return 0;
+}
+
+int
+fragment_check_dir(const char *root, const char *path)
+{
+	char full[PATH_MAX], dir[PATH_MAX];
+	const char *base;
+	struct stat st;
+	int r;
+
+	if ((r = split_path(root, path, full, sizeof full, dir, sizeof dir, &base)) < 0)
+		return r;
+	if (stat(dir, &st) < 0)
+		return -errno;
+	return S_ISDIR(st.st_mode) ? 0 : -ENOTDIR;
+}
+
+/* Remove ".#<base>XXXXXX" files a crashed run left in the directory.
+   Best effort: a temp file that cannot be removed harms nobody, since no
+   applier reads a name that does not end in ".conf". */
+static void
+remove_stale(int dirfd, const char *base)
+{
+	size_t blen = strlen(base);
+	struct dirent *de;
+	struct stat st;
+	DIR *d;
+	int fd;
+
+	if ((fd = dup(dirfd)) < 0)
+		return;
+	if ((d = fdopendir(fd)) == NULL) {
+		close(fd);
+		return;
+	}
+	while ((de = readdir(d)) != NULL) {
+		const char *n = de->d_name;
+
+		if (strncmp(n, ".#", 2) != 0 || strncmp(n + 2, base, blen) != 0 ||
+		    strlen(n) != 2 + blen + TEMP_SUFFIX_LEN)
+			continue;
+		if (fstatat(dirfd, n, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    S_ISREG(st.st_mode))
+			(void)unlinkat(dirfd, n, 0);
+	}
+	/* fdopendir's stream shares the offset with dirfd: rewind for others. */
+	rewinddir(d);
+	closedir(d);
+}
+
+/*
+ * The mkostemp() template for a temporary next to base: ".#<base>XXXXXX".
+ * mkostemp() fills the X's with letters and digits only, so the name never
+ * ends in ".conf" and no applier ever reads a half-written file.
+ */
+static int
+temp_name(const char *dir, const char *base, char *buf, size_t size)
+{
+	int n = snprintf(buf, size, "%s.#%sXXXXXX", dir, base);
+
+	if (n < 0 || (size_t)n >= size)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+static int
+write_loop(int fd, const char *text, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, text, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return -EIO;
+		text += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/*
+ * The atomic write recipe (fragment_write and the journal):
+ *   1. compare first: the same bytes already there -> write nothing;
+ *   2. refuse a symbolic link (O_NOFOLLOW, -ELOOP) or a non-regular file at
+ *      the target; a missing directory is -ENOENT, never created;
+ *   3. remove stale ".#<basename>XXXXXX" files (the caller holds the lock);
+ *   4. mkostemp(".#<basename>XXXXXX", O_CLOEXEC) in the same directory, so
+ *      rename() stays within one file system and is atomic;
+ *   5. write in a loop that handles short writes and EINTR;
+ *   6. fsync the data, then fchmod to mode;
+ *   7. rename over the target, then fsync the directory so the new name
+ *      survives a crash;
+ *   8. on any failure, unlink the temp file.
+ * fault: in a TCPADVISE_FAULT_INJECTION build only, abort() between 6 and 7
+ * when TCPADVISE_FAULT names it (a crash for the live tests).
+ */
+static int
+write_atomic(const char *root, const char *path, const char *text, mode_t mode,
+    const char *fault, bool *ret_changed)
+{
+	char full[PATH_MAX], dir[PATH_MAX], tmp[PATH_MAX];
+	const char *base, *tmpbase = NULL;
+	char *old = NULL;
+	size_t len = strlen(text), oldlen;
+	int dirfd = -1, fd = -1, r;
+
+	(void)fault;
+	if ((r = split_path(root, path, full, sizeof full, dir, sizeof dir, &base)) < 0)
+		return r;
+	dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dirfd < 0) {
+		r = -errno;
+		goto out;
+	}
+	fd = open_regular(dirfd, base);
+	if (fd >= 0) {
+		r = read_all(fd, len, &old, &oldlen);
+		close(fd);
+		fd = -1;
+		if (r == 0 && oldlen == len && memcmp(old, text, len) == 0) {
+			*ret_changed = false;
+			goto out;
+		}
+		if (r < 0 && r != -EFBIG)
+			goto out;
+	} else if (fd != -ENOENT) {
+		r = fd;
+		fd = -1;
+		goto out;
+	}
+	fd = -1;
+	remove_stale(dirfd, base);
+
+	if ((r = temp_name(dir, base, tmp, sizeof tmp)) < 0)
+		goto out;
+	tmpbase = tmp + strlen(dir);
+	if ((fd = mkostemp(tmp, O_CLOEXEC)) < 0) {
+		r = -errno;
+		tmpbase = NULL;
+		goto out;
+	}
+	if ((r = write_loop(fd, text, len)) < 0)
+		goto fail;
+	if (fsync(fd) < 0 || fchmod(fd, mode) < 0) {
+		r = -errno;
+		goto fail;
+	}
+	r = close(fd);
+	fd = -1;
+	if (r < 0) {
+		r = -errno;
+		goto fail;
+	}
+#ifdef TCPADVISE_FAULT_INJECTION
+	if (fault != NULL) {
+		const char *f = getenv("TCPADVISE_FAULT");
+
+		if (f != NULL && strcmp(f, fault) == 0)
+			abort();
+	}
+#endif
+	if (renameat(dirfd, tmpbase, dirfd, base) < 0) {
+		r = -errno;
+		goto fail;
+	}
+	tmpbase = NULL;
+	if (fsync(dirfd) < 0) {
+		r = -errno;
+		goto out;
+	}
+	*ret_changed = true;
+	r = 0;
+	goto out;
+fail:
+	if (tmpbase != NULL)
+		(void)unlinkat(dirfd, tmpbase, 0);
+out:
+	if (fd >= 0)
+		close(fd);
+	if (dirfd >= 0)
+		close(dirfd);
+	free(old);
+	return r;
+}
+
+int
+fragment_write(const char *root, const char *path, const char *text,
+    bool *ret_changed)
+{
+	return write_atomic(root, path, text, 0644, "after-temp-write", ret_changed);
+}
+
+int
+fragment_write_mode(const char *root, const char *path, const char *text,
+    mode_t mode, bool *ret_changed)
+{
+	return write_atomic(root, path, text, mode, NULL, ret_changed);
+}
+
+int
+fragment_remove(const char *root, const char *path, bool *ret_changed)
+{
+	char full[PATH_MAX], dir[PATH_MAX];
+	const char *base;
+	struct stat st;
+	int dirfd, r;
+
+	if ((r = split_path(root, path, full, sizeof full, dir, sizeof dir, &base)) < 0)
+		return r;
+	dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dirfd < 0) {
+		if (errno != ENOENT)
+			return -errno;
+		*ret_changed = false;
+		return 0;
+	}
+	remove_stale(dirfd, base);
+	if (fstatat(dirfd, base, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+		r = -errno;
+		if (r == -ENOENT) {
+			*ret_changed = false;
+			r = 0;
+		}
+		goto out;
+	}
+	if (S_ISLNK(st.st_mode)) {
+		r = -ELOOP;
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		r = S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
+		goto out;
+	}
+	if (unlinkat(dirfd, base, 0) < 0 || fsync(dirfd) < 0) {
+		r = -errno;
+		goto out;
+	}
+	*ret_changed = true;
+	r = 0;
+out:
+	close(dirfd);
+	return r;
+}
+
+int
+fragment_header(const char *root, const char *path, const char *field,
+    char **ret_value)
+{
+	char *text = NULL, *value, tag[32];
+	const char *line, *end;
+	size_t taglen;
+	int r, w;
+
+	w = snprintf(tag, sizeof tag, "# %s:", field);
+	if (w < 0 || (size_t)w >= sizeof tag)
+		return -EINVAL;
+	taglen = (size_t)w;
+	if ((r = fragment_read(root, path, &text)) < 0)
+		return r;
+	r = -ENOENT;
+	for (line = text; *line == '#'; line = end + 1) {
+		end = strchr(line, '\n');
+		if (end == NULL)
+			end = line + strlen(line);
+		if ((size_t)(end - line) > taglen && strncmp(line, tag, taglen) == 0) {
+			const char *b = line + taglen, *e = end;
+
+			while (b < e && (*b == ' ' || *b == '\t'))
+				b++;
+			while (e > b && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
+				e--;
+			if (e == b)
+				break;
+			if ((value = strndup(b, (size_t)(e - b))) == NULL) {
+				r = -ENOMEM;
+				break;
+			}
+			*ret_value = value;
+			r = 0;
+			break;
+		}
+		if (*end == '\0')
+			break;
+	}
+	free(text);
+	return r;
+}
+
+int
+fragment_profile(const char *root, const char *path, char **ret_name)
+{
+	return fragment_header(root, path, "profile", ret_name);
+}
+
+/* One line of a diff input; nl: it ends with '\n'. */
+struct dline {
+	const char *s;
+	size_t len;
+	bool nl;
+};
+
+static int
+split_lines(const char *text, struct dline **ret, size_t *ret_n)
+{
+	struct dline *v = NULL;
+	size_t n = 0, cap = 0;
+
+	if (text == NULL) {
+		*ret = NULL;
+		*ret_n = 0;
+		return 0;
+	}
+	for (const char *p = text; *p != '\0';) {
+		const char *e = strchr(p, '\n');
+
+		if (n == cap) {
+			struct dline *nv;
+
+			cap = cap ? cap * 2 : 64;
+			if ((nv = realloc(v, cap * sizeof *v)) == NULL) {
+				free(v);
+				return -ENOMEM;
+			}
+			v = nv;
+		}
+		v[n].s = p;
+		v[n].len = e ? (size_t)(e - p) : strlen(p);
+		v[n].nl = e != NULL;
+		n++;
+		p = e ? e + 1 : p + strlen(p);
+	}
+	*ret = v;
+	*ret_n = n;
+	return 0;
+}
+
+static bool
+dline_eq(const struct dline *a, const struct dline *b)
+{
+	return a->len == b->len && a->nl == b->nl && memcmp(a->s, b->s, a->len) == 0;
+}
+
+/* One step of the edit script: ' ' keep, '-' delete a[i], '+' insert b[j]. */
+struct dop {
+	char op;
+	size_t i, j;	/* lines before this step in a and in b */
+};
+
+static void
+emit_line(struct sbuf *b, char op, const struct dline *l)
+{
+	sb_add(b, &op, 1);
+	sb_add(b, l->s, l->len);
+	sb_str(b, "\n");
+	if (!l->nl)
+		sb_str(b, "\\ No newline at end of file\n");
+}
+
+/* Edit script from a to b by a longest common subsequence of lines; when
+   the table would be too large, delete everything and insert everything. */
+static int
+edit_script(const struct dline *a, size_t n, const struct dline *b, size_t m,
+    struct dop **ret, size_t *ret_n)
+{
+	uint32_t *t = NULL;
+	struct dop *ops;
+	size_t i = 0, j = 0, k = 0, w = m + 1;
+	bool lcs = n > 0 && m > 0 && (n + 1) * (m + 1) <= DIFF_MAX_CELLS;
+
+	if ((ops = calloc(n + m + 1, sizeof *ops)) == NULL)
+		return -ENOMEM;
+	if (lcs) {
+		if ((t = calloc((n + 1) * (m + 1), sizeof *t)) == NULL) {
+			free(ops);
+			return -ENOMEM;
+		}
+		/* t[i][j]: LCS length of a[i..] and b[j..]. */
+		for (size_t x = n; x-- > 0;)
+			for (size_t y = m; y-- > 0;)
+				t[x * w + y] = dline_eq(&a[x], &b[y]) ?
+				    t[(x + 1) * w + y + 1] + 1 :
+				    t[(x + 1) * w + y] >= t[x * w + y + 1] ?
+				    t[(x + 1) * w + y] : t[x * w + y + 1];
+	}
+	while (i < n || j < m) {
+		ops[k].i = i;
+		ops[k].j = j;
+		if (lcs && i < n && j < m && dline_eq(&a[i], &b[j])) {
+			ops[k++].op = ' ';
+			i++;
+			j++;
+		} else if (i < n && (j == m || !lcs ||
+		    t[(i + 1) * w + j] >= t[i * w + j + 1])) {
+			ops[k++].op = '-';
+			i++;
+		} else {
+			ops[k++].op = '+';
+			j++;
+		}
+	}
+	free(t);
+	*ret = ops;
+	*ret_n = k;
+	return 0;
+}
+
+static void
+emit_range(struct sbuf *b, size_t start, size_t count)
+{
+	char buf[64];
+
+	/* An empty range names the line before it (0 for the file's start). */
+	snprintf(buf, sizeof buf, "%zu,%zu", count ? start + 1 : start, count);
+	sb_str(b, buf);
+}
+
+int
+fragment_diff(const char *path, const char *before, const char *after, char **ret)
+{
+	struct dline *a = NULL, *bl = NULL;
+	struct dop *ops = NULL;
+	struct sbuf out = { NULL, 0, 0, 0 };
+	size_t n = 0, m = 0, nops = 0, i;
+	int r;
+
+	if ((r = split_lines(before, &a, &n)) < 0 ||
+	    (r = split_lines(after, &bl, &m)) < 0 ||
+	    (r = edit_script(a, n, bl, m, &ops, &nops)) < 0)
+		goto out;
+	for (i = 0; i < nops && ops[i].op == ' '; i++)
+		;
+	if (i == nops && before != NULL) {
+		r = sb_take(&out, ret);
+		goto out;
+	}
+	if (before == NULL)
+		sb_str(&out, "--- /dev/null\n");
+	else {
+		sb_str(&out, "--- a");
+		sb_clean(&out, path, strlen(path));
+		sb_str(&out, "\n");
+	}
+	sb_str(&out, "+++ b");
+	sb_clean(&out, path, strlen(path));
+	sb_str(&out, "\n");
+
+	i = 0;
+	while (i < nops) {
+		size_t start, end, last, ca = 0, cb = 0;
+
+		if (ops[i].op == ' ') {
+			i++;
+			continue;
+		}
+		start = i > DIFF_CONTEXT ? i - DIFF_CONTEXT : 0;
+		/* Hunks never overlap: i is past the previous hunk's end. */
+		last = i;
+		for (size_t j = i; j < nops;) {
+			size_t k = j;
+
+			if (ops[j].op != ' ') {
+				last = j++;
+				continue;
+			}
+			while (k < nops && ops[k].op == ' ')
+				k++;
+			if (k == nops || k - j > 2 * DIFF_CONTEXT)
+				break;
+			j = k;
+		}
+		end = last + 1 + DIFF_CONTEXT < nops ? last + 1 + DIFF_CONTEXT : nops;
+		for (size_t j = start; j < end; j++) {
+			ca += ops[j].op != '+';
+			cb += ops[j].op != '-';
+		}
+		sb_str(&out, "@@ -");
+		emit_range(&out, ops[start].i, ca);
+		sb_str(&out, " +");
+		emit_range(&out, ops[start].j, cb);
+		sb_str(&out, " @@\n");
+		for (size_t j = start; j < end; j++)
+			emit_line(&out, ops[j].op, ops[j].op == '+' ?
+			    &bl[ops[j].j] : &a[ops[j].i]);
+		i = end;
+	}
+	r = sb_take(&out, ret);
+out:
+	free(out.s);
+	free(ops);
+	free(a);
+	free(bl);
+	return r;
+}
+
+static int
+add_override(struct fragment_override **v, size_t *n, size_t *cap,
+    const struct sysctld_config *c, const struct sysctld_line *ours,
+    const struct sysctld_line *l, enum sysctld_applier a)
+{
+	const char *file = sysctld_line_file(c, l);
+	struct fragment_override *o;
+
+	for (size_t i = 0; i < *n; i++) {
+		o = &(*v)[i];
+		if (o->our_line == ours->lineno && strcmp(o->key, ours->key) == 0 &&
+		    o->line == l->lineno && strcmp(o->file, file) == 0) {
+			o->appliers |= 1u << a;
+			return 0;
+		}
+	}
+	if (*n == *cap) {
+		size_t nc = *cap ? *cap * 2 : 8;
+
+		if ((o = realloc(*v, nc * sizeof *o)) == NULL)
+			return -ENOMEM;
+		*v = o;
+		*cap = nc;
+	}
+	o = &(*v)[(*n)++];
+	o->key = ours->key;
+	o->our_line = ours->lineno;
+	o->file = file;
+	o->line = l->lineno;
+	o->value = l->kind == LINE_ASSIGN ? l->value : NULL;
+	o->appliers = 1u << a;
+	return 0;
+}
+
+int
+fragment_overrides(const struct sysctld_config *c, const char *path,
+    struct fragment_override **ret, size_t *ret_n)
+{
+	struct fragment_override *v = NULL;
+	const struct sysctld_file *frag = NULL;
+	size_t n = 0, cap = 0, fi = 0;
+	int r;
+
+	for (size_t i = 0; i < c->nfiles; i++)
+		if (strcmp(c->files[i].path, path) == 0) {
+			frag = &c->files[i];
+			fi = i;
+			break;
+		}
+	for (size_t li = 0; frag != NULL && li < frag->nlines; li++) {
+		const struct sysctld_line *ours = &frag->lines[li];
+
+		if (ours->kind != LINE_ASSIGN || ours->glob)
+			continue;
+		for (size_t j = fi + 1; j < c->nfiles; j++) {
+			const struct sysctld_file *f = &c->files[j];
+
+			for (size_t k = 0; k < f->nlines; k++) {
+				const struct sysctld_line *l = &f->lines[k];
+
+				if (l->kind == LINE_INVALID || l->glob ||
+				    strcmp(l->key, ours->key) != 0)
+					continue;
+				for (int a = APPLIER_PROCPS; a <= APPLIER_SYSTEMD; a++) {
+					if (!sysctld_applier_reads(a, frag) ||
+					    !sysctld_applier_reads(a, f))
+						continue;
+					/* procps: an exclusion only keeps globs off. */
+					if (l->kind == LINE_EXCLUDE && a == APPLIER_PROCPS)
+						continue;
+					if ((r = add_override(&v, &n, &cap, c, ours, l, a)) < 0) {
+						free(v);
+						return r;
+					}
+				}
+			}
+		}
+	}
+	*ret = v;
+	*ret_n = n;
+	return 0;
+}
+
+struct fragment_override *
+fragment_overrides_free(struct fragment_override *list, size_t n)
+{
+	(void)n;
+	free(list);
+	return NULL;
+}

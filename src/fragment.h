@@ -1,0 +1,173 @@
+/*
+ * fragment: the one sysctl.d file tcpadvise writes, and other small files
+ * it replaces atomically (the apply journal).
+ *
+ * Owns: rendering a profile into deterministic fragment text, reading it
+ * back (bounded, never through a symlink), the atomic write recipe, removal,
+ * the header that names the profile, a unified diff of two versions, and
+ * finding the later configuration lines that override the fragment's keys.
+ * Never: prints, exits, touches /proc/sys. Every path is an absolute path
+ * below a root directory ("/" normally, --root in tests).
+ *
+ * Calling sequence (apply, under the apply lock of apply.h):
+ *   r = fragment_render(profile, snapshot, &text, &skipped, &nskipped);
+ *   r = fragment_read(root, path, &old);            (-ENOENT: none yet)
+ *   r = fragment_write(root, path, text, &changed);
+ *   r = sysctld_load(root, &config);
+ *   r = fragment_overrides(config, path, &ov, &nov);
+ *   ov = fragment_overrides_free(ov, nov);
+ *   skipped = fragment_skips_free(skipped, nskipped);
+ *
+ * Error handling: every function returns 0 or a negative errno and leaves
+ * its output parameters untouched on failure. -ELOOP always means "a
+ * symbolic link stands where the file should be" and nothing was written.
+ */
+#ifndef TCPADVISE_FRAGMENT_H
+#define TCPADVISE_FRAGMENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "profile.h"
+#include "snapshot.h"
+#include "sysctld.h"
+
+/* Larger fragments (and journals) are refused with -EFBIG when read. */
+#define FRAGMENT_MAX_BYTES (1 << 20)
+
+/* A setting with an `apply` value that is not written, and why. */
+struct fragment_skip {
+	const char *key;	/* the catalog name (static storage) */
+	const char *reason;	/* static text, e.g. "not on this kernel" */
+};
+
+/*
+ * Why a setting is left out of the fragment, or NULL when it is written:
+ * "not on this kernel" (the live key is absent), "global key: set it on the
+ * host, not inside a network namespace" (SCOPE_GLOBAL or SCOPE_GLOBAL_RO in
+ * a child network namespace), "read-only key". Settings without `apply` are
+ * never written; the function returns "no apply value" for them.
+ */
+const char *fragment_skip_reason(const struct setting *st, const struct snapshot *s);
+
+/*
+ * Render the fragment for profile p on the system s: a header naming the
+ * tool version, the profile ("# profile: NAME") and where it came from
+ * ("# source: PATH" or "built-in"), then one entry per written key, sorted
+ * by name with strcmp(): the setting's reason as "# " comments wrapped at
+ * 78 columns, then "key = value" with the canonical value (value_format()).
+ * Entries are separated by one blank line; LF line ends, final newline.
+ * The same inputs always give the same bytes.
+ * On success *ret_text is malloc'ed (caller frees) and *ret_skipped holds
+ * *ret_n skipped settings in key order (free with fragment_skips_free();
+ * NULL when none). Returns 0, -ENOMEM or -ENOBUFS (a value too long).
+ */
+int fragment_render(const struct profile *p, const struct snapshot *s,
+    char **ret_text, struct fragment_skip **ret_skipped, size_t *ret_n);
+
+/* Frees the array; accepts NULL; returns NULL. */
+struct fragment_skip *fragment_skips_free(struct fragment_skip *list, size_t n);
+
+/*
+ * Read ROOT/path whole into a malloc'ed NUL-terminated string (the caller
+ * frees it). Never follows a symbolic link at path. Returns 0, -ENOENT (no
+ * such file or directory), -ELOOP (a symbolic link), -EISDIR, -EINVAL (not a
+ * regular file), -EFBIG (more than FRAGMENT_MAX_BYTES), -EBADMSG (a NUL byte),
+ * -ENOMEM, or the -errno of open()/read().
+ */
+int fragment_read(const char *root, const char *path, char **ret_text);
+
+/*
+ * Whether the directory of ROOT/path exists: 0, -ENOENT, -ENOTDIR,
+ * -ENAMETOOLONG, -EINVAL (path not absolute or with no file name).
+ */
+int fragment_check_dir(const char *root, const char *path);
+
+/*
+ * Replace ROOT/path with text atomically, mode 0644; the recipe is in the
+ * comment above the definition. The caller holds the apply lock: stale
+ * temporary files of a crashed run (".#<basename>XXXXXX") are removed.
+ * When the file already holds exactly text nothing is written (inode and
+ * mtime stay) and *ret_changed is false; otherwise it is true.
+ * Returns 0, -ENOENT (the directory does not exist: it is never created),
+ * -ELOOP (a symbolic link at path), -EISDIR / -EINVAL (not a regular file),
+ * -ENAMETOOLONG, or the -errno of the failing system call; on failure the
+ * file is as it was and no temporary file is left behind.
+ */
+int fragment_write(const char *root, const char *path, const char *text,
+    bool *ret_changed);
+
+/* fragment_write() with another mode (the journal uses 0600). */
+int fragment_write_mode(const char *root, const char *path, const char *text,
+    mode_t mode, bool *ret_changed);
+
+/*
+ * Remove ROOT/path (rollback of an apply that created it) and sync the
+ * directory. *ret_changed is false when there was nothing to remove.
+ * Returns 0, -ELOOP (a symbolic link: left alone), -EISDIR / -EINVAL (not a
+ * regular file), or the -errno of unlink().
+ */
+int fragment_remove(const char *root, const char *path, bool *ret_changed);
+
+/*
+ * The profile named in the header of an existing fragment: the first
+ * "# profile: NAME" line among the leading comment lines. On success
+ * *ret_name is malloc'ed. Returns 0, -ENOENT (no fragment, or no such
+ * line), or an error of fragment_read().
+ */
+int fragment_profile(const char *root, const char *path, char **ret_name);
+
+/*
+ * The value of the header line "# FIELD: VALUE" of an existing fragment
+ * (fields: "profile", "source"), as fragment_profile() does for "profile".
+ * Returns 0 and a malloc'ed *ret_value, -ENOENT, -EINVAL for a field name
+ * too long, or an error of fragment_read().
+ */
+int fragment_header(const char *root, const char *path, const char *field,
+    char **ret_value);
+
+/*
+ * A unified diff ("--- a/PATH", "+++ b/PATH", "@@ -l,n +l,n @@" hunks with
+ * three lines of context) from before to after, for path (absolute; shown
+ * without its leading '/', so `patch -p1` applies it at the root). before
+ * NULL means the file does not exist ("--- /dev/null"). A line without a
+ * final newline is followed by "\ No newline at end of file". Identical
+ * texts give "". On success *ret is malloc'ed. Returns 0 or -ENOMEM.
+ */
+int fragment_diff(const char *path, const char *before, const char *after, char **ret);
+
+/* Bits of fragment_override.appliers. */
+#define FRAGMENT_PROCPS (1u << APPLIER_PROCPS)
+#define FRAGMENT_SYSTEMD (1u << APPLIER_SYSTEMD)
+
+/* A later configuration line that overrides one of the fragment's keys. */
+struct fragment_override {
+	const char *key;	/* points into the config */
+	unsigned our_line;	/* the fragment's line that sets it */
+	const char *file;	/* the file to edit (symlinks resolved) */
+	unsigned line;
+	const char *value;	/* the value it sets; NULL: a "-key" exclusion
+				   (systemd then sets nothing at all) */
+	unsigned appliers;	/* FRAGMENT_PROCPS | FRAGMENT_SYSTEMD */
+};
+
+/*
+ * For every key the file at path (as listed in c->files, e.g.
+ * "/etc/sysctl.d/90-tcpadvise.conf") assigns: every assignment of the same
+ * key in a file the applier reads later (procps: /etc/sysctl.conf and hidden
+ * files too; systemd: neither, except through a symlink), and every later
+ * "-key" exclusion (systemd only: procps lets exclusions block globs only).
+ * Entries for the same file and line are merged (appliers ORed). The list is
+ * in (fragment line, reading order) order; its strings point into c and stay
+ * valid while c lives. A path not in c->files gives an empty list.
+ * Pure: no I/O. Returns 0 (*ret NULL when *ret_n is 0) or -ENOMEM.
+ */
+int fragment_overrides(const struct sysctld_config *c, const char *path,
+    struct fragment_override **ret, size_t *ret_n);
+
+/* Frees the array; accepts NULL; returns NULL. */
+struct fragment_override *fragment_overrides_free(struct fragment_override *list,
+    size_t n);
+
+#endif

@@ -1,0 +1,96 @@
+#!/bin/sh
+# The Ansible role of contrib/ansible run by the real ansible-playbook over
+# a local connection, in a fresh network namespace: check mode changes
+# nothing but says what would change, the first run reports a change, the
+# second none, and a critical finding fails the play.
+cd "$(dirname "$0")/../.." || exit 1
+. tests/live/lib.sh
+FRAG=/etc/sysctl.d/90-tcpadvise.conf
+KEYS="net.core.somaxconn net.ipv4.tcp_fin_timeout net.ipv4.tcp_syncookies net.ipv4.tcp_timestamps"
+
+live() {
+	tr -s '\t ' '  ' <"/proc/sys/$(echo "$1" | tr . /)"
+}
+
+# state: the live values, the sysctl.d entries with inode and mtime, the
+# fragment's bytes and the journal: what a check-mode run must not change.
+state() {
+	for k in $KEYS; do echo "$k = $(live "$k")"; done
+	ls -Ali --time-style=full-iso /etc/sysctl.d | sed 1d
+	cat "$FRAG" /var/lib/tcpadvise/journal.json 2>&1
+}
+
+# play NAME ARGS...: run the playbook, keep its output in
+# $sandbox_tmp/NAME.out and its exit status in $rc.
+play() {
+	name=$1
+	shift
+	ansible-playbook -i localhost, -c local contrib/ansible/playbook.yml \
+	    -e "tcpadvise_bin=$bin" -e tcpadvise_profile=nginx "$@" \
+	    >"$sandbox_tmp/$name.out" 2>&1
+	rc=$?
+}
+
+# recap NAME FIELD: a number of the PLAY RECAP line, e.g. changed.
+recap() {
+	sed -n "s/^localhost *:.* $2=\([0-9]*\).*/\1/p" "$sandbox_tmp/$1.out"
+}
+
+# expect NAME RC CHANGED FAILED: the exit status and the recap of a run.
+expect() {
+	got="rc=$rc changed=$(recap "$1" changed) failed=$(recap "$1" failed)"
+	if [ "$got" = "rc=$2 changed=$3 failed=$4" ]; then
+		echo "ok $1: $got ok=$(recap "$1" ok)"
+	else
+		fail "$1: $got, want rc=$2 changed=$3 failed=$4"
+		cat "$sandbox_tmp/$1.out"
+	fi
+}
+
+command -v ansible-playbook >/dev/null || { echo "SKIP: no ansible-playbook"; exit 77; }
+case $TCPADVISE in
+/*) bin=$TCPADVISE ;;
+*) bin=$PWD/${TCPADVISE#./} ;;
+esac
+enter_sandbox "$0"
+trap 'rm -rf "$sandbox_tmp"' EXIT
+# Ansible keeps its temporary files, caches and settings under HOME and
+# its temp directories: all inside the sandbox's scratch directory, and no
+# configuration of this machine is read.
+mkdir -p "$sandbox_tmp/home" "$sandbox_tmp/local" "$sandbox_tmp/remote"
+: >"$sandbox_tmp/ansible.cfg"
+export HOME="$sandbox_tmp/home" ANSIBLE_HOME="$sandbox_tmp/home/.ansible" \
+    ANSIBLE_LOCAL_TEMP="$sandbox_tmp/local" ANSIBLE_REMOTE_TEMP="$sandbox_tmp/remote" \
+    ANSIBLE_CONFIG="$sandbox_tmp/ansible.cfg" ANSIBLE_NOCOLOR=1 ANSIBLE_FORCE_COLOR=0 \
+    ANSIBLE_PYTHON_INTERPRETER=auto_silent ANSIBLE_RETRY_FILES_ENABLED=0 LC_ALL=C.UTF-8
+
+# 1. Check mode on a fresh namespace: nginx would change tcp_fin_timeout
+#    and write the fragment, so the run reports a change and makes none.
+state >"$sandbox_tmp/s0"
+play check1 --check
+expect check1 0 1 0
+state | diff "$sandbox_tmp/s0" - || fail "check mode changed the system"
+[ ! -e "$FRAG" ] || fail "check mode wrote the fragment"
+
+# 2. The real run changes the system, the second one nothing.
+play run1
+expect run1 0 1 0
+grep -qx '# profile: nginx' "$FRAG" 2>/dev/null || fail "run1 wrote no nginx fragment"
+[ "$(live net.ipv4.tcp_fin_timeout)" = 30 ] || fail "run1: tcp_fin_timeout is $(live net.ipv4.tcp_fin_timeout)"
+state >"$sandbox_tmp/s1"
+play run2
+expect run2 0 0 0
+[ "$(recap run2 ok)" -ge 2 ] 2>/dev/null || fail "run2: ok=$(recap run2 ok), want at least 2"
+state | diff "$sandbox_tmp/s1" - || fail "the second run changed the system"
+play check2 --check
+expect check2 0 0 0
+
+# 3. A critical finding (tcp_abort_on_overflow resets clients) fails the
+#    play with the finding in the message.
+sysctl -q -w net.ipv4.tcp_abort_on_overflow=1
+play critical
+[ "$rc" != 0 ] || fail "critical: the play did not fail"
+[ "$(recap critical failed)" = 1 ] || fail "critical: failed=$(recap critical failed)"
+grep -q 'TA-H010' "$sandbox_tmp/critical.out" || fail "critical: TA-H010 is not named"
+sysctl -q -w net.ipv4.tcp_abort_on_overflow=0
+finish
