@@ -414,13 +414,46 @@ test_from_files_errors(void **state)
 	assert_int_equal(s->config->files[0].error, -ENOENT);
 	assert_string_equal(s->config->files[0].path, missing[0]);
 	s = snapshot_free(s);
-	assert_int_equal(snapshot_from_files(dirs, 1, NULL, &s), 0);
+	assert_int_equal(snapshot_from_files(NULL, dirs, 1, NULL, &s), 0);
 	assert_int_equal(s->config->files[0].error, -EISDIR);
 	assert_false(s->kernel_overridden);
 	s = snapshot_free(s);
-	assert_int_equal(snapshot_from_files(missing, 1, "six", &s), -EINVAL);
+	assert_int_equal(snapshot_from_files(NULL, missing, 1, "six", &s), -EINVAL);
 	assert_null(s);
 	tree_free(dir);
+}
+
+/* Keys the catalog lacks are looked up below the root's /proc/sys: one the
+   kernel has is no "unknown key", one it lacks is, with a warning. */
+static void
+test_probe_root(void **state)
+{
+	char *root = tree_new(), *dir = tree_new(), path[4096];
+	const char *paths[] = { path };
+	struct snapshot *s = NULL;
+	struct findings f = FINDINGS_INIT;
+	struct profile *p = NULL;
+	struct diag_list d = DIAG_LIST_INIT;
+	static const char yaml[] = "name: t\ndescription: t\n";
+
+	(void)state;
+	tree_sysctl(root, "net.ipv4.tcp_sack", "1");
+	snprintf(path, sizeof path, "%s/50-x.conf", dir);
+	tree_write(dir, "50-x.conf", "net.ipv4.tcp_sack = 1\nnet.ipv4.tcp_bogus_thing = 1\n");
+	assert_int_equal(profile_parse("t.yaml", yaml, sizeof yaml - 1, &p, &d), 0);
+	assert_int_equal(snapshot_from_files(root, paths, 1, "6.1", &s), 0);
+	assert_true(s->others_probed);
+	assert_int_equal(lint_eval(p, s, &f), 0);
+	assert_int_equal(f.n, 1);
+	assert_string_equal(f.items[0].id, "TA-C001");
+	assert_string_equal(f.items[0].key, "net.ipv4.tcp_bogus_thing");
+	assert_int_equal(f.items[0].severity, SEV_WARNING);
+	findings_clear(&f);
+	snapshot_free(s);
+	profile_free(p);
+	diag_list_clear(&d);
+	tree_free(dir);
+	tree_free(root);
 }
 
 int
@@ -428,6 +461,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_clean),
+		cmocka_unit_test(test_probe_root),
 		cmocka_unit_test(test_syntax),
 		cmocka_unit_test(test_unknown),
 		cmocka_unit_test(test_removed),
