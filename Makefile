@@ -98,7 +98,7 @@ unit: $(UNIT_TESTS)
 cli: tcpadvise
 	@sh tests/cli/run.sh
 
-live: tcpadvise
+live: tcpadvise tcpadvise-fault
 	@sh tests/live/run.sh
 
 manlint:

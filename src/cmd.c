@@ -6,7 +6,12 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+#include <stdlib.h>
+#include <string.h>
+
+#include "apply.h"
 #include "cmd.h"
+#include "procfs.h"
 
 void
 cmd_error(const struct options *o, const char *fmt, ...)
@@ -43,4 +48,38 @@ cmd_load_profile(const struct options *o, const char *name, struct profile **ret
 		return TA_EXIT_SYSTEM;
 	}
 	return r < 0 ? TA_EXIT_USAGE : TA_EXIT_OK;
+}
+
+int
+cmd_lock_timeout(const struct options *o, unsigned *ret)
+{
+	const char *env = getenv("TCPADVISE_LOCK_TIMEOUT");
+
+	if (apply_lock_timeout(env, ret) < 0) {
+		cmd_error(o, "invalid TCPADVISE_LOCK_TIMEOUT '%s' (expected 0 to %d seconds)",
+		    env, APPLY_LOCK_TIMEOUT_MAX);
+		return TA_EXIT_USAGE;
+	}
+	return TA_EXIT_OK;
+}
+
+int
+cmd_lock(const struct options *o, unsigned timeout, int *ret_fd)
+{
+	char lockpath[4096];
+	int r = apply_lock(o->root, timeout, ret_fd);
+
+	if (r == 0)
+		return TA_EXIT_OK;
+	if (path_join_root(o->root, APPLY_LOCK_PATH, lockpath, sizeof lockpath) < 0)
+		snprintf(lockpath, sizeof lockpath, "%s", APPLY_LOCK_PATH);
+	if (r == -ETIMEDOUT)
+		cmd_error(o, "another tcpadvise apply or rollback holds %s; gave up "
+		    "after %u s", lockpath, timeout);
+	else if (r == -EACCES || r == -EPERM || r == -EROFS)
+		cmd_error(o, "cannot take the lock %s: %s (apply and rollback need "
+		    "root)", lockpath, strerror(-r));
+	else
+		cmd_error(o, "cannot take the lock %s: %s", lockpath, strerror(-r));
+	return TA_EXIT_SYSTEM;
 }

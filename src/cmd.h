@@ -63,6 +63,15 @@ struct profile_search cmd_search(const struct options *o);
    diagnostic. Returns TA_EXIT_OK and sets *ret, or TA_EXIT_USAGE. */
 int cmd_load_profile(const struct options *o, const char *name, struct profile **ret);
 
+/* The lock timeout from TCPADVISE_LOCK_TIMEOUT (default 30 s): TA_EXIT_OK,
+   or TA_EXIT_USAGE after saying what is wrong with it. */
+int cmd_lock_timeout(const struct options *o, unsigned *ret);
+
+/* Take the lock of apply and rollback below the root, waiting up to
+   timeout seconds: TA_EXIT_OK and *ret_fd (release with apply_unlock()),
+   or TA_EXIT_SYSTEM after saying why not. */
+int cmd_lock(const struct options *o, unsigned timeout, int *ret_fd);
+
 /* Print "tcpadvise: message" (printf-style) on stderr. */
 void cmd_error(const struct options *o, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

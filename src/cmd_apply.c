@@ -348,8 +348,8 @@ cmd_apply(const struct options *o)
 	struct apply_outcome out;
 	struct apply_request rq;
 	struct apply_view v;
-	const char *path = o->file ? o->file : FRAGMENT_DEFAULT, *env;
-	char *text = NULL, lockpath[4096];
+	const char *path = o->file ? o->file : FRAGMENT_DEFAULT;
+	char *text = NULL;
 	size_t nskipped = 0, nov = 0;
 	unsigned timeout;
 	int lockfd = -1, status, r;
@@ -364,31 +364,15 @@ cmd_apply(const struct options *o)
 		    path);
 		return TA_EXIT_USAGE;
 	}
-	env = getenv("TCPADVISE_LOCK_TIMEOUT");
-	if (apply_lock_timeout(env, &timeout) < 0) {
-		cmd_error(o, "invalid TCPADVISE_LOCK_TIMEOUT '%s' (expected 0 to %d seconds)",
-		    env, APPLY_LOCK_TIMEOUT_MAX);
+	if (cmd_lock_timeout(o, &timeout) != TA_EXIT_OK)
 		return TA_EXIT_USAGE;
-	}
 	status = cmd_load_profile(o, o->profile, &p);
 	if (status != TA_EXIT_OK)
 		goto out;
 
 	status = TA_EXIT_SYSTEM;
-	if (!o->dry_run) {
-		r = apply_lock(o->root, timeout, &lockfd);
-		if (path_join_root(o->root, APPLY_LOCK_PATH, lockpath, sizeof lockpath) < 0)
-			snprintf(lockpath, sizeof lockpath, "%s", APPLY_LOCK_PATH);
-		if (r == -ETIMEDOUT) {
-			cmd_error(o, "another tcpadvise apply or rollback holds %s; gave up "
-			    "after %u s", lockpath, timeout);
-			goto out;
-		}
-		if (r < 0) {
-			cmd_error(o, "cannot take the lock %s: %s", lockpath, strerror(-r));
-			goto out;
-		}
-	}
+	if (!o->dry_run && cmd_lock(o, timeout, &lockfd) != TA_EXIT_OK)
+		goto out;
 
 	r = snapshot_take(o->root, o->kernel, &s);
 	if (r == -EINVAL && o->kernel != NULL) {

@@ -70,32 +70,15 @@ int
 cmd_rollback(const struct options *o)
 {
 	struct rollback_outcome rb;
-	const char *env;
-	char lockpath[4096], msg[256];
+	char msg[256];
 	unsigned timeout;
 	int lockfd = -1, status = TA_EXIT_SYSTEM, r;
 
 	memset(&rb, 0, sizeof rb);
-	env = getenv("TCPADVISE_LOCK_TIMEOUT");
-	if (apply_lock_timeout(env, &timeout) < 0) {
-		cmd_error(o, "invalid TCPADVISE_LOCK_TIMEOUT '%s' (expected 0 to %d seconds)",
-		    env, APPLY_LOCK_TIMEOUT_MAX);
+	if (cmd_lock_timeout(o, &timeout) != TA_EXIT_OK)
 		return TA_EXIT_USAGE;
-	}
-	if (path_join_root(o->root, APPLY_LOCK_PATH, lockpath, sizeof lockpath) < 0) {
-		cmd_error(o, "--root '%s' is too long", o->root);
-		return TA_EXIT_USAGE;
-	}
-	r = apply_lock(o->root, timeout, &lockfd);
-	if (r == -ETIMEDOUT) {
-		cmd_error(o, "another tcpadvise apply or rollback holds %s; gave up after %u s",
-		    lockpath, timeout);
+	if (cmd_lock(o, timeout, &lockfd) != TA_EXIT_OK)
 		goto out;
-	}
-	if (r < 0) {
-		cmd_error(o, "cannot take the lock %s: %s", lockpath, strerror(-r));
-		goto out;
-	}
 
 	r = apply_rollback(o->root, &rb);
 	if (r == -ENOENT) {

@@ -41,16 +41,19 @@ enter_sandbox() {
 		TCPADVISE_SANDBOX=1 exec unshare --net --mount --propagation private sh "$1"
 	fi
 	sandbox_tmp=$(mktemp -d)
+	trap 'rm -rf "$sandbox_tmp"' EXIT
 	: >"$sandbox_tmp/sysctl.conf"
 	mount --bind "$sandbox_tmp/sysctl.conf" /etc/sysctl.conf
-	mount -t tmpfs tmpfs /etc/sysctl.d
-	mount -t tmpfs tmpfs /run
-	mount -t tmpfs tmpfs /usr/lib/sysctl.d
+	# Mode 0755 as on a real system (a tmpfs is 1777 by default), so that
+	# tests running as another user meet the permissions they would meet.
+	mount -t tmpfs -o mode=0755 tmpfs /etc/sysctl.d
+	mount -t tmpfs -o mode=0755 tmpfs /run
+	mount -t tmpfs -o mode=0755 tmpfs /usr/lib/sysctl.d
 	if [ -d /usr/local/lib ]; then
-		mount -t tmpfs tmpfs /usr/local/lib
+		mount -t tmpfs -o mode=0755 tmpfs /usr/local/lib
 	fi
 	mkdir -p /var/lib/tcpadvise /run/sysctl.d /usr/local/lib/sysctl.d
-	mount -t tmpfs tmpfs /var/lib/tcpadvise
+	mount -t tmpfs -o mode=0755 tmpfs /var/lib/tcpadvise
 	# Nothing of the host's configuration is visible any more.
 	[ ! -s /etc/sysctl.conf ] && [ -z "$(ls -A /etc/sysctl.d)" ] || {
 		echo "sandbox setup failed"
@@ -59,15 +62,17 @@ enter_sandbox() {
 }
 
 # only_netns_keys: refuse to go on if any sysctl file visible now assigns a
-# key outside net.ipv4 (a global key would reach the host when applied).
+# key outside net.ipv4 and net.core.somaxconn, the per-netns keys the tests
+# use (a global key would reach the host when applied).
 only_netns_keys() {
 	bad=$(cat /etc/sysctl.conf /etc/sysctl.d/*.conf /etc/sysctl.d/.*.conf \
 	    /run/sysctl.d/*.conf /usr/lib/sysctl.d/*.conf \
 	    /usr/local/lib/sysctl.d/*.conf 2>/dev/null | tr -d '\r' |
 	    sed 's/^[[:space:]]*-\{0,1\}[[:space:]]*//' |
-	    grep -v -e '^#' -e '^;' -e '^$' | grep -v '^net[./]ipv4[./]' || true)
+	    grep -v -e '^#' -e '^;' -e '^$' | grep -v -e '^net[./]ipv4[./]' \
+	    -e '^net[./]core[./]somaxconn[[:space:]=]' || true)
 	if [ -n "$bad" ]; then
-		echo "refusing to apply files with keys outside net.ipv4: $bad"
+		echo "refusing to apply files with keys outside net.ipv4 and somaxconn: $bad"
 		exit 1
 	fi
 }
