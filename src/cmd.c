@@ -8,6 +8,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "apply.h"
 #include "cmd.h"
@@ -82,4 +83,31 @@ cmd_lock(const struct options *o, unsigned timeout, int *ret_fd)
 	else
 		cmd_error(o, "cannot take the lock %s: %s", lockpath, strerror(-r));
 	return TA_EXIT_SYSTEM;
+}
+
+int
+cmd_snapshot_error(const struct options *o, int r)
+{
+	if (r == -EINVAL && o->kernel != NULL) {
+		cmd_error(o, "invalid --kernel '%s' (expected a release like 6.1 or 6.18.4)",
+		    o->kernel);
+		return TA_EXIT_USAGE;
+	}
+	if (r == -ENOMEM)
+		cmd_error(o, "out of memory");
+	else
+		cmd_error(o, "cannot read the system below '%s': %s", o->root,
+		    r == -ENOENT ? "no /proc/sys/net there" : strerror(-r));
+	return TA_EXIT_SYSTEM;
+}
+
+void
+cmd_report_opts(const struct options *o, struct report_opts *ret)
+{
+	memset(ret, 0, sizeof *ret);
+	ret->color = o->color;
+	ret->verbosity = o->verbosity;
+	ret->fail_on = o->fail_on;
+	ret->fail_never = o->fail_never;
+	ret->now = time(NULL);
 }

@@ -72,6 +72,15 @@ int cmd_lock_timeout(const struct options *o, unsigned *ret);
    or TA_EXIT_SYSTEM after saying why not. */
 int cmd_lock(const struct options *o, unsigned timeout, int *ret_fd);
 
+/* Say why a snapshot could not be taken (r from snapshot_take() or
+   snapshot_from_files()) and return the exit status for it: TA_EXIT_USAGE
+   for a bad --kernel, else TA_EXIT_SYSTEM. */
+int cmd_snapshot_error(const struct options *o, int r);
+
+/* The report options of the command line (colour, verbosity, --fail-on),
+   stamped with the current time. */
+void cmd_report_opts(const struct options *o, struct report_opts *ret);
+
 /* Print "tcpadvise: message" (printf-style) on stderr. */
 void cmd_error(const struct options *o, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

@@ -374,16 +374,8 @@ cmd_apply(const struct options *o)
 	if (!o->dry_run && cmd_lock(o, timeout, &lockfd) != TA_EXIT_OK)
 		goto out;
 
-	r = snapshot_take(o->root, o->kernel, &s);
-	if (r == -EINVAL && o->kernel != NULL) {
-		cmd_error(o, "invalid --kernel '%s' (expected a release like 6.1 or 6.18.4)",
-		    o->kernel);
-		status = TA_EXIT_USAGE;
-		goto out;
-	}
-	if (r < 0) {
-		cmd_error(o, "cannot read the system below '%s': %s", o->root,
-		    r == -ENOENT ? "no /proc/sys/net there" : strerror(-r));
+	if ((r = snapshot_take(o->root, o->kernel, &s)) < 0) {
+		status = cmd_snapshot_error(o, r);
 		goto out;
 	}
 	if ((r = fragment_render(p, s, &text, &skipped, &nskipped)) < 0 ||

@@ -45,17 +45,8 @@ cmd_check(const struct options *o)
 	if (status != TA_EXIT_OK)
 		goto out;
 
-	r = snapshot_take(o->root, o->kernel, &s);
-	if (r == -EINVAL && o->kernel != NULL) {
-		cmd_error(o, "invalid --kernel '%s' (expected a release like 6.1 or 6.18.4)",
-		    o->kernel);
-		status = TA_EXIT_USAGE;
-		goto out;
-	}
-	if (r < 0) {
-		cmd_error(o, "cannot read the system below '%s': %s", o->root,
-		    r == -ENOENT ? "no /proc/sys/net there" : strerror(-r));
-		status = TA_EXIT_SYSTEM;
+	if ((r = snapshot_take(o->root, o->kernel, &s)) < 0) {
+		status = cmd_snapshot_error(o, r);
 		goto out;
 	}
 	if (rules_eval(p, s, &f) < 0 ||
@@ -66,12 +57,7 @@ cmd_check(const struct options *o)
 		goto out;
 	}
 
-	memset(&ro, 0, sizeof ro);
-	ro.color = o->color;
-	ro.verbosity = o->verbosity;
-	ro.fail_on = o->fail_on;
-	ro.fail_never = o->fail_never;
-	ro.now = time(NULL);
+	cmd_report_opts(o, &ro);
 	if (report_check(stdout, o->format, &ro, p, s, &f) < 0) {
 		cmd_error(o, "cannot write the report: %s", strerror(errno));
 		status = TA_EXIT_SYSTEM;

@@ -163,15 +163,8 @@ cmd_lint(const struct options *o)
 
 	r = snapshot_from_files(o->root, (const char *const *)o->args, o->nargs,
 	    o->kernel, &s);
-	if (r == -EINVAL && o->kernel != NULL) {
-		cmd_error(o, "invalid --kernel '%s' (expected a release like 6.1 or 6.18.4)",
-		    o->kernel);
-		status = TA_EXIT_USAGE;
-		goto out;
-	}
 	if (r < 0) {
-		cmd_error(o, "%s", strerror(-r));
-		status = TA_EXIT_SYSTEM;
+		status = cmd_snapshot_error(o, r);
 		goto out;
 	}
 	/* Every unreadable file is named before giving up, in the order given. */
@@ -199,11 +192,7 @@ cmd_lint(const struct options *o)
 		goto out;
 	}
 
-	memset(&ro, 0, sizeof ro);
-	ro.color = o->color;
-	ro.verbosity = o->verbosity;
-	ro.fail_on = o->fail_on;
-	ro.fail_never = o->fail_never;
+	cmd_report_opts(o, &ro);
 	r = o->format == FORMAT_JSON ? report_json(stdout, p, s, &f) :
 	    report_text(stdout, &ro, p, s, &f);
 	if (r < 0) {

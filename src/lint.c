@@ -43,56 +43,6 @@ xstrdup(const char *s)
 	return s != NULL ? strdup(s) : NULL;
 }
 
-/* Frees the strings of one finding that never reached the list. */
-static void
-finding_drop(struct finding *f)
-{
-	free(f->id);
-	free(f->key);
-	free(f->live);
-	free(f->persisted);
-	free(f->want);
-	free(f->message);
-	free(f->reason);
-	free(f->source);
-	free(f->fix);
-	free(f->file);
-	for (size_t i = 0; i < f->nlines; i++) {
-		free(f->lines[i].file);
-		free(f->lines[i].value);
-	}
-	free(f->lines);
-	memset(f, 0, sizeof *f);
-}
-
-/*
- * Take ownership of *n and append it. A NULL id or message means an
- * allocation failed: -ENOMEM, and the strings are freed.
- */
-static int
-push(struct findings *f, struct finding *n)
-{
-	if (n->id == NULL || n->message == NULL) {
-		finding_drop(n);
-		return -ENOMEM;
-	}
-	if (f->n == f->alloc) {
-		size_t na = f->alloc ? f->alloc * 2 : 16;
-		struct finding *ni = realloc(f->items, na * sizeof *ni);
-
-		if (ni == NULL) {
-			finding_drop(n);
-			return -ENOMEM;
-		}
-		f->items = ni;
-		f->alloc = na;
-	}
-	f->items[f->n++] = *n;
-	f->count[n->severity]++;
-	memset(n, 0, sizeof *n);
-	return 0;
-}
-
 static const char *
 line_path(const struct snapshot *s, const struct sysctld_line *l)
 {
@@ -293,11 +243,11 @@ eval_hazards(const struct profile *p, const struct snapshot *s,
 					goto nomem;
 			}
 		f.fix = hazard_fix(p, r, s, &f);
-		if (push(ret, &f) < 0)
+		if (findings_push(ret, &f) < 0)
 			return -ENOMEM;
 		continue;
 nomem:
-		finding_drop(&f);
+		finding_clear(&f);
 		return -ENOMEM;
 	}
 	return 0;
@@ -350,14 +300,14 @@ push_line_finding(struct findings *ret, const struct snapshot *s,
 	f.message = message;
 	f.reason = xstrdup(reason);
 	if (place(&f, s, l) < 0 || (reason != NULL && f.reason == NULL)) {
-		finding_drop(&f);
+		finding_clear(&f);
 		return -ENOMEM;
 	}
 	if (remove && (f.fix = xasprintf("delete %s:%u", f.file, f.line)) == NULL) {
-		finding_drop(&f);
+		finding_clear(&f);
 		return -ENOMEM;
 	}
-	return push(ret, &f);
+	return findings_push(ret, &f);
 }
 
 #define BOM "\xef\xbb\xbf"
@@ -615,11 +565,11 @@ eval_duplicates(const struct snapshot *s, struct findings *ret)
 			if (f.reason == NULL || place(&f, s, l) < 0 ||
 			    add_line(&f, s, prev) < 0 || add_line(&f, s, l) < 0)
 				goto nomem;
-			if (push(ret, &f) < 0)
+			if (findings_push(ret, &f) < 0)
 				return -ENOMEM;
 			continue;
 nomem:
-			finding_drop(&f);
+			finding_clear(&f);
 			return -ENOMEM;
 		}
 	return 0;

@@ -273,7 +273,7 @@ xasprintf(const char *fmt, ...)
 	return r < 0 ? NULL : s;
 }
 
-static void
+void
 finding_clear(struct finding *f)
 {
 	free(f->id);
@@ -321,12 +321,8 @@ find_by_key(struct findings *f, const char *key)
 	return NULL;
 }
 
-/*
- * Take ownership of *n (its strings) and append it. On -ENOMEM the strings
- * are freed. Any NULL among the required strings counts as -ENOMEM.
- */
-static int
-push(struct findings *f, struct finding *n)
+int
+findings_push(struct findings *f, struct finding *n)
 {
 	if (n->id == NULL || n->message == NULL) {
 		finding_clear(n);
@@ -529,7 +525,7 @@ eval_rules(const struct profile *p, const struct snapshot *s, struct findings *r
 			return -ENOMEM;
 		}
 		f.fix = fix_for(p, k, &f, r->fix_kind, &r->fix_value);
-		if (push(ret, &f) < 0)
+		if (findings_push(ret, &f) < 0)
 			return -ENOMEM;
 	}
 	return 0;
@@ -558,7 +554,7 @@ push_key_finding(struct findings *ret, const struct profile *p,
 		f.fix = fix_delete(&f);
 	else if (kind != KIND_UNSUPPORTED)
 		f.fix = fix_for(p, k, &f, FIX_AUTO, NULL);
-	return push(ret, &f);
+	return findings_push(ret, &f);
 }
 
 static int
@@ -725,7 +721,7 @@ eval_files(const struct snapshot *s, struct findings *ret)
 			f.line = f.lines[0].line;
 		}
 		f.fix = fix_delete(&f);
-		if (push(ret, &f) < 0)
+		if (findings_push(ret, &f) < 0)
 			return -ENOMEM;
 	}
 	for (size_t i = 0; i < c->nfiles; i++) {
@@ -742,7 +738,7 @@ eval_files(const struct snapshot *s, struct findings *ret)
 			    file->path, strerror(-file->error));
 			f.reason = strdup("systemd-sysctl exits 1 when a file cannot be "
 			    "read, and its settings are not applied at boot.");
-			if (push(ret, &f) < 0)
+			if (findings_push(ret, &f) < 0)
 				return -ENOMEM;
 		}
 		for (size_t j = 0; j < file->nlines; j++) {
@@ -766,7 +762,7 @@ eval_files(const struct snapshot *s, struct findings *ret)
 			    "systemd-sysctl skips it and exits 1, which marks "
 			    "systemd-sysctl.service failed at boot.");
 			f.fix = xasprintf("delete %s:%u", file->target, l->lineno);
-			if (push(ret, &f) < 0)
+			if (findings_push(ret, &f) < 0)
 				return -ENOMEM;
 		}
 	}
@@ -844,7 +840,7 @@ eval_divergence_drift(const struct profile *p, const struct snapshot *s,
 				free(f.fix);
 				f.fix = moved;
 			}
-			if ((r = push(ret, &f)) < 0)
+			if ((r = findings_push(ret, &f)) < 0)
 				return r;
 			continue;
 		}
@@ -947,7 +943,7 @@ eval_overridden(const struct profile *p, const struct snapshot *s,
 				    "value applies again. %s: %s", r->id, r->reason);
 				f.source = xstrdup(r->source);
 				f.fix = xasprintf("delete %s:%u", file->target, l->lineno);
-				if (push(ret, &f) < 0)
+				if (findings_push(ret, &f) < 0)
 					return -ENOMEM;
 			}
 		}
@@ -1019,7 +1015,7 @@ rules_shadowed(const struct snapshot *s, const char *fragment_path,
 		f.line = ov[i].line;
 		f.fix = xasprintf("delete %s:%u (or give it the profile's value)",
 		    ov[i].file, ov[i].line);
-		if (push(ret, &f) < 0)
+		if (findings_push(ret, &f) < 0)
 			return -ENOMEM;
 	}
 	findings_sort(ret);

@@ -110,6 +110,16 @@ bool findings_reach(const struct findings *f, enum severity threshold);
 void findings_clear(struct findings *f);
 
 /*
+ * Take ownership of *n (its strings) and append it; *n is zeroed. A NULL id
+ * or message counts as a failed allocation. On -ENOMEM the strings of *n
+ * are freed. Returns 0 or -ENOMEM. The list is not re-sorted.
+ */
+int findings_push(struct findings *f, struct finding *n);
+
+/* Free the strings of one finding (one that never reached a list). */
+void finding_clear(struct finding *f);
+
+/*
  * Evaluate one condition in one view (0 = live values, 1 = persisted
  * values). Exposed for tests and for `explain`.
  */
