@@ -37,8 +37,10 @@ ALL_CFLAGS = -std=gnu11 $(WARNINGS) $(CFLAGS) -D_GNU_SOURCE \
 
 # Library modules (everything but main.c); the order is the dependency order.
 MODULES = diag suggest parse catalog procfs sysctld profile builtin snapshot rules lint report \
+          census \
+          counters procs \
           fragment apply \
-          cmd cmd_apply cmd_check cmd_explain cmd_lint cmd_profiles cmd_rollback
+          evidence cmd cmd_apply cmd_check cmd_explain cmd_lint cmd_profiles cmd_rollback cmd_states
 OBJS    = $(MODULES:%=src/%.o) src/profiles_data.o
 PROFILES = profiles/baseline.yaml profiles/nginx.yaml profiles/crawler.yaml profiles/proxy.yaml
 
@@ -59,6 +61,9 @@ DEPS_report   = rules profile catalog parse diag builtin profiles_data snapshot 
 DEPS_lint     = rules profile catalog parse diag builtin profiles_data snapshot sysctld procfs suggest fragment report
 DEPS_fragment = profile catalog parse diag builtin profiles_data snapshot sysctld procfs suggest
 DEPS_apply    = fragment profile catalog parse diag builtin profiles_data snapshot sysctld procfs suggest
+DEPS_census   = procfs parse
+DEPS_counters = procfs parse
+DEPS_procs    = procfs parse
 
 all: tcpadvise
 

@@ -50,6 +50,7 @@ struct options {
 	bool persist_only;		/* apply --persist-only */
 	bool dry_run;			/* apply --dry-run */
 	const char *file;		/* --file: the fragment, or NULL for the default */
+	unsigned interval;		/* states --interval, 0: totals */
 };
 
 /* Where apply writes its fragment unless --file says otherwise. */
@@ -91,5 +92,6 @@ int cmd_explain(const struct options *o);
 int cmd_lint(const struct options *o);
 int cmd_profiles(const struct options *o);
 int cmd_rollback(const struct options *o);
+int cmd_states(const struct options *o);
 
 #endif

@@ -12,10 +12,51 @@
 #include <string.h>
 #include <time.h>
 
+#include "census.h"
 #include "cmd.h"
+#include "counters.h"
+#include "evidence.h"
 #include "fragment.h"
+#include "procs.h"
 #include "rules.h"
 #include "snapshot.h"
+
+/*
+ * The evidence of sockets and counters, as `states` finds it, added to the
+ * findings. Best effort: a root without /proc/net (an image, a fixture)
+ * simply has no evidence. Returns 0, or -ENOMEM.
+ */
+static int
+check_evidence(const struct options *o, const struct snapshot *s,
+    struct findings *f)
+{
+	struct census census;
+	struct counters now;
+	struct procs_holder *holders = NULL;
+	struct evidence_input in;
+	size_t nholders = 0, unreadable = 0;
+	int r;
+
+	memset(&census, 0, sizeof census);
+	memset(&in, 0, sizeof in);
+	if (counters_read(o->root, &now) == 0)
+		in.now = &now;
+	if ((r = census_take(o->root, &census)) == 0) {
+		in.census = &census;
+		if (census.ninodes > 0 && procs_holders(o->root,
+		    census.close_wait_inodes, census.ninodes, &holders, &nholders,
+		    &unreadable) == 0) {
+			in.holders = holders;
+			in.nholders = nholders;
+			in.unreadable = unreadable;
+		}
+	}
+	in.s = s;
+	r = in.census != NULL || in.now != NULL ? evidence_eval(&in, f) : 0;
+	free(holders);
+	census_clear(&census);
+	return r;
+}
 
 int
 cmd_check(const struct options *o)
@@ -51,7 +92,8 @@ cmd_check(const struct options *o)
 	}
 	if (rules_eval(p, s, &f) < 0 ||
 	    fragment_overrides(s->config, fragment, &ov, &nov) < 0 ||
-	    rules_shadowed(s, fragment, ov, nov, &f) < 0) {
+	    rules_shadowed(s, fragment, ov, nov, &f) < 0 ||
+	    (r = check_evidence(o, s, &f)) == -ENOMEM) {
 		cmd_error(o, "out of memory");
 		status = TA_EXIT_SYSTEM;
 		goto out;

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "parse.h"
 #include "procfs.h"
 #include "suggest.h"
 
@@ -32,6 +33,7 @@ enum {
 	OPT_PERSIST_ONLY = 1 << 4,
 	OPT_DRY_RUN = 1 << 5,
 	OPT_FILE = 1 << 6,
+	OPT_INTERVAL = 1 << 7,
 };
 
 struct command {
@@ -59,6 +61,8 @@ static const struct command commands[] = {
 	  "profiles [NAME] [--format text|json]" },
 	{ "rollback", cmd_rollback, OPT_FORMAT | OPT_FILE, 0, 0,
 	  "rollback [--file PATH] [--format text|json]" },
+	{ "states", cmd_states, OPT_FORMAT | OPT_INTERVAL, 0, 0,
+	  "states [--interval SECONDS] [--format text|json|prometheus]" },
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
@@ -112,11 +116,14 @@ help(const char *prog)
 	    "  rollback   undo the last apply (live values and fragment)\n"
 	    "  lint       check sysctl.conf / sysctl.d files: syntax, unknown or removed\n"
 	    "             keys, values out of range, hazards, duplicates, shadowed keys\n"
+	    "  states     socket states, TCP counters and what they show: TIME_WAIT by\n"
+	    "             side, CLOSE_WAIT holders, queue overflows, SYN floods\n"
 	    "\n"
 	    "options:\n"
 	    "  --profile NAME|FILE    profile to judge by or apply (check: the profile of\n"
 	    "                         the fragment apply wrote, else baseline)\n"
-	    "  --format FORMAT        text (default), json, prometheus (check only)\n"
+	    "  --format FORMAT        text (default), json, prometheus (check, states)\n"
+	    "  --interval SECONDS     states: two samples that far apart; rates per second\n"
 	    "  --live-only            apply: set the live values, write no fragment\n"
 	    "  --persist-only         apply: write the fragment, leave live values alone\n"
 	    "  --dry-run              apply: change nothing, show what would change\n"
@@ -185,6 +192,7 @@ main(int argc, char **argv)
 		{ "persist-only", no_argument, NULL, 'S' },
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "file", required_argument, NULL, 'W' },
+		{ "interval", required_argument, NULL, 'I' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct options o;
@@ -260,6 +268,17 @@ main(int argc, char **argv)
 			o.file = optarg;
 			used |= OPT_FILE;
 			break;
+		case 'I': {
+			long long v;
+			const char *err;
+
+			if (parse_ll(optarg, 1, 3600, &v, &err) < 0)
+				return usage(o.prog, "invalid --interval '%s' (%s; expected "
+				    "1 to 3600 seconds)", optarg, err);
+			o.interval = (unsigned)v;
+			used |= OPT_INTERVAL;
+			break;
+		}
 		case ':':
 			return usage(o.prog, "option '%s' needs an argument", argv[optind - 1]);
 		default:
@@ -291,7 +310,8 @@ main(int argc, char **argv)
 		    o.args[cmd->max_args], cmd->name);
 	if (used & ~cmd->opts) {
 		static const char *const names[] = { "--profile", "--format",
-		    "--fail-on", "--live-only", "--persist-only", "--dry-run", "--file" };
+		    "--fail-on", "--live-only", "--persist-only", "--dry-run", "--file",
+		    "--interval" };
 		unsigned bad = used & ~cmd->opts, i = 0;
 
 		while (!(bad & (1u << i)))
@@ -302,8 +322,9 @@ main(int argc, char **argv)
 	if (o.live_only && o.persist_only)
 		return usage(o.prog, "--live-only and --persist-only exclude each other");
 	if ((used & OPT_FORMAT) && o.format == FORMAT_PROMETHEUS &&
-	    strcmp(cmd->name, "check") != 0)
-		return usage(o.prog, "'--format prometheus' applies only to 'check'");
+	    strcmp(cmd->name, "check") != 0 && strcmp(cmd->name, "states") != 0)
+		return usage(o.prog, "'--format prometheus' applies only to 'check' and "
+		    "'states'");
 
 	/* Colour only on a terminal, never with NO_COLOR (no-color.org). */
 	env = getenv("NO_COLOR");

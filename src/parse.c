@@ -116,6 +116,29 @@ parse_uint_prefix(const char **sp, unsigned *ret)
 }
 
 int
+parse_hex(const char *s, size_t len, unsigned long long *ret)
+{
+	unsigned long long v = 0;
+	unsigned d;
+
+	if (s == NULL || len == 0 || len > 16)
+		return -EINVAL;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] >= '0' && s[i] <= '9')
+			d = (unsigned)(s[i] - '0');
+		else if (s[i] >= 'a' && s[i] <= 'f')
+			d = (unsigned)(s[i] - 'a') + 10;
+		else if (s[i] >= 'A' && s[i] <= 'F')
+			d = (unsigned)(s[i] - 'A') + 10;
+		else
+			return -EINVAL;
+		v = v << 4 | d;
+	}
+	*ret = v;
+	return 0;
+}
+
+int
 kver_parse(const char *s, struct kver *ret)
 {
 	struct kver k = { 0, 0, 0 };

@@ -32,6 +32,14 @@ int parse_ll(const char *s, long long min, long long max, long long *ret,
  */
 int parse_kernel_ll(const char *s, long long *ret, const char **ret_end);
 
+/*
+ * Exactly len hexadecimal digits (either case, 1 <= len <= 16) starting at
+ * s, which need not be NUL-terminated: the fixed-width fields the kernel
+ * prints with %08X / %04X in /proc/net/tcp. No prefix, sign or white space.
+ * Returns 0 and stores the value, or -EINVAL.
+ */
+int parse_hex(const char *s, size_t len, unsigned long long *ret);
+
 /* A Linux kernel release, "6.18.44-fc-v657" -> {6, 18, 44}. */
 struct kver {
 	unsigned major, minor, patch;

@@ -96,7 +96,9 @@ text_values(FILE *out, const struct finding *f)
 	size_t len = 0;
 	FILE *m;
 
-	if (f->key == NULL)
+	/* Evidence is about sockets and counters: its key only names the
+	   sysctl involved, and values are in the message. */
+	if (f->key == NULL || (f->kind == KIND_EVIDENCE && f->live == NULL))
 		return;
 	if ((m = open_memstream(&text, &len)) == NULL)
 		return;
@@ -126,24 +128,26 @@ text_values(FILE *out, const struct finding *f)
 	}
 }
 
-static void
-text_finding(FILE *out, const struct report_opts *o, const struct finding *f)
+void
+report_finding_text(FILE *out, const struct report_opts *o, const struct finding *f)
 {
 	const char *sev = severity_name(f->severity);
 
 	if (o->verbosity < 0) {
-		fprintf(out, "%s %s %s: %s\n", sev, f->id,
-		    f->key ? f->key : (f->file ? f->file : "-"), f->message);
+		const char *about = f->key ? f->key : f->file;
+
+		fprintf(out, "%s %s%s%s: %s\n", sev, f->id, about ? " " : "",
+		    about ? about : "", f->message);
 		return;
 	}
-	fprintf(out, "  %s%s%s ", report_color(o, "bold"), f->id,
+	fprintf(out, "  %s%s%s", report_color(o, "bold"), f->id,
 	    report_color(o, "reset"));
 	if (f->key != NULL)
-		fprintf(out, "%s", f->key);
+		fprintf(out, " %s", f->key);
 	else if (f->file != NULL && f->line > 0)
-		fprintf(out, "%s:%u", f->file, f->line);
+		fprintf(out, " %s:%u", f->file, f->line);
 	else if (f->file != NULL)
-		fprintf(out, "%s", f->file);
+		fprintf(out, " %s", f->file);
 	fprintf(out, " %s[%s]%s\n", report_color(o, "dim"),
 	    finding_kind_name(f->kind), report_color(o, "reset"));
 	report_field(out, "", f->message);
@@ -238,7 +242,7 @@ report_text(FILE *out, const struct report_opts *o, const struct profile *p,
 {
 	if (o->verbosity >= 0)
 		text_header(out, o, p, s);
-	report_groups(out, o, f, text_finding);
+	report_groups(out, o, f, report_finding_text);
 	if (o->verbosity >= 0) {
 		if (f->n == 0)
 			fprintf(out, "no findings: this system matches profile %s\n\n",
@@ -415,9 +419,8 @@ out:
 
 /* --- Prometheus ------------------------------------------------------ */
 
-/* Label values escape backslash, double quote and newline. */
-static void
-prom_label(FILE *out, const char *s)
+void
+report_prom_label(FILE *out, const char *s)
 {
 	for (; s != NULL && *s; s++) {
 		if (*s == '\\' || *s == '"')
@@ -430,16 +433,15 @@ prom_label(FILE *out, const char *s)
 	}
 }
 
-static int
-report_prometheus(FILE *out, const struct report_opts *o, const struct profile *p,
-    const struct snapshot *s, const struct findings *f)
+void
+report_prom_findings(FILE *out, const struct findings *f)
 {
-	fputs("# HELP tcpadvise_findings Findings of the last tcpadvise check, per severity.\n"
+	fputs("# HELP tcpadvise_findings Findings of the last tcpadvise run, per severity.\n"
 	    "# TYPE tcpadvise_findings gauge\n", out);
 	for (int sev = SEV_INFO; sev <= SEV_CRITICAL; sev++)
 		fprintf(out, "tcpadvise_findings{severity=\"%s\"} %zu\n",
 		    severity_name(sev), f->count[sev]);
-	fputs("# HELP tcpadvise_finding Findings of the last tcpadvise check, one series "
+	fputs("# HELP tcpadvise_finding Findings of the last tcpadvise run, one series "
 	    "per id and key; the value counts them.\n"
 	    "# TYPE tcpadvise_finding gauge\n", out);
 	for (size_t i = 0; i < f->n; i++) {
@@ -459,16 +461,23 @@ report_prometheus(FILE *out, const struct report_opts *o, const struct profile *
 			    strcmp(f->items[j].key ? f->items[j].key : "",
 			    x->key ? x->key : "") == 0;
 		fprintf(out, "tcpadvise_finding{id=\"%s\",key=\"", x->id);
-		prom_label(out, x->key);
+		report_prom_label(out, x->key);
 		fprintf(out, "\",severity=\"%s\",kind=\"%s\"} %zu\n",
 		    severity_name(x->severity), finding_kind_name(x->kind), count);
 	}
+}
+
+static int
+report_prometheus(FILE *out, const struct report_opts *o, const struct profile *p,
+    const struct snapshot *s, const struct findings *f)
+{
+	report_prom_findings(out, f);
 	fputs("# HELP tcpadvise_info The profile and kernel of the last tcpadvise check.\n"
 	    "# TYPE tcpadvise_info gauge\n", out);
 	fprintf(out, "tcpadvise_info{version=\"%s\",profile=\"", TCPADVISE_VERSION);
-	prom_label(out, p->name);
+	report_prom_label(out, p->name);
 	fputs("\",kernel=\"", out);
-	prom_label(out, s->kernel_release);
+	report_prom_label(out, s->kernel_release);
 	fprintf(out, "\",netns=\"%s\"} 1\n", s->netns_child ? "child" : "init");
 	fputs("# HELP tcpadvise_check_timestamp_seconds When the last tcpadvise check ran.\n"
 	    "# TYPE tcpadvise_check_timestamp_seconds gauge\n", out);

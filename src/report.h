@@ -70,6 +70,16 @@ json_t *report_finding_json(const struct finding *f);
 /* {"critical", "warning", "info", "total"} counts (new reference). */
 json_t *report_summary_json(const struct findings *f);
 
+/* One finding in the text layout of `check` (one line with -q). */
+void report_finding_text(FILE *out, const struct report_opts *o,
+    const struct finding *f);
+
+/* The tcpadvise_findings and tcpadvise_finding gauges of the findings. */
+void report_prom_findings(FILE *out, const struct findings *f);
+
+/* A Prometheus label value, escaping backslash, double quote and newline. */
+void report_prom_label(FILE *out, const char *s);
+
 /* ANSI sequence or "" when colour is off. */
 const char *report_color(const struct report_opts *o, const char *what);
 

@@ -964,7 +964,7 @@ cmp_finding(const void *a, const void *b)
 	return strcmp(x->key ? x->key : "", y->key ? y->key : "");
 }
 
-static void
+void
 findings_sort(struct findings *f)
 {
 	if (f->n > 1)

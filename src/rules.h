@@ -116,6 +116,9 @@ void findings_clear(struct findings *f);
  */
 int findings_push(struct findings *f, struct finding *n);
 
+/* Sort: severity (critical first), then id, then key. */
+void findings_sort(struct findings *f);
+
 /* Free the strings of one finding (one that never reached a list). */
 void finding_clear(struct finding *f);
 

@@ -150,6 +150,43 @@ test_parse_kernel_ll(void **state)
 }
 
 static void
+test_parse_hex(void **state)
+{
+	static const struct {
+		const char *text;
+		size_t len;
+		int ret;
+		unsigned long long want;
+	} cases[] = {
+		{ "0", 1, 0, 0 },
+		{ "0100007F", 8, 0, 0x0100007FULL },
+		{ "0100007f", 8, 0, 0x0100007FULL },
+		{ "1F90:rest", 4, 0, 0x1F90 },	/* stops at len, not at NUL */
+		{ "FFFFFFFFFFFFFFFF", 16, 0, ~0ULL },
+		{ "0A", 2, 0, 10 },
+		{ "", 0, -EINVAL, 0 },
+		{ "00000000000000000", 17, -EINVAL, 0 },
+		{ "1F9", 4, -EINVAL, 0 },	/* NUL inside the field */
+		{ "1G90", 4, -EINVAL, 0 },
+		{ "0x10", 4, -EINVAL, 0 },
+		{ "-1", 2, -EINVAL, 0 },
+		{ "+1", 2, -EINVAL, 0 },
+		{ " 1", 2, -EINVAL, 0 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		unsigned long long v = 12345;
+		int r = parse_hex(cases[i].text, cases[i].len, &v);
+
+		if (r != cases[i].ret)
+			fail_msg("parse_hex(\"%s\", %zu) returned %d, want %d",
+			    cases[i].text, cases[i].len, r, cases[i].ret);
+		assert_true(v == (r == 0 ? cases[i].want : 12345));
+	}
+}
+
+static void
 test_kver(void **state)
 {
 	struct kver k, a, b;
@@ -460,6 +497,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_ll_table),
 		cmocka_unit_test(test_parse_kernel_ll),
+		cmocka_unit_test(test_parse_hex),
 		cmocka_unit_test(test_kver),
 		cmocka_unit_test(test_value_parse_kernel),
 		cmocka_unit_test(test_value_parse_strict),

@@ -169,7 +169,7 @@ test_label_escape(void **state)
 	FILE *f = open_memstream(&buf, &len);
 
 	(void)state;
-	prom_label(f, "a\"b\\c\nd");
+	report_prom_label(f, "a\"b\\c\nd");
 	fclose(f);
 	assert_string_equal(buf, "a\\\"b\\\\c\\nd");
 	free(buf);

@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 /* mkdir -p for the directory part of path. */
-static void
+static __attribute__((unused)) void
 tree_mkdirs(const char *path)
 {
 	char buf[PATH_MAX];
@@ -30,7 +30,7 @@ tree_mkdirs(const char *path)
 }
 
 /* Write content to ROOT/rel, creating directories. */
-static void
+static __attribute__((unused)) void
 tree_write(const char *root, const char *rel, const char *content)
 {
 	char path[PATH_MAX];
@@ -45,7 +45,7 @@ tree_write(const char *root, const char *rel, const char *content)
 }
 
 /* Write ROOT/proc/sys/<path of dotted key> with value + "\n". */
-static void
+static __attribute__((unused)) void
 tree_sysctl(const char *root, const char *key, const char *value)
 {
 	char rel[PATH_MAX], buf[4096];
@@ -59,7 +59,7 @@ tree_sysctl(const char *root, const char *key, const char *value)
 }
 
 /* A fresh directory under TMPDIR; the caller frees the string. */
-static char *
+static __attribute__((unused)) char *
 tree_new(void)
 {
 	char tmpl[] = "/tmp/tcpadvise-test-XXXXXX";
@@ -69,7 +69,7 @@ tree_new(void)
 	return strdup(d);
 }
 
-static int
+static __attribute__((unused)) int
 tree_rm_cb(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
 	(void)st;
@@ -79,7 +79,7 @@ tree_rm_cb(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 }
 
 /* rm -rf root, and free the string. */
-static void
+static __attribute__((unused)) void
 tree_free(char *root)
 {
 	if (root == NULL)

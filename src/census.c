@@ -1,0 +1,676 @@
+/*
+ * census: TCP socket states of the caller's network namespace; see census.h.
+ *
+ * Design. A host may hold hundreds of thousands of sockets, so nothing here
+ * is kept per socket: each one is folded into the counters as it arrives.
+ * The whole working state lives in one struct census_work allocated once
+ * per census_take(): the netlink receive buffer, a bitmap of listening
+ * ports (65536 bits, 8 KiB) and the Space-Saving counters of TIME_WAIT
+ * peers. The only allocation that grows is the listener array, and it is
+ * capped at CENSUS_MAX_LISTENERS.
+ *
+ * Whether a TIME_WAIT socket is the server's or the client's is decided by
+ * its local port: a listening port means the host accepted that connection.
+ * So the listening ports must be known first, and every source is read in
+ * two passes:
+ *   pass 1  LISTEN only: record the listeners, set their ports in the
+ *           bitmap, count them;
+ *   pass 2  every other state: count, classify TIME_WAIT, note CLOSE_WAIT.
+ * With netlink, pass 1 is a dump with the state mask 1 << TCP_LISTEN and
+ * pass 2 a dump with every other bit, for AF_INET then AF_INET6; the
+ * kernel filters by state before building messages, so pass 1 stays small.
+ * With /proc/net/tcp and tcp6 the files are simply read twice.
+ *
+ * Calling sequence (internal): census_take() -> work_new() ->
+ * netlink_take() or proc_take() -> { listen_socket() | count_socket() } per
+ * socket -> work_finish() (sort, top-K) -> free the work.
+ *
+ * Error handling. Every function returns 0 or a negative errno. A netlink
+ * failure is not fatal: the counts taken so far are thrown away and the
+ * /proc files are read instead, with the reason kept in fallback_reason.
+ * Only -ENOMEM stops the census at once. A line of /proc/net/tcp* that does
+ * not parse fails the census with -EBADMSG rather than counting wrongly.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <limits.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <linux/inet_diag.h>
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
+#include <libmnl/libmnl.h>
+
+#include "census.h"
+#include "parse.h"
+#include "procfs.h"
+
+/* The kernel sizes each dump part by the largest read so far, capped at
+   32 KiB (netlink_recvmsg), so a 32 KiB buffer never sees MSG_TRUNC. */
+#define CENSUS_RECV_BUF 32768
+
+/* Lines of /proc/net/tcp6 are 178 bytes; anything near this is not ours. */
+#define CENSUS_LINE_MAX 512
+
+/* A socket address in binary form: AF_INET uses a[0..3]; unused bytes 0. */
+struct census_addr {
+	int family;
+	unsigned char a[16];
+};
+
+/* One socket, as either source describes it. */
+struct census_sock {
+	unsigned state;
+	struct census_addr local, remote;
+	unsigned lport, rport;
+	unsigned rqueue, wqueue;
+	unsigned long long inode;
+};
+
+struct topk_counter {
+	struct census_addr key;
+	unsigned long long count, error;
+};
+
+/* Space-Saving (Metwally, Agrawal, El Abbadi, 2005) over a fixed set of
+   counters: a new item takes over the smallest counter and inherits its
+   count as its possible overcount. */
+struct topk {
+	struct topk_counter c[CENSUS_TOP_COUNTERS];
+	size_t n;
+	bool replaced;	/* more distinct items than counters were seen */
+};
+
+struct census_work {
+	struct census *c;
+	size_t listeners_cap;
+	unsigned char listen_ports[65536 / 8];
+	struct topk tw;
+	int err;	/* set by the netlink callback before it fails */
+	char buf[CENSUS_RECV_BUF];
+};
+
+static const char *const state_names[CENSUS_NSTATES] = {
+	[CENSUS_ESTABLISHED] = "ESTABLISHED",
+	[CENSUS_SYN_SENT] = "SYN_SENT",
+	[CENSUS_SYN_RECV] = "SYN_RECV",
+	[CENSUS_FIN_WAIT1] = "FIN_WAIT1",
+	[CENSUS_FIN_WAIT2] = "FIN_WAIT2",
+	[CENSUS_TIME_WAIT] = "TIME_WAIT",
+	[CENSUS_CLOSE] = "CLOSE",
+	[CENSUS_CLOSE_WAIT] = "CLOSE_WAIT",
+	[CENSUS_LAST_ACK] = "LAST_ACK",
+	[CENSUS_LISTEN] = "LISTEN",
+	[CENSUS_CLOSING] = "CLOSING",
+	[CENSUS_NEW_SYN_RECV] = "NEW_SYN_RECV",
+};
+
+const char *
+census_state_name(unsigned st)
+{
+	if (st >= CENSUS_NSTATES)
+		return NULL;
+	return state_names[st];
+}
+
+/* Fill *ret from 16 bytes of an IPv6 address. With unmap, an IPv4-mapped
+   address (a dual-stack socket talking to an IPv4 peer) becomes IPv4, so a
+   peer is one peer whichever socket family reached it. */
+static void
+addr_from6(const unsigned char *a, bool unmap, struct census_addr *ret)
+{
+	static const unsigned char mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+
+	memset(ret, 0, sizeof *ret);
+	if (unmap && memcmp(a, mapped, sizeof mapped) == 0) {
+		ret->family = AF_INET;
+		memcpy(ret->a, a + 12, 4);
+		return;
+	}
+	ret->family = AF_INET6;
+	memcpy(ret->a, a, 16);
+}
+
+static void
+addr_from4(const unsigned char *a, struct census_addr *ret)
+{
+	memset(ret, 0, sizeof *ret);
+	ret->family = AF_INET;
+	memcpy(ret->a, a, 4);
+}
+
+static void
+addr_format(const struct census_addr *a, char buf[INET6_ADDRSTRLEN])
+{
+	/* inet_ntop() cannot fail for a known family and a buffer this size. */
+	if (inet_ntop(a->family, a->a, buf, INET6_ADDRSTRLEN) == NULL)
+		buf[0] = '\0';
+}
+
+static int
+addr_cmp(const struct census_addr *x, const struct census_addr *y)
+{
+	if (x->family != y->family)
+		return x->family == AF_INET ? -1 : 1;
+	return memcmp(x->a, y->a, sizeof x->a);
+}
+
+static void
+topk_add(struct topk *t, const struct census_addr *a)
+{
+	size_t min = 0;
+
+	for (size_t i = 0; i < t->n; i++)
+		if (addr_cmp(&t->c[i].key, a) == 0) {
+			t->c[i].count++;
+			return;
+		}
+	if (t->n < CENSUS_TOP_COUNTERS) {
+		t->c[t->n].key = *a;
+		t->c[t->n].count = 1;
+		t->c[t->n].error = 0;
+		t->n++;
+		return;
+	}
+	for (size_t i = 1; i < t->n; i++)
+		if (t->c[i].count < t->c[min].count)
+			min = i;
+	t->replaced = true;
+	t->c[min].key = *a;
+	t->c[min].error = t->c[min].count;
+	t->c[min].count++;
+}
+
+static int
+topk_cmp(const void *x, const void *y)
+{
+	const struct topk_counter *a = x, *b = y;
+
+	if (a->count != b->count)
+		return a->count > b->count ? -1 : 1;
+	return addr_cmp(&a->key, &b->key);
+}
+
+/* Sort the counters (this consumes t) and keep the first n in ret. */
+static size_t
+topk_result(struct topk *t, struct census_peer *ret, size_t n)
+{
+	size_t k = t->n < n ? t->n : n;
+
+	qsort(t->c, t->n, sizeof t->c[0], topk_cmp);
+	for (size_t i = 0; i < k; i++) {
+		addr_format(&t->c[i].key, ret[i].addr);
+		ret[i].count = t->c[i].count;
+		ret[i].error = t->c[i].error;
+	}
+	return k;
+}
+
+static void
+port_set(unsigned char *bits, unsigned port)
+{
+	bits[(port & 0xffff) / 8] |= (unsigned char)(1u << (port % 8));
+}
+
+static bool
+port_isset(const unsigned char *bits, unsigned port)
+{
+	return (bits[(port & 0xffff) / 8] >> (port % 8)) & 1u;
+}
+
+/* Pass 1: a listening socket. */
+static int
+listen_socket(struct census_work *w, const struct census_sock *s)
+{
+	struct census *c = w->c;
+	struct census_listener *l;
+
+	if (s->state != CENSUS_LISTEN)
+		return 0;
+	c->state[CENSUS_LISTEN]++;
+	c->total++;
+	port_set(w->listen_ports, s->lport);
+	if (c->nlisteners >= CENSUS_MAX_LISTENERS) {
+		c->listeners_truncated = true;
+		return 0;
+	}
+	if (c->nlisteners == w->listeners_cap) {
+		size_t cap = w->listeners_cap ? w->listeners_cap * 2 : 16;
+		struct census_listener *p;
+
+		if (cap > CENSUS_MAX_LISTENERS)
+			cap = CENSUS_MAX_LISTENERS;
+		p = realloc(c->listeners, cap * sizeof *p);
+		if (p == NULL)
+			return -ENOMEM;
+		c->listeners = p;
+		w->listeners_cap = cap;
+	}
+	l = &c->listeners[c->nlisteners++];
+	memset(l, 0, sizeof *l);
+	addr_format(&s->local, l->addr);
+	l->family = s->local.family;
+	l->port = s->lport;
+	l->queue = s->rqueue;
+	l->backlog = s->wqueue;
+	l->inode = s->inode;
+	return 0;
+}
+
+static void
+close_wait_socket(struct census *c, const struct census_sock *s)
+{
+	size_t i;
+
+	if (s->inode != 0) {
+		if (c->ninodes < CENSUS_MAX_INODES)
+			c->close_wait_inodes[c->ninodes++] = s->inode;
+		else
+			c->inodes_truncated = true;
+	}
+	for (i = 0; i < c->nclose_wait_ports; i++)
+		if (c->close_wait_ports[i] == s->lport)
+			return;
+	if (c->nclose_wait_ports < CENSUS_MAX_PORTS)
+		c->close_wait_ports[c->nclose_wait_ports++] = s->lport;
+	else
+		c->close_wait_ports_truncated = true;
+}
+
+/* Pass 2: any socket but a listener (those were counted in pass 1). */
+static void
+count_socket(struct census_work *w, const struct census_sock *s)
+{
+	struct census *c = w->c;
+
+	if (s->state == CENSUS_LISTEN || s->state == 0 || s->state >= CENSUS_NSTATES)
+		return;
+	c->state[s->state]++;
+	c->total++;
+	if (s->state == CENSUS_TIME_WAIT) {
+		if (port_isset(w->listen_ports, s->lport))
+			c->tw_server++;
+		else
+			c->tw_client++;
+		topk_add(&w->tw, &s->remote);
+	} else if (s->state == CENSUS_CLOSE_WAIT)
+		close_wait_socket(c, s);
+}
+
+static int
+listener_cmp(const void *x, const void *y)
+{
+	const struct census_listener *a = x, *b = y;
+
+	if (a->port != b->port)
+		return a->port < b->port ? -1 : 1;
+	if (a->family != b->family)
+		return a->family == AF_INET ? -1 : 1;
+	return strcmp(a->addr, b->addr);
+}
+
+static int
+port_cmp(const void *x, const void *y)
+{
+	unsigned a = *(const unsigned *)x, b = *(const unsigned *)y;
+
+	return a < b ? -1 : a > b;
+}
+
+static void
+work_finish(struct census_work *w)
+{
+	struct census *c = w->c;
+
+	if (c->nlisteners > 0)
+		qsort(c->listeners, c->nlisteners, sizeof c->listeners[0], listener_cmp);
+	if (c->nclose_wait_ports > 0)
+		qsort(c->close_wait_ports, c->nclose_wait_ports, sizeof c->close_wait_ports[0], port_cmp);
+	c->ntw_top = topk_result(&w->tw, c->tw_top, CENSUS_TOP);
+	c->tw_top_approximate = w->tw.replaced;
+}
+
+/* Forget everything counted so far (before falling back). */
+static void
+work_reset(struct census_work *w)
+{
+	struct census *c = w->c;
+
+	census_clear(c);
+	memset(w, 0, offsetof(struct census_work, buf));
+	w->c = c;
+}
+
+/* --- netlink sock_diag ------------------------------------------------- */
+
+struct nl_pass {
+	struct census_work *w;
+	bool listen;
+};
+
+static int
+nl_socket_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct nl_pass *p = data;
+	const struct inet_diag_msg *m;
+	struct census_sock s;
+	int r;
+
+	if (nlh->nlmsg_type != SOCK_DIAG_BY_FAMILY)
+		return MNL_CB_OK;
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof *m) {
+		p->w->err = -EBADMSG;
+		return MNL_CB_ERROR;
+	}
+	m = mnl_nlmsg_get_payload(nlh);
+	memset(&s, 0, sizeof s);
+	s.state = m->idiag_state;
+	if (m->idiag_family == AF_INET) {
+		addr_from4((const unsigned char *)m->id.idiag_src, &s.local);
+		addr_from4((const unsigned char *)m->id.idiag_dst, &s.remote);
+	} else if (m->idiag_family == AF_INET6) {
+		addr_from6((const unsigned char *)m->id.idiag_src, false, &s.local);
+		addr_from6((const unsigned char *)m->id.idiag_dst, true, &s.remote);
+	} else
+		return MNL_CB_OK;
+	s.lport = ntohs(m->id.idiag_sport);
+	s.rport = ntohs(m->id.idiag_dport);
+	s.rqueue = m->idiag_rqueue;
+	s.wqueue = m->idiag_wqueue;
+	s.inode = m->idiag_inode;
+	if (p->listen) {
+		if ((r = listen_socket(p->w, &s)) < 0) {
+			p->w->err = r;
+			return MNL_CB_ERROR;
+		}
+	} else
+		count_socket(p->w, &s);
+	return MNL_CB_OK;
+}
+
+/* One dump of one family for the states in mask, streamed through w->buf. */
+static int
+nl_dump(struct mnl_socket *nl, struct census_work *w, unsigned char family,
+    unsigned mask, bool listen, unsigned seq)
+{
+	struct nl_pass pass = { .w = w, .listen = listen };
+	struct inet_diag_req_v2 *req;
+	struct nlmsghdr *nlh;
+	unsigned portid = mnl_socket_get_portid(nl);
+	ssize_t n;
+	int r;
+
+	nlh = mnl_nlmsg_put_header(w->buf);
+	nlh->nlmsg_type = SOCK_DIAG_BY_FAMILY;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	nlh->nlmsg_seq = seq;
+	req = mnl_nlmsg_put_extra_header(nlh, sizeof *req);
+	req->sdiag_family = family;
+	req->sdiag_protocol = IPPROTO_TCP;
+	req->idiag_ext = 0;
+	req->idiag_states = mask;
+	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
+		return -errno;
+
+	for (;;) {
+		n = mnl_socket_recvfrom(nl, w->buf, sizeof w->buf);
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return -EPROTO;
+		w->err = 0;
+		errno = 0;
+		r = mnl_cb_run(w->buf, (size_t)n, seq, portid, nl_socket_cb, &pass);
+		if (r == MNL_CB_STOP)
+			return 0;
+		if (r < 0) {
+			/* Our callback's error, or the kernel's NLMSG_ERROR
+			   (mnl_cb_run() puts it in errno). */
+			if (w->err < 0)
+				return w->err;
+			return errno > 0 ? -errno : -EPROTO;
+		}
+	}
+}
+
+static int
+netlink_take(struct census_work *w)
+{
+	static const unsigned char families[] = { AF_INET, AF_INET6 };
+	const unsigned listen_mask = 1u << CENSUS_LISTEN;
+	/* Bits 1..12; bit 0 is no state. */
+	const unsigned other_mask = (((1u << CENSUS_NSTATES) - 1) & ~1u) & ~listen_mask;
+	struct mnl_socket *nl;
+	unsigned seq = 1;
+	int r = 0;
+
+	nl = mnl_socket_open2(NETLINK_SOCK_DIAG, SOCK_CLOEXEC);
+	if (nl == NULL)
+		return errno > 0 ? -errno : -EPROTONOSUPPORT;
+	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+		r = -errno;
+		goto out;
+	}
+	for (size_t i = 0; i < sizeof families; i++)
+		if ((r = nl_dump(nl, w, families[i], listen_mask, true, seq++)) < 0)
+			goto out;
+	for (size_t i = 0; i < sizeof families; i++)
+		if ((r = nl_dump(nl, w, families[i], other_mask, false, seq++)) < 0)
+			goto out;
+out:
+	mnl_socket_close(nl);
+	return r;
+}
+
+/* --- /proc/net/tcp and tcp6 -------------------------------------------- */
+
+/* "0100007F:1F90" (IPv4) or 32 hex digits + ":" + port (IPv6). The kernel
+   prints each 32-bit word of the address, as stored (network order), with
+   %08X: reading the word back into host order and storing it as is gives
+   the bytes back on either endianness. */
+static int
+proc_addr(const char *tok, int family, bool unmap, struct census_addr *ret,
+    unsigned *ret_port)
+{
+	size_t words = family == AF_INET ? 1 : 4;
+	unsigned char bytes[16];
+	unsigned long long v;
+
+	if (strlen(tok) != words * 8 + 5 || tok[words * 8] != ':')
+		return -EBADMSG;
+	for (size_t i = 0; i < words; i++) {
+		uint32_t word;
+
+		if (parse_hex(tok + i * 8, 8, &v) < 0)
+			return -EBADMSG;
+		word = (uint32_t)v;
+		memcpy(bytes + i * 4, &word, 4);
+	}
+	if (parse_hex(tok + words * 8 + 1, 4, &v) < 0)
+		return -EBADMSG;
+	*ret_port = (unsigned)v;
+	if (family == AF_INET)
+		addr_from4(bytes, ret);
+	else
+		addr_from6(bytes, unmap, ret);
+	return 0;
+}
+
+/*
+ * One data line:
+ *   sl local_address rem_address st tx_queue:rx_queue tr:tm->when retrnsmt
+ *   uid timeout inode ...
+ * TIME_WAIT and SYN_RECV lines stop after a few more columns than inode;
+ * full sockets carry more. The line is split in place.
+ */
+static int
+proc_line(char *line, int family, struct census_sock *ret)
+{
+	char *tok[10], *save = NULL, *t;
+	size_t n = 0;
+	unsigned long long v;
+	long long inode;
+
+	for (t = strtok_r(line, " \t\n", &save); t != NULL && n < 10;
+	    t = strtok_r(NULL, " \t\n", &save))
+		tok[n++] = t;
+	if (n < 10)
+		return -EBADMSG;
+	if (tok[0][0] == '\0' || tok[0][strlen(tok[0]) - 1] != ':')
+		return -EBADMSG;
+	memset(ret, 0, sizeof *ret);
+	if (proc_addr(tok[1], family, false, &ret->local, &ret->lport) < 0 ||
+	    proc_addr(tok[2], family, true, &ret->remote, &ret->rport) < 0)
+		return -EBADMSG;
+	if (strlen(tok[3]) != 2 || parse_hex(tok[3], 2, &v) < 0)
+		return -EBADMSG;
+	ret->state = (unsigned)v;
+	/* tx_queue:rx_queue; for a listener rx_queue is the accept queue. */
+	if (strlen(tok[4]) != 17 || tok[4][8] != ':' ||
+	    parse_hex(tok[4] + 9, 8, &v) < 0)
+		return -EBADMSG;
+	ret->rqueue = (unsigned)v;
+	if (parse_ll(tok[9], 0, LLONG_MAX, &inode, NULL) < 0)
+		return -EBADMSG;
+	ret->inode = (unsigned long long)inode;
+	return 0;
+}
+
+/* One pass over ROOT/proc/net/tcp or tcp6; *ret_found is false if the file
+   does not exist. */
+static int
+proc_file(struct census_work *w, const char *root, const char *rel,
+    int family, bool listen, bool *ret_found)
+{
+	char path[4096], line[CENSUS_LINE_MAX];
+	struct census_sock s;
+	unsigned long lineno = 0;
+	FILE *f = NULL;
+	int r;
+
+	*ret_found = false;
+	if ((r = path_join_root(root, rel, path, sizeof path)) < 0)
+		return r;
+	f = fopen(path, "re");
+	if (f == NULL) {
+		r = errno == ENOENT ? 0 : -errno;
+		goto out;
+	}
+	*ret_found = true;
+	while (fgets(line, sizeof line, f) != NULL) {
+		size_t len = strlen(line);
+
+		if (len == sizeof line - 1 && line[len - 1] != '\n') {
+			r = -EBADMSG;
+			goto out;
+		}
+		if (++lineno == 1) {
+			if (strstr(line, "local_address") == NULL) {
+				r = -EBADMSG;
+				goto out;
+			}
+			continue;
+		}
+		if ((r = proc_line(line, family, &s)) < 0)
+			goto out;
+		if (listen)
+			r = listen_socket(w, &s);
+		else
+			count_socket(w, &s);
+		if (r < 0)
+			goto out;
+	}
+	r = ferror(f) ? -EIO : 0;
+out:
+	if (f != NULL)
+		fclose(f);
+	return r;
+}
+
+static int
+proc_take(struct census_work *w, const char *root)
+{
+	static const struct {
+		const char *rel;
+		int family;
+	} files[] = {
+		{ "/proc/net/tcp", AF_INET },
+		{ "/proc/net/tcp6", AF_INET6 },
+	};
+	bool found, any = false;
+	int r;
+
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+			r = proc_file(w, root, files[i].rel, files[i].family,
+			    /* listen= */ pass == 0, &found);
+			if (r < 0)
+				return r;
+			any = any || found;
+		}
+	return any ? 0 : -ENOENT;
+}
+
+/* --- public ------------------------------------------------------------- */
+
+static bool
+root_is_slash(const char *root)
+{
+	if (root == NULL)
+		return true;
+	if (root[0] != '/')
+		return false;
+	return root[strspn(root, "/")] == '\0';
+}
+
+int
+census_take(const char *root, struct census *ret)
+{
+	struct census_work *w;
+	int r;
+
+	memset(ret, 0, sizeof *ret);
+	w = calloc(1, sizeof *w);
+	if (w == NULL)
+		return -ENOMEM;
+	w->c = ret;
+
+	if (root_is_slash(root)) {
+		r = netlink_take(w);
+		if (r == 0) {
+			ret->netlink = true;
+			goto done;
+		}
+		if (r == -ENOMEM)
+			goto out;
+		work_reset(w);
+		/* A cut reason still names the cause: truncation is fine. */
+		(void)snprintf(ret->fallback_reason, sizeof ret->fallback_reason,
+		    "netlink sock_diag unavailable: %s", strerror(-r));
+	} else
+		(void)snprintf(ret->fallback_reason, sizeof ret->fallback_reason,
+		    "--root given");
+	if ((r = proc_take(w, root)) < 0)
+		goto out;
+done:
+	work_finish(w);
+	r = 0;
+out:
+	if (r < 0)
+		census_clear(ret);
+	free(w);
+	return r;
+}
+
+void
+census_clear(struct census *c)
+{
+	if (c == NULL)
+		return;
+	free(c->listeners);
+	memset(c, 0, sizeof *c);
+}

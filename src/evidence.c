@@ -1,0 +1,326 @@
+/*
+ * evidence: findings from socket states and TCP counters; see evidence.h.
+ *
+ * The thresholds are deliberately conservative: a finding of kind evidence
+ * says that the system shows the symptom now (or showed it since its
+ * network namespace was created, without --interval), and names the
+ * remedy that fits the side it is seen on. The remedies never include
+ * tcp_tw_recycle or a lower tcp_max_tw_buckets: both trade the symptom for
+ * dropped or corrupted connections.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "evidence.h"
+
+#define TW_SERVER_NOTABLE	1000	/* server-side TIME_WAIT worth a word */
+#define CLOSE_WAIT_WARN		10
+#define SYN_RECV_FLOOD		128	/* the default listen backlog of many servers */
+
+static char *
+xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static char *
+xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+	int r;
+
+	va_start(ap, fmt);
+	r = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	return r < 0 ? NULL : s;
+}
+
+long long
+evidence_counter(const struct evidence_input *in, const char *group,
+    const char *name)
+{
+	bool found = false;
+	long long now, before;
+
+	if (in->now == NULL)
+		return 0;
+	now = counters_get(in->now, group, name, &found);
+	if (!found)
+		return 0;
+	if (in->before == NULL)
+		return now;
+	before = counters_get(in->before, group, name, &found);
+	return found && now >= before ? now - before : 0;
+}
+
+/* The first field of a live sysctl value, or -1 when unknown. */
+static long long
+sysctl_int(const struct snapshot *s, const char *key, unsigned field)
+{
+	const struct snapshot_key *k = s ? snapshot_key(s, key) : NULL;
+
+	if (k == NULL || !k->live_ok || field >= k->live_value.nfields)
+		return -1;
+	return k->live_value.field[field];
+}
+
+static const char *
+since(const struct evidence_input *in)
+{
+	return in->before != NULL ? "during the interval" :
+	    "since the network namespace was created";
+}
+
+static int
+add(struct findings *ret, const char *id, enum severity sev, const char *key,
+    const char *live, char *message, const char *reason, const char *source,
+    const char *fix)
+{
+	struct finding f;
+
+	memset(&f, 0, sizeof f);
+	f.id = strdup(id);
+	f.severity = sev;
+	f.kind = KIND_EVIDENCE;
+	f.message = message;
+	f.key = key ? strdup(key) : NULL;
+	f.live = live ? strdup(live) : NULL;
+	f.reason = reason ? strdup(reason) : NULL;
+	f.source = source ? strdup(source) : NULL;
+	f.fix = fix ? strdup(fix) : NULL;
+	if ((key && !f.key) || (live && !f.live) || (reason && !f.reason) ||
+	    (source && !f.source) || (fix && !f.fix)) {
+		finding_clear(&f);
+		return -ENOMEM;
+	}
+	return findings_push(ret, &f);
+}
+
+static int
+time_wait(const struct evidence_input *in, struct findings *ret)
+{
+	const struct census *c = in->census;
+	long long lo = sysctl_int(in->s, "net.ipv4.ip_local_port_range", 0);
+	long long hi = sysctl_int(in->s, "net.ipv4.ip_local_port_range", 1);
+	long long range = lo > 0 && hi >= lo ? hi - lo + 1 : 28232;
+	int r;
+
+	if (c->tw_server >= TW_SERVER_NOTABLE &&
+	    (r = add(ret, "TA-E001", SEV_INFO, NULL, NULL,
+	    xasprintf("%llu TIME_WAIT sockets on listening ports: this host closes "
+	    "first the connections its clients opened", c->tw_server),
+	    "TIME_WAIT stays with whoever closes first, for 60 s; on a server it "
+	    "blocks nothing, since new connections come from new client ports. It "
+	    "costs about 256 bytes each. If it matters, let clients keep "
+	    "connections open (HTTP keep-alive) so fewer are closed. Do not turn "
+	    "on tcp_tw_recycle or lower tcp_max_tw_buckets: both drop protection "
+	    "against late segments and break clients.",
+	    "seeds: phpmianshi.com (2016) and '网络之TIME_WAIT与C_WAIT' (2019) "
+	    "count TIME_WAIT with ss/netstat; TCP_TIMEWAIT_LEN in include/net/tcp.h",
+	    NULL)) < 0)
+		return r;
+	if (c->ntw_top > 0 && c->tw_top[0].count * 10 >= (unsigned long long)range &&
+	    c->tw_client > 0) {
+		bool half = c->tw_top[0].count * 2 >= (unsigned long long)range;
+		char peers[512] = "";
+		size_t len = 0;
+
+		for (size_t i = 0; i < c->ntw_top && i < 3; i++) {
+			int w = snprintf(peers + len, sizeof peers - len, "%s%s (%llu)",
+			    i ? ", " : "", c->tw_top[i].addr, c->tw_top[i].count);
+
+			if (w > 0 && (size_t)w < sizeof peers - len)
+				len += (size_t)w;
+		}
+		if ((r = add(ret, "TA-E002", half ? SEV_WARNING : SEV_INFO,
+		    "net.ipv4.ip_local_port_range", NULL,
+		    xasprintf("%llu TIME_WAIT sockets from connections this host "
+		    "opened; most to %s, against %lld ports in the local range",
+		    c->tw_client, peers, range),
+		    "Each connection to the same destination address and port needs "
+		    "its own local port, and it stays in TIME_WAIT for 60 s after this "
+		    "host closes; when the range runs out, connect() fails with "
+		    "EADDRNOTAVAIL. Reuse connections (keep-alive, pooling), spread "
+		    "over more destination addresses or source addresses, widen the "
+		    "range (reserving service ports), and on this client side "
+		    "tcp_tw_reuse = 1 lets connect() take over a TIME_WAIT port after "
+		    "1 s when timestamps are on.",
+		    "tcp_twsk_unique() in net/ipv4/tcp_ipv4.c; ip-sysctl.rst on "
+		    "ip_local_port_range; commit 79e9fed46038 (Linux 4.18)",
+		    "net.ipv4.tcp_tw_reuse = 1")) < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int
+close_wait(const struct evidence_input *in, struct findings *ret)
+{
+	unsigned long long n = in->census->state[8];	/* TCP_CLOSE_WAIT */
+	char who[1024] = "";
+	size_t len = 0;
+	char *msg;
+
+	if (n == 0)
+		return 0;
+	for (size_t i = 0; i < in->nholders && i < 5; i++) {
+		int w = snprintf(who + len, sizeof who - len, "%spid %d (%s) holds %llu",
+		    i ? ", " : "", in->holders[i].pid, in->holders[i].comm,
+		    in->holders[i].sockets);
+
+		if (w > 0 && (size_t)w < sizeof who - len)
+			len += (size_t)w;
+	}
+	if (in->nholders > 0)
+		msg = xasprintf("%llu sockets in CLOSE_WAIT: the peer closed, the "
+		    "application did not: %s%s", n, who, in->unreadable ?
+		    " (some processes could not be inspected: run as root)" : "");
+	else
+		msg = xasprintf("%llu sockets in CLOSE_WAIT: the peer closed, the "
+		    "application did not%s", n, in->unreadable ?
+		    "; the processes holding them could not be seen (run as root)" : "");
+	return add(ret, "TA-E003", n >= CLOSE_WAIT_WARN ? SEV_WARNING : SEV_INFO,
+	    NULL, NULL, msg,
+	    "A socket stays in CLOSE_WAIT until the application calls close(); no "
+	    "sysctl ends it. Piling up means a code path that does not close after "
+	    "read() returns 0 or an error, and each one holds a file descriptor and "
+	    "its buffers until the process exits. Fix the application.",
+	    "seeds: phpmianshi.com (2016) and '网络之TIME_WAIT与C_WAIT' (2019) on "
+	    "CLOSE_WAIT as an application bug; RFC 793 state diagram", NULL);
+}
+
+static int
+listeners(const struct evidence_input *in, struct findings *ret)
+{
+	const struct census *c = in->census;
+	long long overflows = evidence_counter(in, "TcpExt", "ListenOverflows");
+	long long somaxconn = sysctl_int(in->s, "net.core.somaxconn", 0);
+	char full[512] = "", small[512] = "";
+	size_t lf = 0, ls = 0;
+	int r;
+
+	for (size_t i = 0; i < c->nlisteners; i++) {
+		const struct census_listener *l = &c->listeners[i];
+		int w;
+
+		if (l->backlog > 0 && l->queue >= l->backlog) {
+			w = snprintf(full + lf, sizeof full - lf, "%s%s:%u (%u of %u)",
+			    lf ? ", " : "", l->addr, l->port, l->queue, l->backlog);
+			if (w > 0 && (size_t)w < sizeof full - lf)
+				lf += (size_t)w;
+		}
+		if (l->backlog > 0 && somaxconn > 0 && l->backlog < somaxconn) {
+			w = snprintf(small + ls, sizeof small - ls, "%s%s:%u (%u)",
+			    ls ? ", " : "", l->addr, l->port, l->backlog);
+			if (w > 0 && (size_t)w < sizeof small - ls)
+				ls += (size_t)w;
+		}
+	}
+	if (overflows <= 0 && lf == 0)
+		return 0;
+	r = add(ret, "TA-E005", SEV_WARNING, "net.core.somaxconn", NULL,
+	    lf ? xasprintf("accept queues overflow: %lld ListenOverflows %s; full "
+	    "now: %s", overflows, since(in), full) :
+	    xasprintf("accept queues overflow: %lld ListenOverflows %s", overflows,
+	    since(in)),
+	    "A connection whose handshake completed waits in its listener's accept "
+	    "queue until the application calls accept(); when the queue is full new "
+	    "SYNs and final ACKs are dropped and clients retry after a second or "
+	    "more. The queue holds min(the backlog the application passes to "
+	    "listen(), somaxconn). Make the application accept faster, or raise "
+	    "both its backlog and somaxconn; tcp_abort_on_overflow only turns the "
+	    "wait into resets.",
+	    "seed: 'TCP连接管理' (2013) on the SYN and accept queues; TcpExt "
+	    "ListenOverflows, measured on Linux 6.18", NULL);
+	if (r < 0 || ls == 0)
+		return r;
+	return add(ret, "TA-E008", SEV_INFO, "net.core.somaxconn", NULL,
+	    xasprintf("listeners ask for less than somaxconn (%lld): %s", somaxconn,
+	    small),
+	    "listen() takes the smaller of the application's backlog and somaxconn, "
+	    "so raising somaxconn alone does not lengthen these queues: nginx asks "
+	    "for 511 unless `listen ... backlog=N` says otherwise. Raise the "
+	    "application's backlog, then reload it so that it listens again.",
+	    "NGX_LISTEN_BACKLOG in nginx src/os/unix/ngx_linux_config.h; commit "
+	    "19f92a030ca6 (Linux 5.4)", NULL);
+}
+
+static int
+syn_flood(const struct evidence_input *in, struct findings *ret)
+{
+	unsigned long long synrecv = in->census->state[3] + in->census->state[12];
+	long long cookies = evidence_counter(in, "TcpExt", "SyncookiesSent");
+	long long drops = evidence_counter(in, "TcpExt", "TCPReqQFullDrop");
+
+	if (synrecv < SYN_RECV_FLOOD || (cookies <= 0 && drops <= 0))
+		return 0;
+	return add(ret, "TA-E004", SEV_WARNING, "net.ipv4.tcp_syncookies", NULL,
+	    xasprintf("%llu connections in SYN_RECV and %lld SYN cookies sent, %lld "
+	    "requests dropped %s: a SYN flood, or a listener far behind",
+	    synrecv, cookies, drops, since(in)),
+	    "Half-open connections fill a listener's request queue, whose length is "
+	    "its listen backlog; SYN cookies then answer without keeping state, so "
+	    "legitimate clients still get in. Keep tcp_syncookies = 1; raising "
+	    "tcp_max_syn_backlog changes nothing while cookies are on.",
+	    "tcp_conn_request() in net/ipv4/tcp_input.c, measured on Linux 6.18; "
+	    "commit e994b7c901de (Linux 2.6.33)",
+	    "net.ipv4.tcp_syncookies = 1");
+}
+
+static int
+limits(const struct evidence_input *in, struct findings *ret)
+{
+	const struct counters *c = in->now;
+	long long maxtw = sysctl_int(in->s, "net.ipv4.tcp_max_tw_buckets", 0);
+	long long maxorph = sysctl_int(in->s, "net.ipv4.tcp_max_orphans", 0);
+	long long twover = evidence_counter(in, "TcpExt", "TCPTimeWaitOverflow");
+	long long abortmem = evidence_counter(in, "TcpExt", "TCPAbortOnMemory");
+	int r;
+
+	if (c == NULL)
+		return 0;
+	if ((twover > 0 || (c->have_sockstat && maxtw > 0 &&
+	    c->tcp_tw * 10 >= maxtw * 9)) &&
+	    (r = add(ret, "TA-E006", SEV_WARNING, "net.ipv4.tcp_max_tw_buckets", NULL,
+	    xasprintf("%lld sockets in TIME_WAIT against tcp_max_tw_buckets %lld; "
+	    "%lld closed without TIME_WAIT %s", c->tcp_tw, maxtw, twover, since(in)),
+	    "Past the limit a closing connection skips TIME_WAIT: late segments can "
+	    "reach a new connection on the same ports and a retransmitted FIN gets "
+	    "a reset. Raise the limit (about 256 bytes each) rather than live with "
+	    "it, and reduce how many connections close (keep-alive, pooling).",
+	    "ip-sysctl.rst on tcp_max_tw_buckets; TCPTimeWaitOverflow (verified on "
+	    "6.18)", NULL)) < 0)
+		return r;
+	if ((abortmem > 0 || (c->have_sockstat && maxorph > 0 &&
+	    c->tcp_orphan * 2 >= maxorph)) &&
+	    (r = add(ret, "TA-E007", SEV_WARNING, "net.ipv4.tcp_max_orphans", NULL,
+	    xasprintf("%lld orphaned sockets against tcp_max_orphans %lld; %lld "
+	    "reset for lack of memory %s", c->tcp_orphan, maxorph, abortmem,
+	    since(in)),
+	    "Orphans are connections the application has closed while data is still "
+	    "queued; beyond the limit, or under memory pressure, they are reset and "
+	    "clients get truncated responses. Raise tcp_max_orphans with memory in "
+	    "mind (each can hold its send queue), and see whether tcp_mem is "
+	    "reached.",
+	    "ip-sysctl.rst on tcp_max_orphans; tcp_check_oom() in net/ipv4/tcp.c",
+	    NULL)) < 0)
+		return r;
+	return 0;
+}
+
+int
+evidence_eval(const struct evidence_input *in, struct findings *ret)
+{
+	int r = 0;
+
+	if (in->census != NULL &&
+	    ((r = time_wait(in, ret)) < 0 || (r = close_wait(in, ret)) < 0 ||
+	    (r = listeners(in, ret)) < 0 || (r = syn_flood(in, ret)) < 0))
+		return r;
+	if ((r = limits(in, ret)) < 0)
+		return r;
+	findings_sort(ret);
+	return 0;
+}

@@ -1,0 +1,457 @@
+/*
+ * Unit tests of src/census.c: the /proc/net/tcp + tcp6 reader against a
+ * fixture root, state names, the Space-Saving top-K, the bounds, and a
+ * netlink census of the real kernel that must see sockets made here.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "../../src/census.c"
+#include "tree.h"
+
+#define FIXTURE_ROOT "tests/fixtures/census"
+
+static void
+test_state_names(void **state)
+{
+	static const char *const want[CENSUS_NSTATES] = {
+		NULL, "ESTABLISHED", "SYN_SENT", "SYN_RECV", "FIN_WAIT1",
+		"FIN_WAIT2", "TIME_WAIT", "CLOSE", "CLOSE_WAIT", "LAST_ACK",
+		"LISTEN", "CLOSING", "NEW_SYN_RECV",
+	};
+
+	(void)state;
+	for (unsigned i = 0; i < CENSUS_NSTATES; i++) {
+		if (want[i] == NULL)
+			assert_null(census_state_name(i));
+		else
+			assert_string_equal(census_state_name(i), want[i]);
+	}
+	assert_null(census_state_name(CENSUS_NSTATES));
+	assert_null(census_state_name(255));
+	assert_int_equal(CENSUS_TIME_WAIT, 6);
+	assert_int_equal(CENSUS_LISTEN, 10);
+}
+
+/* The fixture: see tests/fixtures/census/proc/net/tcp and tcp6. */
+static void
+test_proc_fixture(void **state)
+{
+	struct census c;
+	unsigned long long sum = 0;
+
+	(void)state;
+	assert_int_equal(census_take(FIXTURE_ROOT, &c), 0);
+	assert_false(c.netlink);
+	assert_string_equal(c.fallback_reason, "--root given");
+
+	assert_true(c.state[CENSUS_LISTEN] == 3);
+	assert_true(c.state[CENSUS_ESTABLISHED] == 3);
+	assert_true(c.state[CENSUS_TIME_WAIT] == 7);
+	assert_true(c.state[CENSUS_CLOSE_WAIT] == 4);
+	assert_true(c.state[CENSUS_SYN_RECV] == 1);
+	assert_true(c.state[CENSUS_FIN_WAIT2] == 1);
+	for (unsigned i = 0; i < CENSUS_NSTATES; i++)
+		sum += c.state[i];
+	assert_true(c.total == 19);
+	assert_true(sum == c.total);
+
+	/* Local ports 80 and 443 listen; 50123-50125 and 41000 do not. */
+	assert_true(c.tw_server == 3);
+	assert_true(c.tw_client == 4);
+
+	/* 10.0.0.9 three times over IPv4 and once as ::ffff:10.0.0.9. */
+	assert_int_equal(c.ntw_top, 4);
+	assert_false(c.tw_top_approximate);
+	assert_string_equal(c.tw_top[0].addr, "10.0.0.9");
+	assert_true(c.tw_top[0].count == 4);
+	assert_string_equal(c.tw_top[1].addr, "192.168.1.20");
+	assert_string_equal(c.tw_top[2].addr, "192.168.1.21");
+	assert_string_equal(c.tw_top[3].addr, "2001:db8::1");
+	for (size_t i = 0; i < c.ntw_top; i++)
+		assert_true(c.tw_top[i].error == 0);
+	for (size_t i = 1; i < c.ntw_top; i++)
+		assert_true(c.tw_top[i].count == 1);
+
+	assert_int_equal(c.nlisteners, 3);
+	assert_false(c.listeners_truncated);
+	assert_string_equal(c.listeners[0].addr, "0.0.0.0");
+	assert_int_equal(c.listeners[0].family, AF_INET);
+	assert_int_equal(c.listeners[0].port, 80);
+	assert_int_equal(c.listeners[0].queue, 3);
+	assert_int_equal(c.listeners[0].backlog, 0);
+	assert_true(c.listeners[0].inode == 20001);
+	assert_string_equal(c.listeners[1].addr, "::");
+	assert_int_equal(c.listeners[1].family, AF_INET6);
+	assert_int_equal(c.listeners[1].port, 443);
+	assert_true(c.listeners[1].inode == 20003);
+	assert_string_equal(c.listeners[2].addr, "127.0.0.1");
+	assert_int_equal(c.listeners[2].port, 5432);
+
+	assert_int_equal(c.ninodes, 4);
+	assert_false(c.inodes_truncated);
+	assert_true(c.close_wait_inodes[0] == 40001);
+	assert_true(c.close_wait_inodes[1] == 40002);
+	assert_true(c.close_wait_inodes[2] == 40003);
+	assert_true(c.close_wait_inodes[3] == 40004);
+	assert_int_equal(c.nclose_wait_ports, 3);
+	assert_int_equal(c.close_wait_ports[0], 80);
+	assert_int_equal(c.close_wait_ports[1], 443);
+	assert_int_equal(c.close_wait_ports[2], 8080);
+	assert_false(c.close_wait_ports_truncated);
+
+	census_clear(&c);
+	assert_null(c.listeners);
+	census_clear(NULL);
+}
+
+/* The address columns on their own, IPv6 in particular. */
+static void
+test_proc_addr(void **state)
+{
+	struct census_addr a;
+	char buf[INET6_ADDRSTRLEN];
+	unsigned port = 0;
+
+	(void)state;
+	assert_int_equal(proc_addr("0100007F:1F90", AF_INET, true, &a, &port), 0);
+	addr_format(&a, buf);
+	assert_string_equal(buf, "127.0.0.1");
+	assert_int_equal(port, 8080);
+
+	assert_int_equal(proc_addr("B80D0120000000000000000001000000:01BB",
+	    AF_INET6, true, &a, &port), 0);
+	addr_format(&a, buf);
+	assert_string_equal(buf, "2001:db8::1");
+	assert_int_equal(port, 443);
+
+	/* IPv4-mapped: unmapped for peers only. */
+	assert_int_equal(proc_addr("0000000000000000FFFF00000900000A:AFC8",
+	    AF_INET6, true, &a, &port), 0);
+	addr_format(&a, buf);
+	assert_string_equal(buf, "10.0.0.9");
+	assert_int_equal(a.family, AF_INET);
+	assert_int_equal(proc_addr("0000000000000000FFFF00000900000A:AFC8",
+	    AF_INET6, false, &a, &port), 0);
+	addr_format(&a, buf);
+	assert_string_equal(buf, "::ffff:10.0.0.9");
+
+	assert_int_equal(proc_addr("0100007F:1F9", AF_INET, true, &a, &port), -EBADMSG);
+	assert_int_equal(proc_addr("0100007F1F90", AF_INET, true, &a, &port), -EBADMSG);
+	assert_int_equal(proc_addr("0100007G:1F90", AF_INET, true, &a, &port), -EBADMSG);
+	assert_int_equal(proc_addr("0100007F:1F90", AF_INET6, true, &a, &port), -EBADMSG);
+}
+
+static const char tcp_header[] = "  sl  local_address rem_address   st tx_queue "
+    "rx_queue tr tm->when retrnsmt   uid  timeout inode\n";
+
+static void
+test_proc_errors(void **state)
+{
+	struct census c;
+	char *root = tree_new();
+	char line[1024];
+
+	(void)state;
+	/* Neither file (a root with /proc/sys but no /proc/net). */
+	tree_sysctl(root, "net.ipv4.tcp_fin_timeout", "60");
+	assert_int_equal(census_take(root, &c), -ENOENT);
+	assert_null(c.listeners);
+
+	/* tcp only (IPv6 disabled): fine. */
+	tree_write(root, "proc/net/tcp", tcp_header);
+	assert_int_equal(census_take(root, &c), 0);
+	assert_true(c.total == 0);
+	assert_int_equal(c.ntw_top, 0);
+	census_clear(&c);
+
+	/* A truncated line. */
+	snprintf(line, sizeof line, "%s   0: 0100007F:1F90 00000000:0000 0A\n", tcp_header);
+	tree_write(root, "proc/net/tcp", line);
+	assert_int_equal(census_take(root, &c), -EBADMSG);
+
+	/* A bad state column. */
+	snprintf(line, sizeof line, "%s   0: 0100007F:1F90 00000000:0000 A 00000000:00000000 "
+	    "00:00000000 00000000     0        0 1 1 0000000000000000\n", tcp_header);
+	tree_write(root, "proc/net/tcp", line);
+	assert_int_equal(census_take(root, &c), -EBADMSG);
+
+	/* No header. */
+	tree_write(root, "proc/net/tcp", "   0: 0100007F:1F90 00000000:0000 0A 00000000:00000000 "
+	    "00:00000000 00000000     0        0 1 1 0000000000000000\n");
+	assert_int_equal(census_take(root, &c), -EBADMSG);
+
+	/* A line longer than the line buffer. */
+	memset(line, 'x', sizeof line);
+	line[sizeof line - 2] = '\n';
+	line[sizeof line - 1] = '\0';
+	tree_write(root, "proc/net/tcp", line);
+	assert_int_equal(census_take(root, &c), -EBADMSG);
+	assert_null(c.listeners);
+
+	tree_free(root);
+}
+
+static void
+addr_v4(unsigned n, struct census_addr *ret)
+{
+	unsigned char b[4] = { 10, (unsigned char)(n >> 16), (unsigned char)(n >> 8), (unsigned char)n };
+
+	addr_from4(b, ret);
+}
+
+/* Space-Saving is exact while the distinct items fit in the counters. */
+static void
+test_topk_exact(void **state)
+{
+	static struct topk t;
+	struct census_peer out[CENSUS_TOP];
+	struct census_addr a;
+	size_t n;
+
+	(void)state;
+	memset(&t, 0, sizeof t);
+	/* Peer i appears i times, interleaved: 1..CENSUS_TOP_COUNTERS. */
+	for (unsigned round = 1; round <= CENSUS_TOP_COUNTERS; round++)
+		for (unsigned i = round; i <= CENSUS_TOP_COUNTERS; i++) {
+			addr_v4(i, &a);
+			topk_add(&t, &a);
+		}
+	assert_false(t.replaced);
+	n = topk_result(&t, out, CENSUS_TOP);
+	assert_int_equal(n, CENSUS_TOP);
+	for (size_t i = 0; i < n; i++) {
+		char want[INET6_ADDRSTRLEN];
+		unsigned id = CENSUS_TOP_COUNTERS - (unsigned)i;
+
+		snprintf(want, sizeof want, "10.0.%u.%u", id >> 8, id & 0xff);
+		assert_string_equal(out[i].addr, want);
+		assert_true(out[i].count == id);
+		assert_true(out[i].error == 0);
+	}
+
+	/* Fewer peers than CENSUS_TOP; ties sorted by address. */
+	memset(&t, 0, sizeof t);
+	addr_v4(3, &a);
+	topk_add(&t, &a);
+	addr_v4(2, &a);
+	topk_add(&t, &a);
+	n = topk_result(&t, out, CENSUS_TOP);
+	assert_int_equal(n, 2);
+	assert_string_equal(out[0].addr, "10.0.0.2");
+	assert_string_equal(out[1].addr, "10.0.0.3");
+}
+
+/* Beyond the counters: heavy hitters are still found, counts are upper
+   bounds with count - error <= true count <= count. */
+static void
+test_topk_approximate(void **state)
+{
+	static struct topk t;
+	struct census_peer out[CENSUS_TOP];
+	struct census_addr a;
+	const unsigned heavy = 5, singletons = 4000;
+	size_t n;
+
+	(void)state;
+	memset(&t, 0, sizeof t);
+	for (unsigned i = 0; i < singletons; i++) {
+		addr_v4(1000 + i, &a);
+		topk_add(&t, &a);
+		if (i % 4 == 0)
+			for (unsigned h = 0; h < heavy; h++) {
+				addr_v4(h, &a);
+				topk_add(&t, &a);
+			}
+	}
+	assert_true(t.replaced);
+	n = topk_result(&t, out, CENSUS_TOP);
+	assert_int_equal(n, CENSUS_TOP);
+	for (unsigned h = 0; h < heavy; h++) {
+		char want[INET6_ADDRSTRLEN];
+		bool found = false;
+
+		snprintf(want, sizeof want, "10.0.0.%u", h);
+		for (size_t i = 0; i < heavy; i++)
+			if (strcmp(out[i].addr, want) == 0) {
+				found = true;
+				assert_true(out[i].count >= singletons / 4);
+				assert_true(out[i].count - out[i].error <= singletons / 4);
+			}
+		if (!found)
+			fail_msg("heavy hitter %s not in the top %u", want, heavy);
+	}
+	for (size_t i = 1; i < n; i++)
+		assert_true(out[i - 1].count >= out[i].count);
+}
+
+/* Lists stop at their bounds and say so; the counts go on. */
+static void
+test_bounds(void **state)
+{
+	struct census c;
+	struct census_work *w = calloc(1, sizeof *w);
+	struct census_sock s;
+
+	(void)state;
+	assert_non_null(w);
+	memset(&c, 0, sizeof c);
+	w->c = &c;
+	memset(&s, 0, sizeof s);
+	s.state = CENSUS_LISTEN;
+	s.local.family = AF_INET;
+	for (unsigned i = 0; i < CENSUS_MAX_LISTENERS + 5; i++) {
+		s.lport = 1000 + i;
+		assert_int_equal(listen_socket(w, &s), 0);
+	}
+	assert_int_equal(c.nlisteners, CENSUS_MAX_LISTENERS);
+	assert_true(c.listeners_truncated);
+	assert_true(c.state[CENSUS_LISTEN] == CENSUS_MAX_LISTENERS + 5);
+	assert_true(port_isset(w->listen_ports, 1000 + CENSUS_MAX_LISTENERS + 4));
+	assert_false(port_isset(w->listen_ports, 999));
+
+	s.state = CENSUS_CLOSE_WAIT;
+	for (unsigned i = 0; i < CENSUS_MAX_INODES + 3; i++) {
+		s.lport = 20000 + i % (CENSUS_MAX_PORTS + 1);
+		s.inode = 1 + i;
+		count_socket(w, &s);
+	}
+	assert_int_equal(c.ninodes, CENSUS_MAX_INODES);
+	assert_true(c.inodes_truncated);
+	assert_int_equal(c.nclose_wait_ports, CENSUS_MAX_PORTS);
+	assert_true(c.close_wait_ports_truncated);
+	assert_true(c.state[CENSUS_CLOSE_WAIT] == CENSUS_MAX_INODES + 3);
+
+	/* Out-of-range states are not counted. */
+	s.state = CENSUS_NSTATES;
+	count_socket(w, &s);
+	s.state = 0;
+	count_socket(w, &s);
+	assert_true(c.total == CENSUS_MAX_LISTENERS + 5 + CENSUS_MAX_INODES + 3);
+
+	census_clear(&c);
+	free(w);
+}
+
+static void
+test_root_is_slash(void **state)
+{
+	(void)state;
+	assert_true(root_is_slash(NULL));
+	assert_true(root_is_slash("/"));
+	assert_true(root_is_slash("//"));
+	assert_false(root_is_slash("/srv/root"));
+	assert_false(root_is_slash("tests/fixtures/census"));
+	assert_false(root_is_slash(""));
+}
+
+/* A listener on 127.0.0.1 with an ephemeral port; the caller closes it. */
+static int
+make_listener(int backlog, unsigned *ret_port)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	socklen_t len = sizeof sin;
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	assert_true(fd >= 0);
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(bind(fd, (struct sockaddr *)&sin, sizeof sin), 0);
+	assert_int_equal(listen(fd, backlog), 0);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&sin, &len), 0);
+	*ret_port = ntohs(sin.sin_port);
+	return fd;
+}
+
+static const struct census_listener *
+find_listener(const struct census *c, unsigned port)
+{
+	for (size_t i = 0; i < c->nlisteners; i++)
+		if (c->listeners[i].port == port && strcmp(c->listeners[i].addr, "127.0.0.1") == 0)
+			return &c->listeners[i];
+	return NULL;
+}
+
+/* The real kernel, through sock_diag: a listener made here with one
+   connection waiting in its accept queue must be seen. */
+static void
+test_netlink_live(void **state)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	const struct census_listener *l;
+	struct census c;
+	unsigned port;
+	int lfd, cfd;
+
+	(void)state;
+	lfd = make_listener(7, &port);
+	cfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	assert_true(cfd >= 0);
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	sin.sin_port = htons((uint16_t)port);
+	assert_int_equal(connect(cfd, (struct sockaddr *)&sin, sizeof sin), 0);
+
+	assert_int_equal(census_take("/", &c), 0);
+	assert_true(c.netlink);
+	assert_string_equal(c.fallback_reason, "");
+	assert_true(c.state[CENSUS_LISTEN] >= 1);
+	assert_true(c.state[CENSUS_ESTABLISHED] >= 2);	/* both ends */
+	if (!c.listeners_truncated) {
+		l = find_listener(&c, port);
+		assert_non_null(l);
+		assert_int_equal(l->family, AF_INET);
+		assert_int_equal(l->backlog, 7);
+		assert_int_equal(l->queue, 1);
+		assert_true(l->inode != 0);
+	}
+	census_clear(&c);
+
+	/* The same socket through the /proc reader of the real root. */
+	{
+		struct census_work *w = calloc(1, sizeof *w);
+
+		assert_non_null(w);
+		memset(&c, 0, sizeof c);
+		w->c = &c;
+		assert_int_equal(proc_take(w, "/"), 0);
+		work_finish(w);
+		if (!c.listeners_truncated) {
+			l = find_listener(&c, port);
+			assert_non_null(l);
+			assert_int_equal(l->backlog, 0);
+			assert_int_equal(l->queue, 1);
+		}
+		census_clear(&c);
+		free(w);
+	}
+	close(cfd);
+	close(lfd);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_state_names),
+		cmocka_unit_test(test_proc_fixture),
+		cmocka_unit_test(test_proc_addr),
+		cmocka_unit_test(test_proc_errors),
+		cmocka_unit_test(test_topk_exact),
+		cmocka_unit_test(test_topk_approximate),
+		cmocka_unit_test(test_bounds),
+		cmocka_unit_test(test_root_is_slash),
+		cmocka_unit_test(test_netlink_live),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
