@@ -64,6 +64,7 @@ DEPS_apply    = fragment profile catalog parse diag builtin profiles_data snapsh
 DEPS_census   = procfs parse
 DEPS_counters = procfs parse
 DEPS_procs    = procfs parse
+DEPS_evidence = rules profile catalog parse diag builtin profiles_data snapshot sysctld procfs suggest fragment report census counters procs
 
 all: tcpadvise
 

@@ -40,46 +40,19 @@
 static int
 read_once(const char *root, const char *rel, char **ret)
 {
-	char path[4096];
-	char *buf = NULL;
-	ssize_t n;
-	int fd = -1, r;
+	char path[4096], *buf;
+	size_t n;
+	int r;
 
-	if ((r = path_join_root(root, rel, path, sizeof path)) < 0)
+	if ((r = path_join_root(root, rel, path, sizeof path)) < 0 ||
+	    (r = procfs_read_path(path, COUNTERS_FILE_MAX, &buf, &n)) < 0)
 		return r;
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0) {
-		r = -errno;
-		goto out;
+	if (memchr(buf, '\0', n) != NULL) {
+		free(buf);
+		return -EBADMSG;
 	}
-	if ((buf = malloc(COUNTERS_FILE_MAX + 2)) == NULL) {
-		r = -ENOMEM;
-		goto out;
-	}
-	do
-		n = read(fd, buf, COUNTERS_FILE_MAX + 1);
-	while (n < 0 && errno == EINTR);
-	if (n < 0) {
-		r = -errno;
-		goto out;
-	}
-	if (n == COUNTERS_FILE_MAX + 1) {
-		r = -EFBIG;
-		goto out;
-	}
-	if (memchr(buf, '\0', (size_t)n) != NULL) {
-		r = -EBADMSG;
-		goto out;
-	}
-	buf[n] = '\0';
 	*ret = buf;
-	buf = NULL;
-	r = 0;
-out:
-	free(buf);
-	if (fd >= 0)
-		close(fd);
-	return r;
+	return 0;
 }
 
 /* The next line of *p as a string (its '\n' overwritten), or NULL at the end. */

@@ -21,22 +21,6 @@
 #define CLOSE_WAIT_WARN		10
 #define SYN_RECV_FLOOD		128	/* the default listen backlog of many servers */
 
-static char *
-xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static char *
-xasprintf(const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-	int r;
-
-	va_start(ap, fmt);
-	r = vasprintf(&s, fmt, ap);
-	va_end(ap);
-	return r < 0 ? NULL : s;
-}
-
 long long
 evidence_counter(const struct evidence_input *in, const char *group,
     const char *name)
@@ -109,7 +93,7 @@ time_wait(const struct evidence_input *in, struct findings *ret)
 
 	if (c->tw_server >= TW_SERVER_NOTABLE &&
 	    (r = add(ret, "TA-E001", SEV_INFO, NULL, NULL,
-	    xasprintf("%llu TIME_WAIT sockets on listening ports: this host closes "
+	    finding_printf("%llu TIME_WAIT sockets on listening ports: this host closes "
 	    "first the connections its clients opened", c->tw_server),
 	    "TIME_WAIT stays with whoever closes first, for 60 s; on a server it "
 	    "blocks nothing, since new connections come from new client ports. It "
@@ -136,7 +120,7 @@ time_wait(const struct evidence_input *in, struct findings *ret)
 		}
 		if ((r = add(ret, "TA-E002", half ? SEV_WARNING : SEV_INFO,
 		    "net.ipv4.ip_local_port_range", NULL,
-		    xasprintf("%llu TIME_WAIT sockets from connections this host "
+		    finding_printf("%llu TIME_WAIT sockets from connections this host "
 		    "opened; most to %s, against %lld ports in the local range",
 		    c->tw_client, peers, range),
 		    "Each connection to the same destination address and port needs "
@@ -174,11 +158,11 @@ close_wait(const struct evidence_input *in, struct findings *ret)
 			len += (size_t)w;
 	}
 	if (in->nholders > 0)
-		msg = xasprintf("%llu sockets in CLOSE_WAIT: the peer closed, the "
+		msg = finding_printf("%llu sockets in CLOSE_WAIT: the peer closed, the "
 		    "application did not: %s%s", n, who, in->unreadable ?
 		    " (some processes could not be inspected: run as root)" : "");
 	else
-		msg = xasprintf("%llu sockets in CLOSE_WAIT: the peer closed, the "
+		msg = finding_printf("%llu sockets in CLOSE_WAIT: the peer closed, the "
 		    "application did not%s", n, in->unreadable ?
 		    "; the processes holding them could not be seen (run as root)" : "");
 	return add(ret, "TA-E003", n >= CLOSE_WAIT_WARN ? SEV_WARNING : SEV_INFO,
@@ -221,9 +205,9 @@ listeners(const struct evidence_input *in, struct findings *ret)
 	if (overflows <= 0 && lf == 0)
 		return 0;
 	r = add(ret, "TA-E005", SEV_WARNING, "net.core.somaxconn", NULL,
-	    lf ? xasprintf("accept queues overflow: %lld ListenOverflows %s; full "
+	    lf ? finding_printf("accept queues overflow: %lld ListenOverflows %s; full "
 	    "now: %s", overflows, since(in), full) :
-	    xasprintf("accept queues overflow: %lld ListenOverflows %s", overflows,
+	    finding_printf("accept queues overflow: %lld ListenOverflows %s", overflows,
 	    since(in)),
 	    "A connection whose handshake completed waits in its listener's accept "
 	    "queue until the application calls accept(); when the queue is full new "
@@ -237,7 +221,7 @@ listeners(const struct evidence_input *in, struct findings *ret)
 	if (r < 0 || ls == 0)
 		return r;
 	return add(ret, "TA-E008", SEV_INFO, "net.core.somaxconn", NULL,
-	    xasprintf("listeners ask for less than somaxconn (%lld): %s", somaxconn,
+	    finding_printf("listeners ask for less than somaxconn (%lld): %s", somaxconn,
 	    small),
 	    "listen() takes the smaller of the application's backlog and somaxconn, "
 	    "so raising somaxconn alone does not lengthen these queues: nginx asks "
@@ -257,7 +241,7 @@ syn_flood(const struct evidence_input *in, struct findings *ret)
 	if (synrecv < SYN_RECV_FLOOD || (cookies <= 0 && drops <= 0))
 		return 0;
 	return add(ret, "TA-E004", SEV_WARNING, "net.ipv4.tcp_syncookies", NULL,
-	    xasprintf("%llu connections in SYN_RECV and %lld SYN cookies sent, %lld "
+	    finding_printf("%llu connections in SYN_RECV and %lld SYN cookies sent, %lld "
 	    "requests dropped %s: a SYN flood, or a listener far behind",
 	    synrecv, cookies, drops, since(in)),
 	    "Half-open connections fill a listener's request queue, whose length is "
@@ -284,7 +268,7 @@ limits(const struct evidence_input *in, struct findings *ret)
 	if ((twover > 0 || (c->have_sockstat && maxtw > 0 &&
 	    c->tcp_tw * 10 >= maxtw * 9)) &&
 	    (r = add(ret, "TA-E006", SEV_WARNING, "net.ipv4.tcp_max_tw_buckets", NULL,
-	    xasprintf("%lld sockets in TIME_WAIT against tcp_max_tw_buckets %lld; "
+	    finding_printf("%lld sockets in TIME_WAIT against tcp_max_tw_buckets %lld; "
 	    "%lld closed without TIME_WAIT %s", c->tcp_tw, maxtw, twover, since(in)),
 	    "Past the limit a closing connection skips TIME_WAIT: late segments can "
 	    "reach a new connection on the same ports and a retransmitted FIN gets "
@@ -296,7 +280,7 @@ limits(const struct evidence_input *in, struct findings *ret)
 	if ((abortmem > 0 || (c->have_sockstat && maxorph > 0 &&
 	    c->tcp_orphan * 2 >= maxorph)) &&
 	    (r = add(ret, "TA-E007", SEV_WARNING, "net.ipv4.tcp_max_orphans", NULL,
-	    xasprintf("%lld orphaned sockets against tcp_max_orphans %lld; %lld "
+	    finding_printf("%lld orphaned sockets against tcp_max_orphans %lld; %lld "
 	    "reset for lack of memory %s", c->tcp_orphan, maxorph, abortmem,
 	    since(in)),
 	    "Orphans are connections the application has closed while data is still "

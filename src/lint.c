@@ -22,22 +22,6 @@
 #define LINT_COND_KEYS 16
 
 static char *
-xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static char *
-xasprintf(const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-	int r;
-
-	va_start(ap, fmt);
-	r = vasprintf(&s, fmt, ap);
-	va_end(ap);
-	return r < 0 ? NULL : s;
-}
-
-static char *
 xstrdup(const char *s)
 {
 	return s != NULL ? strdup(s) : NULL;
@@ -161,16 +145,16 @@ hazard_fix(const struct profile *p, const struct rule *r,
 		/* FALLTHROUGH */
 	case FIX_DEFAULT:
 		if (k != NULL && k->has_default)
-			return xasprintf("%s = %s", r->key->name, k->dflt);
+			return finding_printf("%s = %s", r->key->name, k->dflt);
 		/* FALLTHROUGH */
 	case FIX_REMOVE:
 		return f->file != NULL && f->key != NULL &&
 		    strcmp(f->key, r->key->name) == 0 ?
-		    xasprintf("delete %s:%u", f->file, f->line) : NULL;
+		    finding_printf("delete %s:%u", f->file, f->line) : NULL;
 	}
 	if (v == NULL || value_format(v, buf, sizeof buf) < 0)
 		return NULL;
-	return xasprintf("%s = %s", r->key->name, buf);
+	return finding_printf("%s = %s", r->key->name, buf);
 }
 
 /* Whether the kernel refuses to write value to key e (TA-L001). */
@@ -303,7 +287,7 @@ push_line_finding(struct findings *ret, const struct snapshot *s,
 		finding_clear(&f);
 		return -ENOMEM;
 	}
-	if (remove && (f.fix = xasprintf("delete %s:%u", f.file, f.line)) == NULL) {
+	if (remove && (f.fix = finding_printf("delete %s:%u", f.file, f.line)) == NULL) {
 		finding_clear(&f);
 		return -ENOMEM;
 	}
@@ -320,7 +304,7 @@ lint_unknown(struct findings *ret, const struct snapshot *s,
 
 	if (strncmp(l->key, BOM, strlen(BOM)) == 0)
 		return push_line_finding(ret, s, l, "TA-C001", SEV_WARNING,
-		    KIND_UNSUPPORTED, true, xasprintf("unknown key '%s': the file starts "
+		    KIND_UNSUPPORTED, true, finding_printf("unknown key '%s': the file starts "
 		    "with a UTF-8 byte order mark, which becomes part of the key",
 		    l->key + strlen(BOM)), "Both appliers read the mark as part "
 		    "of the first key, so the line sets nothing. Save the file "
@@ -334,18 +318,18 @@ lint_unknown(struct findings *ret, const struct snapshot *s,
 			return 0;
 	if ((sugg = catalog_suggest(l->key)) != NULL)
 		return push_line_finding(ret, s, l, "TA-C001", SEV_WARNING,
-		    KIND_UNSUPPORTED, true, xasprintf("unknown key '%s' (did you mean "
+		    KIND_UNSUPPORTED, true, finding_printf("unknown key '%s' (did you mean "
 		    "'%s'?)", l->key, sugg), "A misspelt key sets nothing: "
 		    "`sysctl -p` exits 1 on it and the intended setting is never "
 		    "applied.");
 	if (s->others_probed)
 		return push_line_finding(ret, s, l, "TA-C001", SEV_WARNING,
-		    KIND_UNSUPPORTED, true, xasprintf("unknown key '%s': neither "
+		    KIND_UNSUPPORTED, true, finding_printf("unknown key '%s': neither "
 		    "tcpadvise nor this kernel knows it", l->key), "The line sets "
 		    "nothing here: `sysctl -p` exits 1 on it. Check its spelling, or "
 		    "whether it needs a module or another kernel release.");
 	return push_line_finding(ret, s, l, "TA-C001", SEV_INFO, KIND_UNSUPPORTED,
-	    false, xasprintf("'%s' is not a key tcpadvise knows; its name and value "
+	    false, finding_printf("'%s' is not a key tcpadvise knows; its name and value "
 	    "were not checked", l->key), "tcpadvise's catalog covers the TCP "
 	    "and socket keys it gives advice on; other keys are passed over.");
 }
@@ -359,10 +343,10 @@ lint_release(struct findings *ret, const struct snapshot *s,
 
 	snprintf(id, sizeof id, "TA-U%03u", e->id);
 	if (e->removed != NULL)
-		msg = xasprintf("'%s' was removed in Linux %s: on %s the line sets "
+		msg = finding_printf("'%s' was removed in Linux %s: on %s the line sets "
 		    "nothing", l->key, e->removed, s->kernel_release);
 	else
-		msg = xasprintf("'%s' first appeared in Linux %s: on %s the line "
+		msg = finding_printf("'%s' first appeared in Linux %s: on %s the line "
 		    "sets nothing", l->key, e->since, s->kernel_release);
 	return push_line_finding(ret, s, l, id, SEV_WARNING, KIND_UNSUPPORTED, true, msg,
 	    "The key does not exist on that kernel: `sysctl -p` reports "
@@ -402,7 +386,7 @@ lint_value(struct findings *ret, const struct snapshot *s,
 
 	if (value_parse_kernel(l->value, e->shape, e->nfields, &v, &errstr) < 0)
 		return push_line_finding(ret, s, l, "TA-L001", SEV_WARNING,
-		    KIND_HAZARD, true, xasprintf("the kernel rejects '%s = %s': the value "
+		    KIND_HAZARD, true, finding_printf("the kernel rejects '%s = %s': the value "
 		    "must be %s (%s)", l->key, shown, catalog_shape_name(e),
 		    errstr ? errstr : "invalid"), "The write fails with EINVAL: "
 		    "the line changes nothing, and both `sysctl -p` and "
@@ -411,7 +395,7 @@ lint_value(struct findings *ret, const struct snapshot *s,
 		return 0;
 	if (out_of_range(e, &v, e->kmin, e->kmax, why, sizeof why))
 		return push_line_finding(ret, s, l, "TA-L001", SEV_WARNING,
-		    KIND_HAZARD, true, xasprintf("the kernel rejects '%s = %s': %s",
+		    KIND_HAZARD, true, finding_printf("the kernel rejects '%s = %s': %s",
 		    l->key, shown, why), "The write fails with EINVAL: the line "
 		    "changes nothing, and both `sysctl -p` and systemd-sysctl "
 		    "report it and exit 1.");
@@ -419,7 +403,7 @@ lint_value(struct findings *ret, const struct snapshot *s,
 	if (!hazard_at(ret, s, l) &&
 	    out_of_range(e, &v, e->smin, e->smax, why, sizeof why))
 		return push_line_finding(ret, s, l, "TA-L002", SEV_INFO,
-		    KIND_DEVIATION, false, xasprintf("'%s = %s' is outside the sane range: "
+		    KIND_DEVIATION, false, finding_printf("'%s = %s' is outside the sane range: "
 		    "%s", l->key, shown, why), "The kernel accepts the value, "
 		    "but it lies outside the range the catalog considers sane for "
 		    "this key; make sure it is intended.");
@@ -439,7 +423,7 @@ eval_lines(const struct snapshot *s, struct findings *ret)
 
 			if (l->kind == LINE_INVALID)
 				r = push_line_finding(ret, s, l, "TA-C002",
-				    SEV_WARNING, KIND_HAZARD, true, xasprintf("%s: '%s'",
+				    SEV_WARNING, KIND_HAZARD, true, finding_printf("%s: '%s'",
 				    l->problem, l->raw), "procps skips the line with "
 				    "a warning; systemd-sysctl skips it and exits 1, "
 				    "which marks systemd-sysctl.service failed at boot.");
@@ -532,12 +516,12 @@ eval_duplicates(const struct snapshot *s, struct findings *ret)
 				f.severity = SEV_WARNING;
 				f.kind = KIND_HAZARD;
 				if (secret(e))
-					f.message = xasprintf("%s is set at %s:%u and to "
+					f.message = finding_printf("%s is set at %s:%u and to "
 					    "another value at %s:%u; the later one wins",
 					    l->key, line_path(s, prev), prev->lineno,
 					    line_path(s, l), l->lineno);
 				else
-					f.message = xasprintf("%s is set to %s at %s:%u "
+					f.message = finding_printf("%s is set to %s at %s:%u "
 					    "and to %s at %s:%u; the later one wins",
 					    l->key, prev->value, line_path(s, prev),
 					    prev->lineno, l->value, line_path(s, l),
@@ -550,7 +534,7 @@ eval_duplicates(const struct snapshot *s, struct findings *ret)
 				f.id = strdup("TA-L004");
 				f.severity = SEV_INFO;
 				f.kind = KIND_SHADOWED;
-				f.message = xasprintf("%s is set at %s:%u and again, to "
+				f.message = finding_printf("%s is set at %s:%u and again, to "
 				    "the same value, at %s:%u; the later file shadows "
 				    "the earlier line", l->key, line_path(s, prev),
 				    prev->lineno, line_path(s, l), l->lineno);
@@ -558,7 +542,7 @@ eval_duplicates(const struct snapshot *s, struct findings *ret)
 				    "the later file sets the key; a change made to it "
 				    "alone would have no effect.");
 			}
-			f.fix = xasprintf("delete %s:%u", line_path(s, prev),
+			f.fix = finding_printf("delete %s:%u", line_path(s, prev),
 			    prev->lineno);
 			if (!secret(e) && (f.persisted = strdup(l->value)) == NULL)
 				goto nomem;

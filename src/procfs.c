@@ -178,51 +178,62 @@ key_file(const char *root, const char *key, char *buf, size_t size)
 }
 
 int
-procfs_read(const char *root, const char *key, char **ret)
+procfs_read_path(const char *path, size_t max, char **ret, size_t *ret_len)
 {
-	char file[4096];
-	char *buf = NULL, *small;
+	char *buf = NULL;
 	ssize_t n;
-	int fd = -1, r;
+	int fd, r;
 
-	if ((r = key_file(root, key, file, sizeof file)) < 0)
-		return r;
-	fd = open(file, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0) {
-		r = -errno;
-		goto out;
-	}
-	if ((buf = malloc(PROCFS_VALUE_MAX + 1)) == NULL) {
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return -errno;
+	if ((buf = malloc(max + 1)) == NULL) {
 		r = -ENOMEM;
 		goto out;
 	}
 	/* One read(): see the design comment. A directory fails here with
 	   EISDIR. */
 	do
-		n = read(fd, buf, PROCFS_VALUE_MAX + 1);
+		n = read(fd, buf, max + 1);
 	while (n < 0 && errno == EINTR);
 	if (n < 0) {
 		r = -errno;
 		goto out;
 	}
-	if (n == PROCFS_VALUE_MAX + 1) {
+	if ((size_t)n == max + 1) {
 		r = -EFBIG;
 		goto out;
 	}
-	if (n > 0 && buf[n - 1] == '\n')
-		n--;
 	buf[n] = '\0';
-	/* Give back the unused part of the buffer; keep it if that fails. */
-	if ((small = realloc(buf, (size_t)n + 1)) != NULL)
-		buf = small;
 	*ret = buf;
+	*ret_len = (size_t)n;
 	buf = NULL;
 	r = 0;
 out:
 	free(buf);
-	if (fd >= 0)
-		close(fd);
+	close(fd);
 	return r;
+}
+
+int
+procfs_read(const char *root, const char *key, char **ret)
+{
+	char file[4096];
+	char *buf = NULL, *small;
+	size_t n;
+	int r;
+
+	if ((r = key_file(root, key, file, sizeof file)) < 0)
+		return r;
+	if ((r = procfs_read_path(file, PROCFS_VALUE_MAX, &buf, &n)) < 0)
+		return r;
+	if (n > 0 && buf[n - 1] == '\n')
+		buf[--n] = '\0';
+	/* Give back the unused part of the buffer; keep it if that fails. */
+	if ((small = realloc(buf, n + 1)) != NULL)
+		buf = small;
+	*ret = buf;
+	return 0;
 }
 
 int

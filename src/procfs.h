@@ -50,6 +50,15 @@ bool sysctl_key_is_glob(const char *key);
 int procfs_read(const char *root, const char *key, char **ret);
 
 /*
+ * Read a whole /proc file with a single read() (files of procfs and sysfs
+ * must be read in one go to be consistent) into a malloc'ed buffer of at
+ * most max bytes, NUL-terminated; *ret_len is the length read. Returns 0,
+ * -EFBIG when the file holds more than max bytes, -ENOMEM, or the errno of
+ * open()/read().
+ */
+int procfs_read_path(const char *path, size_t max, char **ret, size_t *ret_len);
+
+/*
  * Whether the key exists below ROOT/proc/sys and whether it is writable by
  * mode (owner write bit). Returns 0 and fills the flags, -ENOENT, or another
  * negative errno from stat().

@@ -257,11 +257,8 @@ xstrdup(const char *s)
 	return s != NULL ? strdup(s) : NULL;
 }
 
-static char *
-xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static char *
-xasprintf(const char *fmt, ...)
+char *
+finding_printf(const char *fmt, ...)
 {
 	va_list ap;
 	char *s;
@@ -437,11 +434,11 @@ fix_for(const struct profile *p, const struct snapshot_key *k,
 		/* FALLTHROUGH */
 	case FIX_DEFAULT:
 		if (k->has_default)
-			return xasprintf("%s = %s", key, k->dflt);
+			return finding_printf("%s = %s", key, k->dflt);
 		/* FALLTHROUGH */
 	case FIX_REMOVE:
 		if (f->nlines == 0)
-			return k->has_default ? xasprintf("%s = %s", key, k->dflt) : NULL;
+			return k->has_default ? finding_printf("%s = %s", key, k->dflt) : NULL;
 		/* Deleting the line changes nothing until the next boot: when
 		   the key still exists here, put the live value back too. */
 		if (k->live_ok && k->has_default &&
@@ -450,7 +447,7 @@ fix_for(const struct profile *p, const struct snapshot_key *k,
 
 			if (del == NULL)
 				return NULL;
-			both = xasprintf("%s, then: sysctl -w %s=%s", del, key, k->dflt);
+			both = finding_printf("%s, then: sysctl -w %s=%s", del, key, k->dflt);
 			free(del);
 			return both;
 		}
@@ -458,7 +455,7 @@ fix_for(const struct profile *p, const struct snapshot_key *k,
 	}
 	if (v == NULL || value_format(v, buf, sizeof buf) < 0)
 		return NULL;
-	return xasprintf("%s = %s", key, buf);
+	return finding_printf("%s = %s", key, buf);
 }
 
 /*
@@ -540,7 +537,7 @@ push_key_finding(struct findings *ret, const struct profile *p,
 	struct finding f;
 
 	memset(&f, 0, sizeof f);
-	f.id = xasprintf("TA-%s%03u", prefix, k->entry->id);
+	f.id = finding_printf("TA-%s%03u", prefix, k->entry->id);
 	f.severity = sev;
 	f.kind = kind;
 	f.message = message;
@@ -578,15 +575,15 @@ eval_settings(const struct profile *p, const struct snapshot *s,
 		if (k->status != LIVE_OK) {
 			if (!catalog_in_release(st->entry, &s->host.kernel) ||
 			    k->status == LIVE_ABSENT)
-				msg = xasprintf("profile '%s' sets '%s', which this kernel "
+				msg = finding_printf("profile '%s' sets '%s', which this kernel "
 				    "does not have (%s)", p->name, name,
 				    snapshot_status_text(k, sbuf, sizeof sbuf));
 			else if (k->status == LIVE_HIDDEN)
-				msg = xasprintf("'%s' is a global key: it cannot be read or "
+				msg = finding_printf("'%s' is a global key: it cannot be read or "
 				    "set in this network namespace; check it on the host",
 				    name);
 			else
-				msg = xasprintf("'%s' cannot be checked: %s", name,
+				msg = finding_printf("'%s' cannot be checked: %s", name,
 				    snapshot_status_text(k, sbuf, sizeof sbuf));
 			r = push_key_finding(ret, p, s, k, "U", SEV_INFO,
 			    KIND_UNSUPPORTED, msg, xstrdup(st->reason),
@@ -605,14 +602,14 @@ eval_settings(const struct profile *p, const struct snapshot *s,
 		if (pv != NULL)
 			value_format(pv, pbuf, sizeof pbuf);
 		if (live_bad && (pers_bad || pv == NULL))
-			msg = xasprintf("'%s' is %s; profile '%s' wants %s", name,
+			msg = finding_printf("'%s' is %s; profile '%s' wants %s", name,
 			    k->live, p->name, sbuf);
 		else if (live_bad)
-			msg = xasprintf("'%s' is %s live, though a reboot would set "
+			msg = finding_printf("'%s' is %s live, though a reboot would set "
 			    "%s; profile '%s' wants %s", name, k->live, pbuf,
 			    p->name, sbuf);
 		else
-			msg = xasprintf("'%s' is %s live, but a reboot would set %s; "
+			msg = finding_printf("'%s' is %s live, but a reboot would set %s; "
 			    "profile '%s' wants %s", name, k->live, pbuf, p->name,
 			    sbuf);
 		r = push_key_finding(ret, p, s, k, "D", st->severity,
@@ -642,7 +639,7 @@ eval_unsupported(const struct profile *p, const struct snapshot *s,
 		if (find_by_key(ret, k->entry->name) != NULL)
 			continue;
 		if (k->status == LIVE_ABSENT) {
-			msg = xasprintf("'%s' is set in a configuration file but is "
+			msg = finding_printf("'%s' is set in a configuration file but is "
 			    "%s", k->entry->name,
 			    snapshot_status_text(k, sbuf, sizeof sbuf));
 			why = strdup("At boot the line sets nothing; `sysctl -p` "
@@ -651,7 +648,7 @@ eval_unsupported(const struct profile *p, const struct snapshot *s,
 			r = push_key_finding(ret, p, s, k, "U", SEV_WARNING,
 			    KIND_UNSUPPORTED, msg, why, NULL);
 		} else if (k->status == LIVE_HIDDEN) {
-			msg = xasprintf("'%s' is set in a configuration file but is a "
+			msg = finding_printf("'%s' is set in a configuration file but is a "
 			    "global key that this network namespace cannot see or set",
 			    k->entry->name);
 			why = strdup("Global keys belong to the host: inside a container "
@@ -705,10 +702,10 @@ eval_files(const struct snapshot *s, struct findings *ret)
 		f.key = strdup(o->key);
 		sugg = catalog_suggest(o->key);
 		if (sugg != NULL)
-			f.message = xasprintf("unknown key '%s' in a configuration file "
+			f.message = finding_printf("unknown key '%s' in a configuration file "
 			    "(did you mean '%s'?)", o->key, sugg);
 		else
-			f.message = xasprintf("unknown key '%s' in a configuration file: "
+			f.message = finding_printf("unknown key '%s' in a configuration file: "
 			    "this kernel has no such sysctl", o->key);
 		f.reason = strdup("The line sets nothing; `sysctl -p` exits 1 on it. "
 		    "A misspelt key means the intended setting was never applied.");
@@ -734,7 +731,7 @@ eval_files(const struct snapshot *s, struct findings *ret)
 			f.severity = SEV_WARNING;
 			f.kind = KIND_HAZARD;
 			f.file = strdup(file->path);
-			f.message = xasprintf("cannot read configuration file '%s': %s",
+			f.message = finding_printf("cannot read configuration file '%s': %s",
 			    file->path, strerror(-file->error));
 			f.reason = strdup("systemd-sysctl exits 1 when a file cannot be "
 			    "read, and its settings are not applied at boot.");
@@ -757,11 +754,11 @@ eval_files(const struct snapshot *s, struct findings *ret)
 			f.kind = KIND_HAZARD;
 			f.file = strdup(file->target);
 			f.line = l->lineno;
-			f.message = xasprintf("%s: '%s'", l->problem, l->raw);
+			f.message = finding_printf("%s: '%s'", l->problem, l->raw);
 			f.reason = strdup("procps skips the line with a warning; "
 			    "systemd-sysctl skips it and exits 1, which marks "
 			    "systemd-sysctl.service failed at boot.");
-			f.fix = xasprintf("delete %s:%u", file->target, l->lineno);
+			f.fix = finding_printf("delete %s:%u", file->target, l->lineno);
 			if (findings_push(ret, &f) < 0)
 				return -ENOMEM;
 		}
@@ -819,7 +816,7 @@ eval_divergence_drift(const struct profile *p, const struct snapshot *s,
 			f.id = strdup("TA-C004");
 			f.severity = SEV_WARNING;
 			f.kind = KIND_HAZARD;
-			f.message = xasprintf("'%s': `sysctl --system` sets %s but "
+			f.message = finding_printf("'%s': `sysctl --system` sets %s but "
 			    "systemd-sysctl sets %s", k->entry->name,
 			    effect_text(s, pe, a, sizeof a),
 			    effect_text(s, se, b, sizeof b));
@@ -834,7 +831,7 @@ eval_divergence_drift(const struct profile *p, const struct snapshot *s,
 			}
 			f.fix = fix_for(p, k, &f, FIX_AUTO, NULL);
 			if (f.fix != NULL && strncmp(f.fix, "delete", 6) != 0) {
-				char *moved = xasprintf("%s (in one file of /etc/sysctl.d)",
+				char *moved = finding_printf("%s (in one file of /etc/sysctl.d)",
 				    f.fix);
 
 				free(f.fix);
@@ -857,9 +854,9 @@ eval_divergence_drift(const struct profile *p, const struct snapshot *s,
 		value_format(pv, buf, sizeof buf);
 		r = push_key_finding(ret, p, s, k, "R", SEV_INFO, KIND_DRIFT,
 		    persisted_line(s, k) != NULL ?
-		    xasprintf("'%s' is %s live, but the configuration sets %s at "
+		    finding_printf("'%s' is %s live, but the configuration sets %s at "
 		    "boot", k->entry->name, k->live, buf) :
-		    xasprintf("'%s' is %s live, but no configuration file sets it: "
+		    finding_printf("'%s' is %s live, but no configuration file sets it: "
 		    "a reboot returns it to the default %s", k->entry->name,
 		    k->live, buf),
 		    strdup("Something changed the value at run time (sysctl -w, "
@@ -934,15 +931,15 @@ eval_overridden(const struct profile *p, const struct snapshot *s,
 				f.persisted = strdup(l->value);
 				f.file = strdup(file->target);
 				f.line = l->lineno;
-				f.message = xasprintf("%s:%u sets '%s = %s', which %s "
+				f.message = finding_printf("%s:%u sets '%s = %s', which %s "
 				    "flags (%s), but %s:%u overrides it", file->target,
 				    l->lineno, r->key->name, l->value, r->id, r->title,
 				    winfile, win->lineno);
-				f.reason = xasprintf("The line has no effect while the later "
+				f.reason = finding_printf("The line has no effect while the later "
 				    "one stays; remove that one, or rename a file, and this "
 				    "value applies again. %s: %s", r->id, r->reason);
 				f.source = xstrdup(r->source);
-				f.fix = xasprintf("delete %s:%u", file->target, l->lineno);
+				f.fix = finding_printf("delete %s:%u", file->target, l->lineno);
 				if (findings_push(ret, &f) < 0)
 					return -ENOMEM;
 			}
@@ -988,17 +985,17 @@ rules_shadowed(const struct snapshot *s, const char *fragment_path,
 		    "both appliers" : ov[i].appliers == FRAGMENT_PROCPS ?
 		    "procps `sysctl --system`" : "systemd-sysctl";
 		memset(&f, 0, sizeof f);
-		f.id = xasprintf("TA-S%03u", e->id);
+		f.id = finding_printf("TA-S%03u", e->id);
 		f.severity = SEV_WARNING;
 		f.kind = KIND_SHADOWED;
 		if (ov[i].value != NULL)
-			f.message = xasprintf("%s:%u sets '%s = %s' after %s:%u: at boot "
+			f.message = finding_printf("%s:%u sets '%s = %s' after %s:%u: at boot "
 			    "%s set%s %s, not the profile's value", ov[i].file,
 			    ov[i].line, ov[i].key, ov[i].value, fragment_path,
 			    ov[i].our_line, who, ov[i].appliers ==
 			    (FRAGMENT_PROCPS | FRAGMENT_SYSTEMD) ? "" : "s", ov[i].value);
 		else
-			f.message = xasprintf("%s:%u excludes '%s' after %s:%u: at boot "
+			f.message = finding_printf("%s:%u excludes '%s' after %s:%u: at boot "
 			    "systemd-sysctl does not set it at all", ov[i].file,
 			    ov[i].line, ov[i].key, fragment_path, ov[i].our_line);
 		f.reason = strdup("A later file wins at boot: files are read in the "
@@ -1013,7 +1010,7 @@ rules_shadowed(const struct snapshot *s, const char *fragment_path,
 		free(f.file);
 		f.file = strdup(ov[i].file);
 		f.line = ov[i].line;
-		f.fix = xasprintf("delete %s:%u (or give it the profile's value)",
+		f.fix = finding_printf("delete %s:%u (or give it the profile's value)",
 		    ov[i].file, ov[i].line);
 		if (findings_push(ret, &f) < 0)
 			return -ENOMEM;

@@ -116,6 +116,10 @@ void findings_clear(struct findings *f);
  */
 int findings_push(struct findings *f, struct finding *n);
 
+/* A new string formatted with vasprintf(), or NULL when out of memory: the
+   strings of a finding (findings_push() takes a NULL message as -ENOMEM). */
+char *finding_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* Sort: severity (critical first), then id, then key. */
 void findings_sort(struct findings *f);
 

@@ -1,0 +1,176 @@
+/*
+ * Unit tests of src/evidence.c: each evidence finding from in-memory
+ * censuses and counters, with the sysctl limits of a throw-away root.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "../../src/evidence.c"
+#include "tree.h"
+
+static struct snapshot *
+limit_root(char **ret_root)
+{
+	char *root = tree_new();
+	struct snapshot *s = NULL;
+
+	tree_sysctl(root, "kernel.osrelease", "6.18.44");
+	tree_sysctl(root, "net.core.netdev_max_backlog", "1000");
+	tree_sysctl(root, "net.core.somaxconn", "4096");
+	tree_sysctl(root, "net.ipv4.tcp_max_tw_buckets", "1000");
+	tree_sysctl(root, "net.ipv4.tcp_max_orphans", "100");
+	tree_sysctl(root, "net.ipv4.ip_local_port_range", "32768\t32867");
+	assert_int_equal(snapshot_take(root, NULL, &s), 0);
+	*ret_root = root;
+	return s;
+}
+
+static void
+set_counter(struct counters *c, const char *name, long long v)
+{
+	snprintf(c->tcpext[c->ntcpext].name, sizeof c->tcpext[0].name, "%s", name);
+	c->tcpext[c->ntcpext].value = v;
+	c->ntcpext++;
+	c->have_netstat = true;
+}
+
+static const struct finding *
+find(const struct findings *f, const char *id)
+{
+	for (size_t i = 0; i < f->n; i++)
+		if (strcmp(f->items[i].id, id) == 0)
+			return &f->items[i];
+	return NULL;
+}
+
+static void
+test_quiet_host(void **state)
+{
+	char *root;
+	struct snapshot *s = limit_root(&root);
+	struct census c;
+	struct counters now;
+	struct evidence_input in;
+	struct findings f = FINDINGS_INIT;
+
+	(void)state;
+	memset(&c, 0, sizeof c);
+	memset(&now, 0, sizeof now);
+	c.state[1] = 10;
+	set_counter(&now, "ListenOverflows", 0);
+	memset(&in, 0, sizeof in);
+	in.census = &c;
+	in.now = &now;
+	in.s = s;
+	assert_int_equal(evidence_eval(&in, &f), 0);
+	assert_int_equal(f.n, 0);
+	snapshot_free(s);
+	tree_free(root);
+}
+
+static void
+test_every_finding(void **state)
+{
+	char *root;
+	struct snapshot *s = limit_root(&root);
+	struct census c;
+	struct counters now, before;
+	struct census_listener lis[1];
+	struct procs_holder holders[1] = { { 4242, "app", 12 } };
+	struct evidence_input in;
+	struct findings f = FINDINGS_INIT;
+	const struct finding *x;
+
+	(void)state;
+	memset(&c, 0, sizeof c);
+	memset(&now, 0, sizeof now);
+	c.state[3] = 200;		/* SYN_RECV */
+	c.state[6] = 1500;		/* TIME_WAIT */
+	c.state[8] = 12;		/* CLOSE_WAIT */
+	c.tw_server = 1200;
+	c.tw_client = 300;
+	c.ntw_top = 1;
+	snprintf(c.tw_top[0].addr, sizeof c.tw_top[0].addr, "10.0.0.9");
+	c.tw_top[0].count = 60;		/* of a 100-port range */
+	memset(lis, 0, sizeof lis);
+	snprintf(lis[0].addr, sizeof lis[0].addr, "0.0.0.0");
+	lis[0].port = 80;
+	lis[0].queue = 511;
+	lis[0].backlog = 511;
+	c.listeners = lis;
+	c.nlisteners = 1;
+	set_counter(&now, "ListenOverflows", 30);
+	set_counter(&now, "SyncookiesSent", 900);
+	set_counter(&now, "TCPTimeWaitOverflow", 5);
+	set_counter(&now, "TCPAbortOnMemory", 0);
+	now.have_sockstat = true;
+	now.tcp_tw = 950;		/* >= 90 % of 1000 */
+	now.tcp_orphan = 60;		/* >= half of 100 */
+	memset(&in, 0, sizeof in);
+	in.census = &c;
+	in.now = &now;
+	in.holders = holders;
+	in.nholders = 1;
+	in.s = s;
+	assert_int_equal(evidence_eval(&in, &f), 0);
+
+	assert_non_null(x = find(&f, "TA-E001"));
+	assert_int_equal(x->severity, SEV_INFO);
+	assert_non_null(x = find(&f, "TA-E002"));
+	assert_int_equal(x->severity, SEV_WARNING);	/* 60 of 100 ports */
+	assert_string_equal(x->fix, "net.ipv4.tcp_tw_reuse = 1");
+	assert_non_null(x = find(&f, "TA-E003"));
+	assert_int_equal(x->severity, SEV_WARNING);
+	assert_non_null(strstr(x->message, "pid 4242 (app) holds 12"));
+	assert_non_null(find(&f, "TA-E004"));
+	assert_non_null(x = find(&f, "TA-E005"));
+	assert_non_null(strstr(x->message, "full now: 0.0.0.0:80 (511 of 511)"));
+	assert_non_null(x = find(&f, "TA-E008"));
+	assert_non_null(strstr(x->message, "0.0.0.0:80 (511)"));
+	assert_non_null(find(&f, "TA-E006"));
+	assert_non_null(find(&f, "TA-E007"));
+	for (size_t i = 0; i < f.n; i++) {
+		assert_int_equal(f.items[i].kind, KIND_EVIDENCE);
+		assert_null(strstr(f.items[i].reason, "tcp_tw_recycle = 1"));
+	}
+	for (size_t i = 1; i < f.n; i++)
+		assert_true(f.items[i - 1].severity >= f.items[i].severity);
+	findings_clear(&f);
+
+	/* With an interval, counters count by their increase: the same totals
+	   before and after mean nothing happened. */
+	before = now;
+	in.before = &before;
+	in.seconds = 5;
+	assert_int_equal(evidence_counter(&in, "TcpExt", "ListenOverflows"), 0);
+	lis[0].queue = 0;
+	c.state[3] = 0;
+	now.tcp_tw = 0;
+	now.tcp_orphan = 0;
+	assert_int_equal(evidence_eval(&in, &f), 0);
+	assert_null(find(&f, "TA-E005"));
+	assert_null(find(&f, "TA-E004"));
+	assert_null(find(&f, "TA-E006"));
+	assert_null(find(&f, "TA-E007"));
+	findings_clear(&f);
+	snapshot_free(s);
+	tree_free(root);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_quiet_host),
+		cmocka_unit_test(test_every_finding),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
