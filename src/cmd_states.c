@@ -285,7 +285,8 @@ prometheus(const struct states *st)
 			printf("\"} %llu\n", st->holders[i].sockets);
 		}
 	}
-	report_prom_findings(stdout, &st->f);
+	report_prom_findings(stdout, "tcpadvise_evidence_finding",
+	    "Evidence findings of the last tcpadvise states", &st->f);
 	fputs("# HELP tcpadvise_states_timestamp_seconds When the last census ran.\n"
 	    "# TYPE tcpadvise_states_timestamp_seconds gauge\n", stdout);
 	printf("tcpadvise_states_timestamp_seconds %lld\n", (long long)time(NULL));

@@ -434,16 +434,16 @@ report_prom_label(FILE *out, const char *s)
 }
 
 void
-report_prom_findings(FILE *out, const struct findings *f)
+report_prom_findings(FILE *out, const char *name, const char *what,
+    const struct findings *f)
 {
-	fputs("# HELP tcpadvise_findings Findings of the last tcpadvise run, per severity.\n"
-	    "# TYPE tcpadvise_findings gauge\n", out);
+	fprintf(out, "# HELP %ss %s, per severity.\n# TYPE %ss gauge\n", name,
+	    what, name);
 	for (int sev = SEV_INFO; sev <= SEV_CRITICAL; sev++)
-		fprintf(out, "tcpadvise_findings{severity=\"%s\"} %zu\n",
-		    severity_name(sev), f->count[sev]);
-	fputs("# HELP tcpadvise_finding Findings of the last tcpadvise run, one series "
-	    "per id and key; the value counts them.\n"
-	    "# TYPE tcpadvise_finding gauge\n", out);
+		fprintf(out, "%ss{severity=\"%s\"} %zu\n", name, severity_name(sev),
+		    f->count[sev]);
+	fprintf(out, "# HELP %s %s, one series per id and key; the value counts "
+	    "them.\n# TYPE %s gauge\n", name, what, name);
 	for (size_t i = 0; i < f->n; i++) {
 		const struct finding *x = &f->items[i];
 		size_t count = 1;
@@ -460,7 +460,7 @@ report_prom_findings(FILE *out, const struct findings *f)
 			count += strcmp(f->items[j].id, x->id) == 0 &&
 			    strcmp(f->items[j].key ? f->items[j].key : "",
 			    x->key ? x->key : "") == 0;
-		fprintf(out, "tcpadvise_finding{id=\"%s\",key=\"", x->id);
+		fprintf(out, "%s{id=\"%s\",key=\"", name, x->id);
 		report_prom_label(out, x->key);
 		fprintf(out, "\",severity=\"%s\",kind=\"%s\"} %zu\n",
 		    severity_name(x->severity), finding_kind_name(x->kind), count);
@@ -471,7 +471,8 @@ static int
 report_prometheus(FILE *out, const struct report_opts *o, const struct profile *p,
     const struct snapshot *s, const struct findings *f)
 {
-	report_prom_findings(out, f);
+	report_prom_findings(out, "tcpadvise_finding", "Findings of the last tcpadvise "
+	    "check", f);
 	fputs("# HELP tcpadvise_info The profile and kernel of the last tcpadvise check.\n"
 	    "# TYPE tcpadvise_info gauge\n", out);
 	fprintf(out, "tcpadvise_info{version=\"%s\",profile=\"", TCPADVISE_VERSION);

@@ -74,8 +74,14 @@ json_t *report_summary_json(const struct findings *f);
 void report_finding_text(FILE *out, const struct report_opts *o,
     const struct finding *f);
 
-/* The tcpadvise_findings and tcpadvise_finding gauges of the findings. */
-void report_prom_findings(FILE *out, const struct findings *f);
+/*
+ * The gauges NAMEs{severity} and NAME{id,key,severity,kind} of the findings
+ * ("tcpadvise_finding" for check; states uses its own name so that both
+ * files can sit in one textfile-collector directory without a series
+ * appearing twice). what is the HELP text's subject.
+ */
+void report_prom_findings(FILE *out, const char *name, const char *what,
+    const struct findings *f);
 
 /* A Prometheus label value, escaping backslash, double quote and newline. */
 void report_prom_label(FILE *out, const char *s);

@@ -46,6 +46,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -169,13 +170,18 @@ raise_nofile(unsigned long need)
 
 	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
 		die("getrlimit");
-	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur >= need)
+	if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur >= need)
 		return;
-	if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < need)
-		rl.rlim_max = need;	/* needs CAP_SYS_RESOURCE */
+	if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < need) {
+		struct rlimit want = { need, need };	/* needs CAP_SYS_RESOURCE */
+
+		if (setrlimit(RLIMIT_NOFILE, &want) == 0)
+			return;
+	}
 	rl.rlim_cur = need;
 	if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
-		die("setrlimit RLIMIT_NOFILE %lu", need);
+		die("%lu descriptors needed, RLIMIT_NOFILE cannot go above %lu", need,
+		    (unsigned long)rl.rlim_max);
 }
 
 static void
@@ -229,8 +235,10 @@ static void
 on_term(int sig)
 {
 	(void)sig;
-	if (child_pid > 0)
+	if (child_pid > 0) {
 		kill(child_pid, SIGKILL);
+		waitpid(child_pid, NULL, 0);
+	}
 	_exit(0);
 }
 
