@@ -38,7 +38,8 @@ for c in tests/cli/cases/*/; do
 	[ -f "$c/cmd" ] || continue
 	name=$(basename "$c")
 	mkdir -p "$out/$name"
-	sh -c "$(cat "$c/cmd")" >"$out/$name/stdout" 2>"$out/$name/stderr"
+	# Standard input is /dev/null whatever the caller gave (CI gives none).
+	sh -c "$(cat "$c/cmd")" </dev/null >"$out/$name/stdout" 2>"$out/$name/stderr"
 	echo $? >"$out/$name/status"
 	if [ $regen = 1 ]; then
 		cp "$out/$name/stdout" "$out/$name/stderr" "$out/$name/status" "$c"
@@ -62,7 +63,7 @@ done
 
 for t in tests/cli/t-*.sh; do
 	[ -f "$t" ] || continue
-	if sh "$t" >"$out/$(basename "$t").log" 2>&1; then
+	if sh "$t" </dev/null >"$out/$(basename "$t").log" 2>&1; then
 		pass=$((pass + 1))
 		echo "ok - $(basename "$t")"
 	else

@@ -12,7 +12,7 @@ skip=0
 for t in tests/live/t-*.sh; do
 	[ -f "$t" ] || continue
 	name=$(basename "$t" .sh)
-	sh "$t" >"tests/out/live/$name.log" 2>&1
+	sh "$t" </dev/null >"tests/out/live/$name.log" 2>&1
 	rc=$?
 	case $rc in
 	0) pass=$((pass + 1)); echo "ok - $name" ;;
