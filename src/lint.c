@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "lint.h"
+#include "procfs.h"
 
 /* How many keys one rule's condition may name before the rest are ignored
    (a profile rule names one to three). */
@@ -239,20 +240,6 @@ nomem:
 
 /* --- one line at a time ---------------------------------------------- */
 
-/* See rules.c: keys of interfaces that may appear later are not judged. */
-static bool
-per_interface(const char *key)
-{
-	static const char *const trees[] = {
-		"net.ipv4.conf.", "net.ipv4.neigh.", "net.ipv6.conf.", "net.ipv6.neigh.",
-	};
-
-	for (size_t i = 0; i < sizeof trees / sizeof trees[0]; i++)
-		if (strncmp(key, trees[i], strlen(trees[i])) == 0)
-			return true;
-	return false;
-}
-
 /* A hazard already names this line for this key. */
 static bool
 hazard_at(const struct findings *f, const struct snapshot *s,
@@ -309,7 +296,7 @@ lint_unknown(struct findings *ret, const struct snapshot *s,
 		    l->key + strlen(BOM)), "Both appliers read the mark as part "
 		    "of the first key, so the line sets nothing. Save the file "
 		    "without it.");
-	if (strncmp(l->key, "net.", 4) != 0 || per_interface(l->key))
+	if (strncmp(l->key, "net.", 4) != 0 || sysctl_key_per_interface(l->key))
 		return 0;
 	/* Known to the running kernel, if one was asked: a real key the
 	   catalog has no advice on (tcp_sack is no misspelt tcp_fack). */

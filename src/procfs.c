@@ -254,3 +254,16 @@ procfs_stat(const char *root, const char *key, bool *ret_writable)
 		*ret_writable = (st.st_mode & S_IWUSR) != 0;
 	return 0;
 }
+
+bool
+sysctl_key_per_interface(const char *key)
+{
+	static const char *const trees[] = {
+		"net.ipv4.conf.", "net.ipv4.neigh.", "net.ipv6.conf.", "net.ipv6.neigh.",
+	};
+
+	for (size_t i = 0; i < sizeof trees / sizeof trees[0]; i++)
+		if (strncmp(key, trees[i], strlen(trees[i])) == 0)
+			return true;
+	return false;
+}

@@ -34,6 +34,14 @@ int sysctl_key_normalize(const char *key, char *buf, size_t size);
 /* Dotted (canonical) form -> path form below /proc/sys. Same errors. */
 int sysctl_key_to_path(const char *key, char *buf, size_t size);
 
+/*
+ * True for keys of one network interface (net.ipv4.conf.IF.*,
+ * net.ipv4.neigh.IF.*, and the same below net.ipv6): the interface may not
+ * exist yet, and udev applies such lines again when it appears
+ * (systemd-sysctl --prefix), so their absence now is no error.
+ */
+bool sysctl_key_per_interface(const char *key);
+
 /* True if the key contains a glob character (*, ?, [). */
 bool sysctl_key_is_glob(const char *key);
 

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "procfs.h"
 #include "rules.h"
 
 enum view {
@@ -663,24 +664,6 @@ eval_unsupported(const struct profile *p, const struct snapshot *s,
 	return 0;
 }
 
-/*
- * net.ipv4.conf.IF.*, net.ipv6.neigh.IF.* and the like name an interface
- * that may not exist yet: udev applies such lines again when it appears
- * (systemd-sysctl --prefix), so their absence now is no error.
- */
-static bool
-per_interface(const char *key)
-{
-	static const char *const trees[] = {
-		"net.ipv4.conf.", "net.ipv4.neigh.", "net.ipv6.conf.", "net.ipv6.neigh.",
-	};
-
-	for (size_t i = 0; i < sizeof trees / sizeof trees[0]; i++)
-		if (strncmp(key, trees[i], strlen(trees[i])) == 0)
-			return true;
-	return false;
-}
-
 /* Findings about configuration files as such (TA-C001..TA-C003). */
 static int
 eval_files(const struct snapshot *s, struct findings *ret)
@@ -693,7 +676,7 @@ eval_files(const struct snapshot *s, struct findings *ret)
 		const char *sugg;
 
 		if (o->exists || strncmp(o->key, "net.", 4) != 0 ||
-		    per_interface(o->key))
+		    sysctl_key_per_interface(o->key))
 			continue;
 		memset(&f, 0, sizeof f);
 		f.id = strdup("TA-C001");

@@ -418,10 +418,23 @@ test_stat(void **state)
 	assert_int_equal(procfs_stat(t->root, "net/../etc", &w), -EINVAL);
 }
 
+static void
+test_per_interface(void **state)
+{
+	(void)state;
+	assert_true(sysctl_key_per_interface("net.ipv4.conf.eth0.rp_filter"));
+	assert_true(sysctl_key_per_interface("net.ipv4.conf.br/1.rp_filter"));
+	assert_true(sysctl_key_per_interface("net.ipv6.neigh.eth0.gc_stale_time"));
+	assert_false(sysctl_key_per_interface("net.ipv4.tcp_fin_timeout"));
+	assert_false(sysctl_key_per_interface("net.ipv4.confusing"));
+	assert_false(sysctl_key_per_interface("net.core.somaxconn"));
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_per_interface),
 		cmocka_unit_test(test_normalize_table),
 		cmocka_unit_test(test_normalize_limits),
 		cmocka_unit_test(test_is_glob),
