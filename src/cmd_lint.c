@@ -108,7 +108,8 @@ static int
 report_json(FILE *out, const struct profile *p, const struct snapshot *s,
     const struct findings *f)
 {
-	json_t *root = json_object(), *files = json_array(), *findings = json_array();
+	json_t *root = json_object(), *files = json_array(),
+	    *findings = report_findings_json(f);
 	int r = 0;
 
 	if (root == NULL || files == NULL || findings == NULL) {
@@ -120,14 +121,6 @@ report_json(FILE *out, const struct profile *p, const struct snapshot *s,
 			r = -ENOMEM;
 			goto out;
 		}
-	for (size_t i = 0; i < f->n; i++) {
-		json_t *j = report_finding_json(&f->items[i]);
-
-		if (j == NULL || json_array_append_new(findings, j) < 0) {
-			r = -ENOMEM;
-			goto out;
-		}
-	}
 	json_object_set_new(root, "schema_version", json_integer(REPORT_SCHEMA_VERSION));
 	json_object_set_new(root, "tool_version", json_string(TCPADVISE_VERSION));
 	json_object_set_new(root, "kernel", json_string(s->kernel_release));

@@ -170,7 +170,7 @@ json(const struct states *st)
 	const struct census *c = &st->census;
 	json_t *root = json_object(), *states = json_object(), *top = json_array(),
 	    *holders = json_array(), *ports = json_array(), *lis = json_array(),
-	    *findings = json_array(), *counters;
+	    *findings = report_findings_json(&st->f), *counters;
 	int r = 0;
 
 	if (!root || !states || !top || !holders || !ports || !lis || !findings) {
@@ -193,8 +193,6 @@ json(const struct states *st)
 		    c->listeners[i].addr, "port", c->listeners[i].port, "queue",
 		    c->listeners[i].queue, "backlog", c->netlink ?
 		    json_integer(c->listeners[i].backlog) : json_null()));
-	for (size_t i = 0; i < st->f.n; i++)
-		json_array_append_new(findings, report_finding_json(&st->f.items[i]));
 	counters = json_pack("{s:o, s:o, s:o}",
 	    "sockstat", st->now.have_sockstat ? json_pack("{s:I, s:I, s:I, s:I, s:I, s:I}",
 	    "sockets_used", (json_int_t)st->now.sockets_used,

@@ -306,6 +306,22 @@ report_finding_json(const struct finding *f)
 	return o;
 }
 
+json_t *
+report_findings_json(const struct findings *f)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; a != NULL && i < f->n; i++) {
+		json_t *j = report_finding_json(&f->items[i]);
+
+		if (j == NULL || json_array_append_new(a, j) < 0) {
+			json_decref(a);
+			a = NULL;
+		}
+	}
+	return a;
+}
+
 static json_t *
 json_effect(const struct snapshot *s, const struct sysctld_effect *e)
 {
@@ -380,19 +396,11 @@ report_json(FILE *out, const struct profile *p, const struct snapshot *s,
 	int r = 0;
 
 	root = json_object();
-	findings = json_array();
+	findings = report_findings_json(f);
 	chain = json_array();
 	if (root == NULL || findings == NULL || chain == NULL) {
 		r = -ENOMEM;
 		goto out;
-	}
-	for (size_t i = 0; i < f->n; i++) {
-		json_t *j = report_finding_json(&f->items[i]);
-
-		if (j == NULL || json_array_append_new(findings, j) < 0) {
-			r = -ENOMEM;
-			goto out;
-		}
 	}
 	for (size_t i = 0; i < p->nchain; i++)
 		json_array_append_new(chain, json_string(p->chain[i]));

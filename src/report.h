@@ -67,6 +67,10 @@ void report_summary(FILE *out, const struct report_opts *o, const struct finding
    NULL on failure). */
 json_t *report_finding_json(const struct finding *f);
 
+/* Every finding as report_finding_json() makes it, in an array (new
+   reference, NULL on failure). */
+json_t *report_findings_json(const struct findings *f);
+
 /* {"critical", "warning", "info", "total"} counts (new reference). */
 json_t *report_summary_json(const struct findings *f);
 

@@ -21,23 +21,10 @@
 #include <cmocka.h>
 
 #include "../../src/apply.c"
+#include "testprofile.h"
 #include "tree.h"
 
 #define FRAG "/etc/sysctl.d/90-tcpadvise.conf"
-
-static struct profile *
-parse(const char *yaml)
-{
-	struct diag_list d = DIAG_LIST_INIT;
-	struct profile *p = NULL;
-	int r = profile_parse("test.yaml", yaml, strlen(yaml), &p, &d);
-
-	if (r != 0)
-		diag_print_all(stderr, "test", &d);
-	diag_list_clear(&d);
-	assert_int_equal(r, 0);
-	return p;
-}
 
 static char *
 root_618(void)
