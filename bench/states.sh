@@ -31,11 +31,13 @@ SS_PIPE="ss -tan | awk '{print \$1}' | sort | uniq -c"
 NETSTAT_PIPE="netstat -tan 2>/dev/null | awk '{print \$6}' | sort | uniq -c"
 TA="./tcpadvise states >/dev/null"
 
-# mean_ms RUNS COMMAND: mean wall time in milliseconds.
-mean_ms() {
+# wall_ms RUNS COMMAND: wall time in milliseconds, the median of RUNS runs
+# with hyperfine (a busy machine's stalls move the mean, not the median),
+# else the mean of a timed loop.
+wall_ms() {
 	if command -v hyperfine >/dev/null 2>&1; then
 		hyperfine -i -w 2 -r "$1" --style none --export-json "$tmp/h.json" "$2" >/dev/null 2>&1
-		jq '.results[0].mean * 1000' "$tmp/h.json"
+		jq '.results[0].median * 1000' "$tmp/h.json"
 	else
 		sh -c "$2" >/dev/null 2>&1 || true
 		t0=$(date +%s%N)
@@ -99,10 +101,10 @@ if [ "${1:-}" = --one ]; then
 	# The census: check that it counts what ss counts.
 	ta_total=$(./tcpadvise states --format json | jq .total)
 	rss=$(max_rss_kib)
-	ta_ms=$(mean_ms 20 "$TA")
-	ss_ms=$(mean_ms 5 "$SS_PIPE")
+	ta_ms=$(wall_ms 20 "$TA")
+	ss_ms=$(wall_ms 5 "$SS_PIPE")
 	if command -v netstat >/dev/null 2>&1; then
-		ns_ms=$(mean_ms 3 "$NETSTAT_PIPE")
+		ns_ms=$(wall_ms 5 "$NETSTAT_PIPE")
 	else
 		ns_ms=-
 	fi

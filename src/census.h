@@ -6,8 +6,9 @@
  * NETLINK_SOCK_DIAG (inet_diag), and the /proc/net/tcp + tcp6 fallback
  * used below a --root other than "/" or when sock_diag is unavailable.
  * Never: prints, exits, or keeps memory that grows with the number of
- * sockets (every count is made while the dump streams through one fixed
- * buffer; every list it keeps has a fixed bound).
+ * sockets (every count is made while the dump streams through a fixed
+ * buffer; every list it keeps has a fixed bound). May start one thread of
+ * its own for the length of census_take(), and joins it before returning.
  *
  * Calling sequence: census_take() fills a caller-provided struct census;
  * census_clear() releases it (and may be called again, or on a struct that
@@ -134,8 +135,9 @@ struct census {
  * missing, not both); fallback_reason is "--root given". Those files give
  * no listen backlog (census_listener.backlog is 0).
  *
- * Memory does not grow with the number of sockets: one fixed receive
- * buffer, one fixed line buffer, bounded lists.
+ * Memory does not grow with the number of sockets: fixed receive buffers
+ * (two when pass 2 runs as two dumps on two threads, with more than one
+ * CPU allowed), one fixed line buffer, bounded lists.
  *
  * Returns 0, or a negative errno: -ENOENT (no tcp file below root),
  * -EBADMSG (a line of /proc/net/tcp* that does not parse), -ENOMEM,

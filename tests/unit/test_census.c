@@ -1,16 +1,24 @@
 /*
  * Unit tests of src/census.c: the /proc/net/tcp + tcp6 reader against a
- * fixture root, state names, the Space-Saving top-K, the bounds, and a
- * netlink census of the real kernel that must see sockets made here.
+ * fixture root, state names, the Space-Saving top-K, the bounds, a netlink
+ * census of the real kernel that must see sockets made here, and, in a
+ * network namespace of its own (root only), the one-walk dump of both
+ * families against the per-family dumps, socket by socket.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sched.h>
 #include <unistd.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -438,6 +446,218 @@ test_netlink_live(void **state)
 	close(lfd);
 }
 
+/* --- both ways of dumping, in a network namespace of our own ------------ */
+
+static int saved_netns = -1;
+
+/* Enter a new network namespace with lo up; skip unless allowed (root). */
+static int
+netns_enter(void **state)
+{
+	struct ifreq ifr;
+	int fd;
+
+	(void)state;
+	saved_netns = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (saved_netns < 0 || unshare(CLONE_NEWNET) < 0)
+		return 0;	/* the test skips: saved_netns still names ours */
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	assert_true(fd >= 0);
+	memset(&ifr, 0, sizeof ifr);
+	(void)snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "lo");
+	assert_int_equal(ioctl(fd, SIOCGIFFLAGS, &ifr), 0);
+	ifr.ifr_flags |= IFF_UP;
+	assert_int_equal(ioctl(fd, SIOCSIFFLAGS, &ifr), 0);
+	close(fd);
+	return 0;
+}
+
+static int
+netns_leave(void **state)
+{
+	(void)state;
+	if (saved_netns >= 0) {
+		assert_int_equal(setns(saved_netns, CLONE_NEWNET), 0);
+		close(saved_netns);
+		saved_netns = -1;
+	}
+	return 0;
+}
+
+static bool
+in_own_netns(void)
+{
+	struct stat a, b;
+
+	return saved_netns >= 0 && fstat(saved_netns, &a) == 0 &&
+	    stat("/proc/self/ns/net", &b) == 0 && a.st_ino != b.st_ino;
+}
+
+/* A listener on the loopback address of family with an ephemeral port. */
+static int
+listen_any(int family, int backlog, struct sockaddr_storage *ret, socklen_t *ret_len)
+{
+	int fd = socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	assert_true(fd >= 0);
+	memset(ret, 0, sizeof *ret);
+	if (family == AF_INET) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)ret;
+
+		sin->sin_family = AF_INET;
+		sin->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		*ret_len = sizeof *sin;
+	} else {
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ret;
+
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_addr = in6addr_loopback;
+		*ret_len = sizeof *sin6;
+	}
+	assert_int_equal(bind(fd, (struct sockaddr *)ret, *ret_len), 0);
+	assert_int_equal(listen(fd, backlog), 0);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)ret, ret_len), 0);
+	return fd;
+}
+
+static int
+connect_to(const struct sockaddr_storage *ss, socklen_t len)
+{
+	int fd = socket(ss->ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	assert_true(fd >= 0);
+	assert_int_equal(connect(fd, (const struct sockaddr *)ss, len), 0);
+	return fd;
+}
+
+static void
+take_netlink(bool by_family, bool split, struct census *ret)
+{
+	struct census_work *w = calloc(1, sizeof *w);
+
+	assert_non_null(w);
+	memset(ret, 0, sizeof *ret);
+	w->c = ret;
+	assert_int_equal(netlink_take(w, by_family, split), 0);
+	work_finish(w);
+	free(w);
+}
+
+/*
+ * In a namespace of its own: an IPv4 and an IPv6 listener; an IPv6
+ * connection the server closed first (TIME_WAIT on the listening port); an
+ * IPv4 connection the client closed first (TIME_WAIT on an ephemeral
+ * port); an IPv4 connection the client closed and the server did not
+ * (FIN_WAIT2 + CLOSE_WAIT); an IPv4 connection left in the accept queue (2
+ * ESTABLISHED). Every way of dumping (both families in one walk or one walk
+ * per family; TIME_WAIT and the rest in one dump or in two at once) must
+ * give exactly that, field by field.
+ */
+static void
+test_netlink_both_ways(void **state)
+{
+	struct timespec ts = { 0, 10 * 1000 * 1000 };
+	struct sockaddr_storage a4, a6;
+	struct census one, each;
+	static const bool ways[][2] = { { false, true }, { true, false }, { true, true } };
+	socklen_t l4, l6;
+	int lfd4, lfd6, c0, c1, s1, c2, s2, c3, s3;
+	unsigned port4;
+
+	(void)state;
+	if (!in_own_netns())
+		skip();
+	lfd4 = listen_any(AF_INET, 5, &a4, &l4);
+	lfd6 = listen_any(AF_INET6, 3, &a6, &l6);
+	port4 = ntohs(((struct sockaddr_in *)&a4)->sin_port);
+	c1 = connect_to(&a6, l6);
+	s1 = accept4(lfd6, NULL, NULL, SOCK_CLOEXEC);
+	c2 = connect_to(&a4, l4);
+	s2 = accept4(lfd4, NULL, NULL, SOCK_CLOEXEC);
+	c3 = connect_to(&a4, l4);
+	s3 = accept4(lfd4, NULL, NULL, SOCK_CLOEXEC);
+	assert_true(s1 >= 0 && s2 >= 0 && s3 >= 0);
+	c0 = connect_to(&a4, l4);	/* left in the accept queue */
+	close(s1);
+	close(c1);
+	close(c3);
+	close(s3);
+	close(c2);
+
+	/* Loopback delivers the FINs and ACKs at once; allow it 2 s. */
+	for (int i = 0; i < 200; i++) {
+		take_netlink(false, false, &one);
+		if (one.state[CENSUS_TIME_WAIT] == 2 && one.state[CENSUS_CLOSE_WAIT] == 1 &&
+		    one.state[CENSUS_FIN_WAIT2] == 1)
+			break;
+		census_clear(&one);
+		nanosleep(&ts, NULL);
+	}
+
+	assert_true(one.state[CENSUS_LISTEN] == 2);
+	assert_true(one.state[CENSUS_ESTABLISHED] == 2);
+	assert_true(one.state[CENSUS_TIME_WAIT] == 2);
+	assert_true(one.state[CENSUS_CLOSE_WAIT] == 1);
+	assert_true(one.state[CENSUS_FIN_WAIT2] == 1);
+	assert_true(one.total == 8);
+	assert_true(one.tw_server == 1);
+	assert_true(one.tw_client == 1);
+	assert_int_equal(one.ntw_top, 2);
+	assert_string_equal(one.tw_top[0].addr, "127.0.0.1");
+	assert_true(one.tw_top[0].count == 1);
+	assert_string_equal(one.tw_top[1].addr, "::1");
+	assert_true(one.tw_top[1].count == 1);
+	assert_int_equal(one.nlisteners, 2);
+	for (size_t i = 0; i < one.nlisteners; i++) {
+		const struct census_listener *l = &one.listeners[i];
+
+		if (l->family == AF_INET) {
+			assert_string_equal(l->addr, "127.0.0.1");
+			assert_int_equal(l->port, port4);
+			assert_int_equal(l->queue, 1);
+			assert_int_equal(l->backlog, 5);
+		} else {
+			assert_int_equal(l->family, AF_INET6);
+			assert_string_equal(l->addr, "::1");
+			assert_int_equal(l->queue, 0);
+			assert_int_equal(l->backlog, 3);
+		}
+	}
+	assert_int_equal(one.ninodes, 1);
+	assert_int_equal(one.nclose_wait_ports, 1);
+	assert_int_equal(one.close_wait_ports[0], port4);
+
+	/* The same, every other way. */
+	for (size_t k = 0; k < sizeof ways / sizeof ways[0]; k++) {
+		take_netlink(ways[k][0], ways[k][1], &each);
+		assert_memory_equal(one.state, each.state, sizeof one.state);
+		assert_true(one.total == each.total);
+		assert_true(one.tw_server == each.tw_server && one.tw_client == each.tw_client);
+		assert_int_equal(one.ntw_top, each.ntw_top);
+		assert_memory_equal(one.tw_top, each.tw_top, one.ntw_top * sizeof one.tw_top[0]);
+		assert_int_equal(one.nlisteners, each.nlisteners);
+		for (size_t i = 0; i < one.nlisteners; i++) {
+			assert_string_equal(one.listeners[i].addr, each.listeners[i].addr);
+			assert_int_equal(one.listeners[i].family, each.listeners[i].family);
+			assert_int_equal(one.listeners[i].port, each.listeners[i].port);
+			assert_int_equal(one.listeners[i].queue, each.listeners[i].queue);
+			assert_int_equal(one.listeners[i].backlog, each.listeners[i].backlog);
+			assert_true(one.listeners[i].inode == each.listeners[i].inode);
+		}
+		assert_int_equal(one.ninodes, each.ninodes);
+		assert_true(one.close_wait_inodes[0] == each.close_wait_inodes[0]);
+		assert_int_equal(one.nclose_wait_ports, each.nclose_wait_ports);
+		assert_int_equal(one.close_wait_ports[0], each.close_wait_ports[0]);
+		census_clear(&each);
+	}
+
+	census_clear(&one);
+	close(c0);
+	close(s2);
+	close(lfd4);
+	close(lfd6);
+}
+
 int
 main(void)
 {
@@ -451,6 +671,7 @@ main(void)
 		cmocka_unit_test(test_bounds),
 		cmocka_unit_test(test_root_is_slash),
 		cmocka_unit_test(test_netlink_live),
+		cmocka_unit_test_setup_teardown(test_netlink_both_ways, netns_enter, netns_leave),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
