@@ -62,6 +62,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/socket.h>
 #include <linux/inet_diag.h>
 #include <linux/netlink.h>
@@ -560,12 +561,16 @@ census_merge(struct census *c, const struct census *part)
 	    part->close_wait_ports_truncated;
 }
 
+/* Whether this thread may run on more than one CPU. A machine with more
+   CPUs than a cpu_set_t holds fails the call: its online count answers. */
 static bool
 several_cpus(void)
 {
 	cpu_set_t set;
 
-	return sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 1;
+	if (sched_getaffinity(0, sizeof set, &set) == 0)
+		return CPU_COUNT(&set) > 1;
+	return sysconf(_SC_NPROCESSORS_ONLN) > 1;
 }
 
 /*
