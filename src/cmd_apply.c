@@ -401,9 +401,11 @@ cmd_apply(const struct options *o)
 	}
 
 	/* Overrides are looked up in the files as they now are, with our
-	   fragment in its place among them. */
+	   fragment in its place among them; for a dry run, as they would be. */
 	if (rq.frag_path != NULL) {
-		if ((r = sysctld_load(o->root, &config)) < 0 ||
+		r = o->dry_run ? fragment_config_planned(o->root, path, text, &config) :
+		    sysctld_load(o->root, &config);
+		if (r < 0 ||
 		    (r = fragment_overrides(config, path, &ov, &nov)) < 0) {
 			cmd_error(o, "cannot read the sysctl.d files: %s", strerror(-r));
 			goto out;

@@ -30,6 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -909,6 +910,27 @@ add_override(struct fragment_override **v, size_t *n, size_t *cap,
 	o->value = l->kind == LINE_ASSIGN ? l->value : NULL;
 	o->appliers = 1u << a;
 	return 0;
+}
+
+int
+fragment_config_planned(const char *root, const char *path, const char *text,
+    struct sysctld_config **ret)
+{
+	struct sysctld_planned planned;
+	char real[64];
+	int fd, r;
+
+	/* An anonymous memory file: nothing is written below any root. */
+	if ((fd = memfd_create("tcpadvise-fragment", MFD_CLOEXEC)) < 0)
+		return -errno;
+	if ((r = write_loop(fd, text, strlen(text))) == 0) {
+		(void)snprintf(real, sizeof real, "/proc/self/fd/%d", fd);
+		planned.path = path;
+		planned.real = real;
+		r = sysctld_load_planned(root, &planned, ret);
+	}
+	close(fd);
+	return r;
 }
 
 int

@@ -14,6 +14,7 @@
  *   r = fragment_read(root, path, &old);            (-ENOENT: none yet)
  *   r = fragment_write(root, path, text, &changed);
  *   r = sysctld_load(root, &config);
+ *       (a dry run: fragment_config_planned(root, path, text, &config))
  *   r = fragment_overrides(config, path, &ov, &nov);
  *   ov = fragment_overrides_free(ov, nov);
  *   skipped = fragment_skips_free(skipped, nskipped);
@@ -151,6 +152,16 @@ struct fragment_override {
 				   (systemd then sets nothing at all) */
 	unsigned appliers;	/* FRAGMENT_PROCPS | FRAGMENT_SYSTEMD */
 };
+
+/*
+ * sysctld_load() of root with text in place of the file at path, whether
+ * that exists or not: the files as they will be once text is written there
+ * (for a dry run). The text is handed over in an anonymous memory file;
+ * nothing is written below root. Returns what sysctld_load_planned() does,
+ * or the errno of memfd_create()/write().
+ */
+int fragment_config_planned(const char *root, const char *path, const char *text,
+    struct sysctld_config **ret);
 
 /*
  * For every key the file at path (as listed in c->files, e.g.

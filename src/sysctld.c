@@ -542,7 +542,29 @@ load_file(const char *root, struct sysctld_file *f)
 struct candidate {
 	char *name;
 	unsigned dir;
+	bool planned;	/* the planned file: its content is read elsewhere */
 };
+
+static int
+add_candidate(struct candidate **cands, size_t *n, size_t *alloc, const char *name,
+    unsigned d)
+{
+	if (*n == *alloc) {
+		size_t na = *alloc ? *alloc * 2 : 32;
+		struct candidate *nc = realloc(*cands, na * sizeof *nc);
+
+		if (nc == NULL)
+			return -ENOMEM;
+		*cands = nc;
+		*alloc = na;
+	}
+	if (((*cands)[*n].name = strdup(name)) == NULL)
+		return -ENOMEM;
+	(*cands)[*n].dir = d;
+	(*cands)[*n].planned = false;
+	(*n)++;
+	return 0;
+}
 
 static int
 cmp_candidate(const void *a, const void *b)
@@ -594,23 +616,8 @@ list_dir(const char *root, unsigned d, struct candidate **cands, size_t *n,
 		}
 		if (!is_conf_name(de->d_name))
 			continue;
-		if (*n == *alloc) {
-			size_t na = *alloc ? *alloc * 2 : 32;
-			struct candidate *nc = realloc(*cands, na * sizeof *nc);
-
-			if (nc == NULL) {
-				r = -ENOMEM;
-				break;
-			}
-			*cands = nc;
-			*alloc = na;
-		}
-		if (((*cands)[*n].name = strdup(de->d_name)) == NULL) {
-			r = -ENOMEM;
+		if ((r = add_candidate(cands, n, alloc, de->d_name, d)) < 0)
 			break;
-		}
-		(*cands)[*n].dir = d;
-		(*n)++;
 	}
 	closedir(dir);
 	return r;
@@ -628,16 +635,28 @@ dir_path(unsigned d, const char *name, char **ret)
 	return (*ret = strdup(buf)) != NULL ? 0 : -ENOMEM;
 }
 
-/* Append /etc/sysctl.conf if it is a regular file, or a link to one. */
+/* Fill f, whose path is set, with the planned content read from real. */
 static int
-load_sysctl_conf(const char *root, struct sysctld_config *c)
+load_planned(struct sysctld_file *f, const char *real)
+{
+	if ((f->target = strdup(f->path)) == NULL)
+		return -ENOMEM;
+	return read_and_parse(f, real, 0);
+}
+
+/* Append /etc/sysctl.conf if it is a regular file, or a link to one, or
+   the planned file is /etc/sysctl.conf. */
+static int
+load_sysctl_conf(const char *root, const struct sysctld_planned *planned,
+    struct sysctld_config *c)
 {
 	char resolved[PATH_MAX];
 	struct sysctld_file *f;
 	struct stat st;
+	bool is_planned = planned != NULL && strcmp(planned->path, SYSCTL_CONF) == 0;
 
-	if (resolve_below_root(root, SYSCTL_CONF, resolved, sizeof resolved,
-	    &st) < 0 || !S_ISREG(st.st_mode))
+	if (!is_planned && (resolve_below_root(root, SYSCTL_CONF, resolved,
+	    sizeof resolved, &st) < 0 || !S_ISREG(st.st_mode)))
 		return 0;
 	f = &c->files[c->nfiles];
 	memset(f, 0, sizeof *f);
@@ -646,11 +665,49 @@ load_sysctl_conf(const char *root, struct sysctld_config *c)
 	if ((f->path = strdup(SYSCTL_CONF)) == NULL ||
 	    (f->name = strdup(base_name(SYSCTL_CONF))) == NULL)
 		return -ENOMEM;
-	return load_file(root, f);
+	return is_planned ? load_planned(f, planned->real) : load_file(root, f);
+}
+
+/* Put the planned file among the candidates, in place of the file at its
+   path if there is one. A path outside the directories, or not a "*.conf"
+   name, is not read by either applier: nothing to do. */
+static int
+add_planned(const struct sysctld_planned *planned, struct candidate **cands,
+    size_t *n, size_t *alloc)
+{
+	const char *slash = strrchr(planned->path, '/');
+	const char *name = slash != NULL ? slash + 1 : planned->path;
+	size_t dlen = slash != NULL ? (size_t)(slash - planned->path) : 0;
+	int r;
+
+	if (!is_conf_name(name))
+		return 0;
+	for (unsigned d = 0; d < SYSCTLD_NDIRS; d++) {
+		if (strlen(sysctld_dirs[d]) != dlen ||
+		    strncmp(sysctld_dirs[d], planned->path, dlen) != 0)
+			continue;
+		for (size_t i = 0; i < *n; i++)
+			if ((*cands)[i].dir == d && strcmp((*cands)[i].name, name) == 0) {
+				(*cands)[i].planned = true;
+				return 0;
+			}
+		if ((r = add_candidate(cands, n, alloc, name, d)) < 0)
+			return r;
+		(*cands)[*n - 1].planned = true;
+		return 0;
+	}
+	return 0;
 }
 
 int
 sysctld_load(const char *root, struct sysctld_config **ret)
+{
+	return sysctld_load_planned(root, NULL, ret);
+}
+
+int
+sysctld_load_planned(const char *root, const struct sysctld_planned *planned,
+    struct sysctld_config **ret)
 {
 	struct sysctld_config *c;
 	struct candidate *cands = NULL;
@@ -662,6 +719,8 @@ sysctld_load(const char *root, struct sysctld_config **ret)
 	for (unsigned d = 0; d < SYSCTLD_NDIRS; d++)
 		if ((r = list_dir(root, d, &cands, &ncands, &alloc)) < 0)
 			goto fail;
+	if (planned != NULL && (r = add_planned(planned, &cands, &ncands, &alloc)) < 0)
+		goto fail;
 	/* By name, then by directory priority: the first of every run of
 	   equal names wins, the rest are shadowed by it. The winners come
 	   out in strcmp() order, which is the reading order. */
@@ -687,8 +746,10 @@ sysctld_load(const char *root, struct sysctld_config **ret)
 				goto fail;
 			}
 			f->hidden = f->name[0] == '.';
-			if ((r = dir_path(f->dir, f->name, &f->path)) < 0 ||
-			    (r = load_file(root, f)) < 0)
+			if ((r = dir_path(f->dir, f->name, &f->path)) < 0)
+				goto fail;
+			r = cands[i].planned ? load_planned(f, planned->real) : load_file(root, f);
+			if (r < 0)
 				goto fail;
 		} else {
 			struct sysctld_shadow *s = &c->shadowed[c->nshadowed++];
@@ -698,7 +759,7 @@ sysctld_load(const char *root, struct sysctld_config **ret)
 				goto fail;
 		}
 	}
-	if ((r = load_sysctl_conf(root, c)) < 0)
+	if ((r = load_sysctl_conf(root, planned, c)) < 0)
 		goto fail;
 	for (size_t i = 0; i < c->nfiles; i++)
 		for (size_t j = 0; j < c->files[i].nlines; j++)

@@ -88,6 +88,23 @@ struct sysctld_config {
  */
 int sysctld_load(const char *root, struct sysctld_config **ret);
 
+/* A file as it is about to be written: the file at path (root-relative,
+   e.g. "/etc/sysctl.d/90-tcpadvise.conf") is read from real instead,
+   whether or not it exists yet. */
+struct sysctld_planned {
+	const char *path;
+	const char *real;
+};
+
+/*
+ * sysctld_load() with the planned file in its place, to see the files as
+ * they will be once it is written (what overrides it, what it shadows).
+ * A path that neither applier reads (outside the directories, not a
+ * "*.conf" name) changes nothing. planned may be NULL.
+ */
+int sysctld_load_planned(const char *root, const struct sysctld_planned *planned,
+    struct sysctld_config **ret);
+
 /*
  * Parse one file (for `lint`, and used by sysctld_load). display is the name
  * used in messages; the file itself is opened at `real`. On success *ret is

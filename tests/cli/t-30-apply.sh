@@ -2,8 +2,9 @@
 # apply and rollback in sequences, on copies of the modern fixture root:
 # idempotence (same inode and mtime), rollback twice, --dry-run changes
 # nothing, a symlink at the fragment path or a missing /etc/sysctl.d is
-# refused with exit 3 and nothing changed, the lock times out, and the
-# dry-run diff is one that patch(1) applies.
+# refused with exit 3 and nothing changed, the lock times out, the
+# dry-run diff is one that patch(1) applies, and a dry run names the later
+# lines that will override the fragment.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/cli/lib.sh
 tmp=$(mktemp -d) || exit 1
@@ -73,6 +74,26 @@ sed -n '/^--- /,/^dry run/p' "$tmp/dry" | sed '$d' >"$tmp/diff"
 $TCPADVISE --root "$tmp/r" apply --profile proxy --persist-only --format json \
     >"$tmp/out"
 grep -q '"changed": false' "$tmp/out" || fail "patched update differs"
+
+# A dry run on a host without the fragment names the later lines that will
+# override it, as the apply itself then does, and still changes nothing.
+fresh
+printf 'net.ipv4.tcp_fin_timeout = 45\n' >"$tmp/r/etc/sysctl.d/95-late.conf"
+sum=$(tree_sum)
+$TCPADVISE --root "$tmp/r" apply --profile nginx --dry-run --format json >"$tmp/dry.json" ||
+    fail "dry run with a later file failed"
+$TCPADVISE --root "$tmp/r" apply --profile nginx --dry-run >"$tmp/dry" 2>&1 ||
+    fail "text dry run with a later file failed"
+[ "$(tree_sum)" = "$sum" ] || fail "dry run with a later file changed the root"
+want='[{"key":"net.ipv4.tcp_fin_timeout","file":"/etc/sysctl.d/95-late.conf","line":1,"value":"45","appliers":["procps","systemd"]}]'
+[ "$(jq -c .overridden_by "$tmp/dry.json")" = "$want" ] ||
+    fail "dry run: overridden_by is $(jq -c .overridden_by "$tmp/dry.json")"
+grep -q '^warning: /etc/sysctl.d/95-late.conf:1 sets net.ipv4.tcp_fin_timeout = 45 after our fragment' "$tmp/dry" ||
+    fail "text dry run does not warn about 95-late.conf"
+$TCPADVISE --root "$tmp/r" apply --profile nginx --format json >"$tmp/real.json" ||
+    fail "apply with a later file failed"
+[ "$(jq -c .overridden_by "$tmp/real.json")" = "$want" ] ||
+    fail "apply: overridden_by is $(jq -c .overridden_by "$tmp/real.json")"
 
 # A symlink at the fragment path: refused, exit 3, nothing changed.
 fresh

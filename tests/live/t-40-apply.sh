@@ -243,6 +243,11 @@ net.ipv4.tcp_fin_timeout /etc/sysctl.d/95-late.conf:1 45 procps,systemd
 net.ipv4.tcp_timestamps /usr/lib/sysctl.d/99-vendor.conf:1 2 procps,systemd
 EOF
 diff "$sandbox_tmp/over.want" "$sandbox_tmp/over" || fail "overridden_by is not as expected"
+# The dry run, made while the hand-written fragment was still there, named
+# the same lines: it judged the fragment it was about to write.
+jq -r '.overridden_by[] | "\(.key) \(.file):\(.line) \(.value) \(.appliers | sort | join(","))"' \
+    "$sandbox_tmp/dry.json" | LC_ALL=C sort | diff "$sandbox_tmp/over.want" - ||
+    fail "the dry run's overridden_by differs from the apply's"
 
 # check without --profile judges by the fragment's profile, and predicts
 # what each boot-time applier ends with; the real ones must agree.

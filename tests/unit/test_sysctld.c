@@ -213,6 +213,86 @@ test_row_shadowing(void **state)
 	assert_null(c);
 }
 
+/* A planned file with the given text, loaded over the "shadow" fixture. */
+static struct sysctld_config *
+planned_over_shadow(const char *path, const char *text)
+{
+	struct sysctld_config *c = NULL;
+	struct sysctld_planned planned;
+	char real[] = "/tmp/test_sysctld_planned.XXXXXX";
+	int fd = mkstemp(real);
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	planned.path = path;
+	planned.real = real;
+	assert_int_equal(sysctld_load_planned(FIXTURES "/shadow", &planned, &c), 0);
+	assert_int_equal(unlink(real), 0);
+	return c;
+}
+
+/* The files as they will be: a new file takes its place in reading order;
+   a planned file replaces the one at its path; one shadowed by a
+   higher-priority directory stays unread; /etc/sysctl.conf comes last; a
+   path neither applier reads changes nothing. */
+static void
+test_planned(void **state)
+{
+	struct sysctld_config *c;
+
+	(void)state;
+	/* New, between 50-a and 55-l. */
+	c = planned_over_shadow("/etc/sysctl.d/52-new.conf", "net.ipv4.tcp_fin_timeout = 20\n");
+	assert_int_equal(c->nfiles, 4);
+	expect_file(c, 1, "52-new.conf", "/etc/sysctl.d/52-new.conf", "/etc/sysctl.d/52-new.conf", 0);
+	assert_int_equal(c->files[1].error, 0);
+	expect_both(c, "net.ipv4.tcp_fin_timeout", "20", "/etc/sysctl.d/52-new.conf", 1);
+	assert_int_equal(nassign(c, P, "net.ipv4.tcp_fin_timeout"), 2);
+	assert_int_equal(c->nshadowed, 3);
+	sysctld_free(c);
+
+	/* In place of the existing /etc/sysctl.d/50-a.conf, which still
+	   shadows its namesakes. */
+	c = planned_over_shadow("/etc/sysctl.d/50-a.conf", "net.ipv4.tcp_fin_timeout = 21\n");
+	assert_int_equal(c->nfiles, 3);
+	expect_file(c, 0, "50-a.conf", "/etc/sysctl.d/50-a.conf", "/etc/sysctl.d/50-a.conf", 0);
+	expect_both(c, "net.ipv4.tcp_fin_timeout", "21", "/etc/sysctl.d/50-a.conf", 1);
+	assert_int_equal(c->nshadowed, 3);
+	sysctld_free(c);
+
+	/* In /usr/lib, under the name /usr/local/lib already has: shadowed,
+	   never read. */
+	c = planned_over_shadow("/usr/lib/sysctl.d/55-l.conf", "net.ipv4.tcp_keepalive_probes = 7\n");
+	assert_int_equal(c->nfiles, 3);
+	expect_both(c, "net.ipv4.tcp_keepalive_probes", "5", "/usr/local/lib/sysctl.d/55-l.conf", 1);
+	assert_int_equal(c->nshadowed, 3);
+	sysctld_free(c);
+
+	/* /etc/sysctl.conf, which the fixture does not have. */
+	c = planned_over_shadow("/etc/sysctl.conf", "net.ipv4.tcp_fin_timeout = 22\n");
+	assert_int_equal(c->nfiles, 4);
+	assert_string_equal(c->files[3].path, "/etc/sysctl.conf");
+	assert_string_equal(c->files[3].target, "/etc/sysctl.conf");
+	assert_int_equal(c->files[3].lines[0].file, 3);
+	/* procps reads it last; systemd does not read it at all. */
+	expect_set(c, P, "net.ipv4.tcp_fin_timeout", "22", "/etc/sysctl.conf", 1);
+	expect_set(c, S, "net.ipv4.tcp_fin_timeout", "12", "/etc/sysctl.d/50-a.conf", 1);
+	sysctld_free(c);
+
+	/* Not read by either applier: nothing changes. */
+	c = planned_over_shadow("/etc/tcpadvise.conf", "net.ipv4.tcp_fin_timeout = 23\n");
+	assert_int_equal(c->nfiles, 3);
+	expect_both(c, "net.ipv4.tcp_fin_timeout", "12", "/etc/sysctl.d/50-a.conf", 1);
+	sysctld_free(c);
+	c = planned_over_shadow("/etc/sysctl.d/52-new.conf.bak", "net.ipv4.tcp_fin_timeout = 24\n");
+	assert_int_equal(c->nfiles, 3);
+	sysctld_free(c);
+	c = planned_over_shadow("/srv/sysctl.d/52-new.conf", "net.ipv4.tcp_fin_timeout = 25\n");
+	assert_int_equal(c->nfiles, 3);
+	sysctld_free(c);
+}
+
 /* Row 2: the later name wins, whatever its directory. */
 static void
 test_row_later_name(void **state)
@@ -1077,6 +1157,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_row_shadowing),
+		cmocka_unit_test(test_planned),
 		cmocka_unit_test(test_row_later_name),
 		cmocka_unit_test(test_row_run_over_usr),
 		cmocka_unit_test(test_row_mask),
