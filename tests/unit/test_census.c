@@ -364,20 +364,41 @@ test_root_is_slash(void **state)
 	assert_false(root_is_slash(""));
 }
 
-/* A listener on 127.0.0.1 with an ephemeral port; the caller closes it. */
+/* A listener on the loopback address of family with an ephemeral port; the
+   caller closes it. */
 static int
-make_listener(int backlog, unsigned *ret_port)
+listen_any(int family, int backlog, struct sockaddr_storage *ret, socklen_t *ret_len)
 {
-	struct sockaddr_in sin = { .sin_family = AF_INET };
-	socklen_t len = sizeof sin;
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int fd = socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
 
 	assert_true(fd >= 0);
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	assert_int_equal(bind(fd, (struct sockaddr *)&sin, sizeof sin), 0);
+	memset(ret, 0, sizeof *ret);
+	if (family == AF_INET) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)ret;
+
+		sin->sin_family = AF_INET;
+		sin->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		*ret_len = sizeof *sin;
+	} else {
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ret;
+
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_addr = in6addr_loopback;
+		*ret_len = sizeof *sin6;
+	}
+	assert_int_equal(bind(fd, (struct sockaddr *)ret, *ret_len), 0);
 	assert_int_equal(listen(fd, backlog), 0);
-	assert_int_equal(getsockname(fd, (struct sockaddr *)&sin, &len), 0);
-	*ret_port = ntohs(sin.sin_port);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)ret, ret_len), 0);
+	return fd;
+}
+
+static int
+connect_to(const struct sockaddr_storage *ss, socklen_t len)
+{
+	int fd = socket(ss->ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	assert_true(fd >= 0);
+	assert_int_equal(connect(fd, (const struct sockaddr *)ss, len), 0);
 	return fd;
 }
 
@@ -395,19 +416,17 @@ find_listener(const struct census *c, unsigned port)
 static void
 test_netlink_live(void **state)
 {
-	struct sockaddr_in sin = { .sin_family = AF_INET };
+	struct sockaddr_storage addr;
 	const struct census_listener *l;
 	struct census c;
+	socklen_t len;
 	unsigned port;
 	int lfd, cfd;
 
 	(void)state;
-	lfd = make_listener(7, &port);
-	cfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	assert_true(cfd >= 0);
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	sin.sin_port = htons((uint16_t)port);
-	assert_int_equal(connect(cfd, (struct sockaddr *)&sin, sizeof sin), 0);
+	lfd = listen_any(AF_INET, 7, &addr, &len);
+	port = ntohs(((struct sockaddr_in *)&addr)->sin_port);
+	cfd = connect_to(&addr, len);
 
 	assert_int_equal(census_take("/", &c), 0);
 	assert_true(c.netlink);
@@ -491,43 +510,6 @@ in_own_netns(void)
 
 	return saved_netns >= 0 && fstat(saved_netns, &a) == 0 &&
 	    stat("/proc/self/ns/net", &b) == 0 && a.st_ino != b.st_ino;
-}
-
-/* A listener on the loopback address of family with an ephemeral port. */
-static int
-listen_any(int family, int backlog, struct sockaddr_storage *ret, socklen_t *ret_len)
-{
-	int fd = socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-
-	assert_true(fd >= 0);
-	memset(ret, 0, sizeof *ret);
-	if (family == AF_INET) {
-		struct sockaddr_in *sin = (struct sockaddr_in *)ret;
-
-		sin->sin_family = AF_INET;
-		sin->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-		*ret_len = sizeof *sin;
-	} else {
-		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ret;
-
-		sin6->sin6_family = AF_INET6;
-		sin6->sin6_addr = in6addr_loopback;
-		*ret_len = sizeof *sin6;
-	}
-	assert_int_equal(bind(fd, (struct sockaddr *)ret, *ret_len), 0);
-	assert_int_equal(listen(fd, backlog), 0);
-	assert_int_equal(getsockname(fd, (struct sockaddr *)ret, ret_len), 0);
-	return fd;
-}
-
-static int
-connect_to(const struct sockaddr_storage *ss, socklen_t len)
-{
-	int fd = socket(ss->ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-
-	assert_true(fd >= 0);
-	assert_int_equal(connect(fd, (const struct sockaddr *)ss, len), 0);
-	return fd;
 }
 
 static void
