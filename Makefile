@@ -36,10 +36,10 @@ ALL_CFLAGS = -std=gnu11 $(WARNINGS) $(CFLAGS) -D_GNU_SOURCE -pthread \
              -DSYSCONFDIR='"$(SYSCONFDIR)"' $(DEPS_CFLAGS) -MMD -MP
 
 # Library modules (everything but main.c); the order is the dependency order.
-MODULES = diag suggest parse catalog procfs sysctld profile builtin snapshot rules lint report \
+MODULES = diag suggest parse catalog procfs sysctld profile builtin snapshot registry remedy rules lint report \
           census \
           counters procs \
-          fragment apply \
+          fragment apply plan \
           evidence cmd cmd_apply cmd_check cmd_explain cmd_lint cmd_profiles cmd_rollback cmd_states
 OBJS    = $(MODULES:%=src/%.o) src/profiles_data.o
 PROFILES = profiles/baseline.yaml profiles/nginx.yaml profiles/crawler.yaml profiles/proxy.yaml
@@ -48,6 +48,8 @@ PROFILES = profiles/baseline.yaml profiles/nginx.yaml profiles/crawler.yaml prof
 # the modules it depends on, listed here: the dependency graph of src/.
 UNIT_TESTS = $(patsubst tests/unit/%.c,tests/unit/%,$(wildcard tests/unit/test_*.c))
 DEPS_diag     =
+DEPS_registry = rules remedy profile catalog parse diag builtin profiles_data snapshot sysctld procfs suggest fragment
+DEPS_remedy   = snapshot sysctld procfs catalog parse suggest
 DEPS_suggest  =
 DEPS_parse    =
 DEPS_catalog  = parse suggest
@@ -56,15 +58,16 @@ DEPS_sysctld  = procfs parse
 DEPS_builtin  = profiles_data
 DEPS_profile  = catalog parse diag builtin profiles_data suggest
 DEPS_snapshot = sysctld procfs catalog parse suggest
-DEPS_rules    = profile catalog parse diag builtin profiles_data snapshot sysctld procfs suggest fragment report
-DEPS_report   = rules profile catalog parse diag builtin profiles_data snapshot sysctld procfs suggest fragment
-DEPS_lint     = rules profile catalog parse diag builtin profiles_data snapshot sysctld procfs suggest fragment report
+DEPS_rules    = profile catalog parse diag builtin profiles_data snapshot sysctld procfs suggest fragment report registry remedy
+DEPS_report   = rules profile catalog parse diag builtin profiles_data snapshot sysctld procfs suggest fragment registry remedy
+DEPS_lint     = rules profile catalog parse diag builtin profiles_data snapshot sysctld procfs suggest fragment report registry remedy
 DEPS_fragment = profile catalog parse diag builtin profiles_data snapshot sysctld procfs suggest
+DEPS_plan     = apply fragment rules registry remedy profile catalog parse diag builtin profiles_data snapshot sysctld procfs suggest report
 DEPS_apply    = fragment profile catalog parse diag builtin profiles_data snapshot sysctld procfs suggest
 DEPS_census   = procfs parse
 DEPS_counters = procfs parse
 DEPS_procs    = procfs parse
-DEPS_evidence = rules profile catalog parse diag builtin profiles_data snapshot sysctld procfs suggest fragment report census counters procs
+DEPS_evidence = rules profile catalog parse diag builtin profiles_data snapshot sysctld procfs suggest fragment report census counters procs registry remedy
 
 all: tcpadvise
 

@@ -49,12 +49,11 @@ struct options {
 	bool live_only;			/* apply --live-only */
 	bool persist_only;		/* apply --persist-only */
 	bool dry_run;			/* apply --dry-run */
+	bool resolve;			/* apply --resolve */
 	const char *file;		/* --file: the fragment, or NULL for the default */
 	unsigned interval;		/* states --interval, 0: totals */
 };
 
-/* Where apply writes its fragment unless --file says otherwise. */
-#define FRAGMENT_DEFAULT "/etc/sysctl.d/90-tcpadvise.conf"
 
 /* The profile search order of the options (--profile-path,
    TCPADVISE_PROFILE_PATH, ROOT/etc/tcpadvise/profiles; then the built-ins). */

@@ -1,16 +1,20 @@
 /*
  * cmd_apply: `tcpadvise apply`, the one command that changes the system.
  *
- * Load the profile (exit 2 on any error), take the apply lock, read the
- * system, render the fragment, plan, then commit through apply.h: live
- * values first (transactional), then the fragment (atomic). Then warn about
- * every later configuration line that overrides one of our keys, since a
- * "90-" name does not beat a "99-" file or /etc/sysctl.conf.
+ * apply carries out the remedies of the findings `check` reports, and
+ * nothing else: load the profile (exit 2 on any error), take the apply
+ * lock, read the system, run the policy (rules.h), turn the remedies into a
+ * plan (plan.h). Then run the policy again on the system as the plan would
+ * leave it (the planned files read from memory, the planned live values),
+ * extend the plan with what that still finds, up to PLAN_ROUNDS times, and
+ * say what would remain. Then commit through apply.h: live values first
+ * (transactional), then the fragment (atomic).
  *
- * --dry-run takes no lock and writes nothing at all: it prints the plan and
- * a unified diff of the fragment. Exit 0 whether or not anything changed;
- * 2 for usage and profile errors; 3 when the system could not be changed
- * (and then it is as it was).
+ * --dry-run takes no lock and writes nothing at all: it prints the plan,
+ * a unified diff of every file it would write, and fails as the real run
+ * would where the system cannot be changed (a read-only /proc/sys). Exit 0
+ * whether or not anything changed; 2 for usage and profile errors; 3 when
+ * the system could not be changed (and then it is as it was).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -23,228 +27,403 @@
 #include "apply.h"
 #include "cmd.h"
 #include "fragment.h"
+#include "plan.h"
 #include "procfs.h"
+#include "rules.h"
 #include "snapshot.h"
 #include "sysctld.h"
 
-/* Everything the output needs. */
-struct apply_view {
+/* Rounds of planning on the system as the plan leaves it. */
+#define PLAN_ROUNDS 4
+
+/* A file the plan writes besides the fragment. */
+struct edit {
+	const char *path;	/* where the text goes (the file, or its mask) */
+	const char *source;	/* the file whose lines are disabled */
+	char *before;		/* path's bytes now; NULL: it does not exist */
+	char *text;		/* the new bytes */
+};
+
+/* Everything one apply works with. */
+struct run {
 	const struct options *o;
-	const struct profile *p;
-	const char *path;			/* the fragment, NULL with --live-only */
-	const struct apply_plan *plan;
-	const struct apply_outcome *out;
-	const char *frag_text;
-	const struct fragment_override *ov;
-	size_t nov;
-	const struct sysctld_config *config;
+	struct profile *p;
+	struct snapshot *s;
+	const char *path;		/* the fragment */
+	struct plan_opts po;
+	struct plan plan;
+	char *old_frag;			/* the fragment now, NULL: none */
+	char *frag_text;		/* the fragment to write, NULL: none */
+	struct edit *edits;
+	size_t nedits;
+	struct findings after;		/* the policy on the planned system */
 	char msg[256];
 };
 
-/* Which appliers end with which value for a key, for the warning text. */
 static void
-final_value(const struct sysctld_config *c, const char *key, enum sysctld_applier a,
-    char *buf, size_t size)
+edits_clear(struct run *x)
 {
-	struct sysctld_effect eff;
-
-	if (sysctld_effective(c, a, key, &eff) < 0 || eff.line == NULL)
-		snprintf(buf, size, "?");
-	else if (eff.excluded)
-		snprintf(buf, size, "not setting it");
-	else
-		snprintf(buf, size, "%s", eff.line->value);
+	for (size_t i = 0; i < x->nedits; i++) {
+		free(x->edits[i].before);
+		free(x->edits[i].text);
+	}
+	free(x->edits);
+	x->edits = NULL;
+	x->nedits = 0;
 }
 
-static void
-print_override(const struct apply_view *v, const struct fragment_override *ov)
+/* Read ROOT/path, NULL in *ret when it does not exist. */
+static int
+read_or_null(const char *root, const char *path, char **ret)
 {
-	char pv[VALUE_STR_MAX], sv[VALUE_STR_MAX];
+	int r = fragment_read(root, path, ret);
 
-	if (ov->value == NULL)
-		printf("warning: %s:%u excludes %s after our fragment; "
-		    "systemd-sysctl does not set it\n", ov->file, ov->line, ov->key);
-	else
-		printf("warning: %s:%u sets %s = %s after our fragment; ", ov->file,
-		    ov->line, ov->key, ov->value);
-	if (ov->value == NULL)
-		return;
-	final_value(v->config, ov->key, APPLIER_PROCPS, pv, sizeof pv);
-	final_value(v->config, ov->key, APPLIER_SYSTEMD, sv, sizeof sv);
-	if (ov->appliers == (FRAGMENT_PROCPS | FRAGMENT_SYSTEMD) && strcmp(pv, sv) == 0)
-		printf("sysctl --system (procps) and systemd-sysctl end with %s\n", pv);
-	else if (ov->appliers == (FRAGMENT_PROCPS | FRAGMENT_SYSTEMD))
-		printf("sysctl --system (procps) ends with %s, systemd-sysctl with %s\n",
-		    pv, sv);
-	else if (ov->appliers & FRAGMENT_PROCPS)
-		printf("sysctl --system (procps) ends with %s\n", pv);
-	else
-		printf("systemd-sysctl ends with %s\n", sv);
+	if (r == -ENOENT) {
+		*ret = NULL;
+		return 0;
+	}
+	return r;
 }
 
 /*
- * Drop the later lines that set the value we set: they change nothing.
- * Returns the new count; the kept entries stay in order.
+ * The texts the plan writes: the fragment, and every file with lines to
+ * disable. Returns 0, or a negative errno with *ret_file naming the file
+ * that could not be read.
  */
-static size_t
-keep_real_overrides(const struct apply_plan *plan, struct fragment_override *ov,
-    size_t n)
+static int
+build_texts(struct run *x, const char **ret_file)
 {
-	size_t kept = 0;
+	const char **files = NULL;
+	size_t nfiles = 0;
+	int r;
 
-	for (size_t i = 0; i < n; i++) {
-		const struct apply_item *it = NULL;
-		struct value a, b;
-		const char *errstr;
-
-		for (size_t j = 0; j < plan->n && it == NULL; j++)
-			if (strcmp(plan->items[j].key, ov[i].key) == 0)
-				it = &plan->items[j];
-		if (it != NULL && ov[i].value != NULL &&
-		    value_parse_kernel(ov[i].value, it->entry->shape,
-		    it->entry->nfields, &a, &errstr) == 0 &&
-		    value_parse_kernel(it->after, it->entry->shape,
-		    it->entry->nfields, &b, &errstr) == 0 && value_equal(&a, &b))
-			continue;
-		ov[kept++] = ov[i];
+	free(x->frag_text);
+	x->frag_text = NULL;
+	edits_clear(x);
+	if (x->plan.frag_needed &&
+	    (r = plan_fragment_text(&x->plan, &x->po, &x->frag_text)) < 0)
+		return r;
+	if ((r = plan_files(&x->plan, &files, &nfiles)) < 0)
+		return r;
+	if (nfiles > 0 && (x->edits = calloc(nfiles, sizeof *x->edits)) == NULL) {
+		free(files);
+		return -ENOMEM;
 	}
-	return kept;
+	for (size_t i = 0; i < nfiles; i++) {
+		struct edit *e = &x->edits[x->nedits++];
+		char *bytes = NULL;
+
+		e->source = files[i];
+		*ret_file = files[i];
+		if ((r = fragment_read(x->o->root, files[i], &bytes)) < 0)
+			break;
+		r = plan_edit_text(&x->plan, files[i], bytes, &e->path, &e->text);
+		if (r == 0 && strcmp(e->path, files[i]) != 0) {
+			*ret_file = e->path;
+			r = read_or_null(x->o->root, e->path, &e->before);
+			free(bytes);
+		} else
+			e->before = bytes;
+		if (r < 0)
+			break;
+	}
+	free(files);
+	return r;
+}
+
+/* The policy's findings on the system as the plan would leave it. */
+static int
+simulate(struct run *x, struct findings *ret)
+{
+	const char **paths = NULL, **texts = NULL, **keys = NULL, **values = NULL;
+	struct sysctld_config *config = NULL;
+	struct snapshot *sim = NULL;
+	struct policy_opts po = { x->path };
+	size_t n = 0, nlive = x->plan.live.n;
+	int r = -ENOMEM;
+
+	paths = calloc(x->nedits + 1, sizeof *paths);
+	texts = calloc(x->nedits + 1, sizeof *texts);
+	keys = calloc(nlive + 1, sizeof *keys);
+	values = calloc(nlive + 1, sizeof *values);
+	if (paths == NULL || texts == NULL || keys == NULL || values == NULL)
+		goto out;
+	if (x->frag_text != NULL) {
+		paths[n] = x->path;
+		texts[n++] = x->frag_text;
+	}
+	for (size_t i = 0; i < x->nedits; i++) {
+		paths[n] = x->edits[i].path;
+		texts[n++] = x->edits[i].text;
+	}
+	for (size_t i = 0; i < nlive; i++) {
+		keys[i] = x->plan.live.items[i].key;
+		values[i] = x->plan.live.items[i].after;
+	}
+	if ((r = fragment_config_planned_n(x->o->root, paths, texts, n, &config)) < 0 ||
+	    (r = snapshot_simulate(x->s, config, keys, values, nlive, &sim)) < 0)
+		goto out;
+	r = rules_eval(x->p, sim, &po, ret);
+out:
+	snapshot_free(sim);
+	free(paths);
+	free(texts);
+	free(keys);
+	free(values);
+	return r;
+}
+
+static size_t
+plan_size(const struct plan *pl)
+{
+	return pl->live.n + pl->nfrag + pl->ndisable + pl->nskip + pl->npending;
+}
+
+/*
+ * Plan, then plan again on the planned system until nothing new comes up.
+ * x->after holds the findings of the last simulation. Returns 0, or a
+ * negative errno (after saying why).
+ */
+static int
+make_plan(struct run *x)
+{
+	struct findings f = FINDINGS_INIT;
+	struct policy_opts po = { x->path };
+	const char *file = NULL;
+	int r;
+
+	if ((r = rules_eval(x->p, x->s, &po, &f)) < 0 ||
+	    (r = plan_make(x->s, &f, &x->po, x->old_frag, &x->plan)) < 0)
+		goto nomem;
+	findings_clear(&f);
+	for (int round = 0; round < PLAN_ROUNDS; round++) {
+		size_t before = plan_size(&x->plan);
+
+		if ((r = build_texts(x, &file)) < 0) {
+			if (r == -ENOMEM)
+				goto nomem;
+			cmd_error(x->o, "cannot read %s: %s", file, strerror(-r));
+			return r;
+		}
+		findings_clear(&x->after);
+		if ((r = simulate(x, &x->after)) < 0) {
+			cmd_error(x->o, "cannot read the sysctl.d files as planned: %s",
+			    strerror(-r));
+			return r;
+		}
+		if ((r = plan_make(x->s, &x->after, &x->po, x->old_frag, &x->plan)) < 0)
+			goto nomem;
+		if (plan_size(&x->plan) == before)
+			return 0;
+	}
+	if ((r = build_texts(x, &file)) < 0) {
+		if (r == -ENOMEM)
+			goto nomem;
+		cmd_error(x->o, "cannot read %s: %s", file, strerror(-r));
+		return r;
+	}
+	findings_clear(&x->after);
+	if ((r = simulate(x, &x->after)) < 0)
+		goto nomem;
+	return 0;
+nomem:
+	findings_clear(&f);
+	cmd_error(x->o, "cannot plan: %s", strerror(-r));
+	return r;
+}
+
+/* A finding the plan leaves behind that a run could still fix. */
+static bool
+remains(const struct finding *f)
+{
+	return f->severity >= SEV_WARNING && f->kind != KIND_EVIDENCE &&
+	    f->remedy.action != REMEDY_NONE && f->remedy.fixable;
+}
+
+static size_t
+count_remaining(const struct findings *f)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < f->n; i++)
+		n += remains(&f->items[i]);
+	return n;
+}
+
+static bool
+frag_changes(const struct run *x)
+{
+	if (x->frag_text == NULL)
+		return false;
+	return x->old_frag == NULL || strcmp(x->old_frag, x->frag_text) != 0;
 }
 
 static void
-compose_msg(struct apply_view *v)
+compose_msg(struct run *x, const struct apply_outcome *out)
 {
-	const struct apply_plan *plan = v->plan;
-	const struct apply_outcome *out = v->out;
-	size_t same = v->o->persist_only ? 0 : apply_plan_count(plan, APPLY_SAME);
-	size_t skip = apply_plan_count(plan, APPLY_SKIP);
-	char frag[160] = "";
+	const struct options *o = x->o;
+	size_t nlive = o->persist_only ? 0 : x->plan.live.n;
+	size_t left = count_remaining(&x->after);
+	char frag[200] = "", rest[96] = "";
 
-	if (v->path != NULL)
-		snprintf(frag, sizeof frag, "; %s %s", v->path,
-		    !out->frag_changed ? "unchanged" :
-		    v->o->dry_run ? "would be written" : "written");
-	if (v->o->persist_only)
-		snprintf(v->msg, sizeof v->msg, "%sprofile %s: %zu skipped%s; live "
-		    "values left alone (--persist-only)", v->o->dry_run ?
-		    "dry run, nothing changed: " : "", v->p->name, skip, frag);
-	else if (v->o->dry_run)
-		snprintf(v->msg, sizeof v->msg, "dry run, nothing changed: profile %s "
-		    "would change %zu key%s live, %zu unchanged, %zu skipped%s",
-		    v->p->name, out->nlive, out->nlive == 1 ? "" : "s", same, skip, frag);
+	if (x->frag_text != NULL)
+		snprintf(frag, sizeof frag, "; %s %s", x->path, !frag_changes(x) ?
+		    "unchanged" : o->dry_run ? "would be written" : "written");
+	if (x->nedits > 0)
+		snprintf(rest, sizeof rest, "; %zu other file%s %s", x->nedits,
+		    x->nedits == 1 ? "" : "s", o->dry_run ? "would be edited" : "edited");
+	if (o->dry_run)
+		snprintf(x->msg, sizeof x->msg, "dry run, nothing changed: profile %s "
+		    "would change %zu key%s live, %zu skipped%s%s; %zu finding%s would "
+		    "remain", x->p->name, nlive, nlive == 1 ? "" : "s", x->plan.nskip,
+		    frag, rest, left, left == 1 ? "" : "s");
 	else if (out->changed)
-		snprintf(v->msg, sizeof v->msg, "applied profile %s: %zu key%s changed "
-		    "live, %zu unchanged, %zu skipped%s", v->p->name, out->nlive,
-		    out->nlive == 1 ? "" : "s", same, skip, frag);
+		snprintf(x->msg, sizeof x->msg, "applied profile %s: %zu key%s changed "
+		    "live, %zu skipped%s%s", x->p->name, out->nlive,
+		    out->nlive == 1 ? "" : "s", x->plan.nskip, frag, rest);
 	else
-		snprintf(v->msg, sizeof v->msg, "nothing to change: profile %s is "
-		    "already applied (%zu unchanged, %zu skipped)", v->p->name, same, skip);
+		snprintf(x->msg, sizeof x->msg, "nothing to change: profile %s is "
+		    "already applied (%zu skipped)", x->p->name, x->plan.nskip);
 }
 
 static int
-print_text(const struct apply_view *v)
+print_diff(const char *path, const char *before, const char *after)
 {
-	const struct options *o = v->o;
+	char *diff = NULL;
 
-	for (size_t i = 0; i < v->plan->n; i++) {
-		const struct apply_item *it = &v->plan->items[i];
-
-		if (it->state == APPLY_SKIP) {
-			if (!o->persist_only || !it->in_fragment)
-				printf("%s: skipped: %s\n", it->key, it->reason);
-		} else if (o->persist_only) {
-			continue;
-		} else if (it->state == APPLY_CHANGE) {
-			printf("%s: %s -> %s\n", it->key, it->before, it->after);
-		} else {
-			printf("%s: unchanged\n", it->key);
-		}
-	}
-	if (v->path != NULL) {
-		if (!v->out->frag_changed)
-			printf("unchanged: %s\n", v->path);
-		else
-			printf("%s %s\n", o->dry_run ? "would write" : "wrote", v->path);
-	}
-	if (o->dry_run && v->path != NULL && v->out->frag_changed) {
-		char *diff = NULL;
-
-		if (fragment_diff(v->path, v->out->frag_before, v->frag_text, &diff) < 0)
-			return -ENOMEM;
-		fputs(diff, stdout);
-		free(diff);
-	}
-	for (size_t i = 0; i < v->nov; i++)
-		print_override(v, &v->ov[i]);
-	printf("%s\n", v->msg);
+	if (fragment_diff(path, before, after, &diff) < 0)
+		return -ENOMEM;
+	fputs(diff, stdout);
+	free(diff);
 	return 0;
 }
 
-static int
-print_json(const struct apply_view *v)
+/* "comment out FILE:12 (TA-H001)" / "mask FILE with COPY: line 4 (TA-...)" */
+static void
+print_disable(const char *verb, const struct plan_disable *d)
 {
-	const struct options *o = v->o;
-	json_t *root, *live, *same, *skipped, *over, *persisted;
-	int r = -ENOMEM;
+	if (d->mask != NULL)
+		printf("%s: mask %s with %s, line %u disabled (%s)\n", verb, d->file,
+		    d->mask, d->line, d->id);
+	else
+		printf("%s: comment out %s:%u (%s)\n", verb, d->file, d->line, d->id);
+}
+
+static int
+print_text(const struct run *x)
+{
+	const struct options *o = x->o;
+	const struct plan *pl = &x->plan;
+
+	for (size_t i = 0; !o->persist_only && i < pl->live.n; i++)
+		printf("%s: %s -> %s\n", pl->live.items[i].key, pl->live.items[i].before,
+		    pl->live.items[i].after);
+	for (size_t i = 0; i < pl->nskip; i++)
+		printf("%s%s%s: skipped: %s\n", pl->skip[i].key ? pl->skip[i].key : "",
+		    pl->skip[i].key ? " " : "", pl->skip[i].id, pl->skip[i].why);
+	if (x->frag_text != NULL) {
+		if (!frag_changes(x))
+			printf("unchanged: %s\n", x->path);
+		else
+			printf("%s %s\n", o->dry_run ? "would write" : "wrote", x->path);
+		if (o->dry_run && frag_changes(x) &&
+		    print_diff(x->path, x->old_frag, x->frag_text) < 0)
+			return -ENOMEM;
+	}
+	for (size_t i = 0; i < pl->ndisable; i++)
+		print_disable(o->dry_run ? "would" : "done", &pl->disable[i]);
+	for (size_t i = 0; o->dry_run && i < x->nedits; i++)
+		if (print_diff(x->edits[i].path, x->edits[i].before, x->edits[i].text) < 0)
+			return -ENOMEM;
+	for (size_t i = 0; i < pl->npending; i++)
+		print_disable("not done (use --resolve)", &pl->pending[i]);
+	for (size_t i = 0; i < x->after.n; i++) {
+		const struct finding *f = &x->after.items[i];
+
+		if (!remains(f))
+			continue;
+		if (f->file != NULL && f->line > 0)
+			printf("remains: %s %s:%u: %s\n", f->id, f->file, f->line,
+			    f->message);
+		else
+			printf("remains: %s %s: %s\n", f->id, f->key ? f->key : "-",
+			    f->message);
+	}
+	printf("%s\n", x->msg);
+	return 0;
+}
+
+static json_t *
+disable_json(const struct plan_disable *d, size_t n)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; a != NULL && i < n; i++)
+		json_array_append_new(a, json_pack("{s:s, s:s, s:I, s:s?, s:s}", "action",
+		    d[i].mask ? "mask" : "comment-out", "file", d[i].file, "line",
+		    (json_int_t)d[i].line, "mask", d[i].mask, "finding", d[i].id));
+	return a;
+}
+
+static int
+print_json(const struct run *x, const struct apply_outcome *out)
+{
+	const struct options *o = x->o;
+	const struct plan *pl = &x->plan;
+	json_t *root, *live, *same, *skipped, *files, *remaining, *persisted;
+	int r;
 
 	live = json_array();
 	same = json_array();
 	skipped = json_array();
-	over = json_array();
-	if (live == NULL || same == NULL || skipped == NULL || over == NULL)
-		goto fail;
-	for (size_t i = 0; i < v->plan->n; i++) {
-		const struct apply_item *it = &v->plan->items[i];
+	files = json_array();
+	remaining = json_array();
+	for (size_t i = 0; !o->persist_only && live && i < pl->live.n; i++)
+		json_array_append_new(live, json_pack("{s:s, s:s, s:s}", "key",
+		    pl->live.items[i].key, "before", pl->live.items[i].before, "after",
+		    pl->live.items[i].after));
+	for (size_t i = 0; same && i < x->p->nsettings; i++) {
+		const char *key = x->p->settings[i].entry->name;
+		bool planned = false;
 
-		if (it->state == APPLY_SKIP && (!o->persist_only || !it->in_fragment))
-			json_array_append_new(skipped, json_pack("{s:s, s:s}", "key",
-			    it->key, "reason", it->reason));
-		else if (o->persist_only || it->state == APPLY_SKIP)
-			continue;
-		else if (it->state == APPLY_CHANGE)
-			json_array_append_new(live, json_pack("{s:s, s:s, s:s}", "key",
-			    it->key, "before", it->before, "after", it->after));
-		else
-			json_array_append_new(same, json_string(it->key));
+		for (size_t j = 0; j < pl->live.n && !planned; j++)
+			planned = strcmp(pl->live.items[j].key, key) == 0;
+		if (!planned)
+			json_array_append_new(same, json_string(key));
 	}
-	for (size_t i = 0; i < v->nov; i++) {
-		const struct fragment_override *ov = &v->ov[i];
-		json_t *ap = json_array();
-
-		if (ap == NULL)
-			goto fail;
-		if (ov->appliers & FRAGMENT_PROCPS)
-			json_array_append_new(ap, json_string("procps"));
-		if (ov->appliers & FRAGMENT_SYSTEMD)
-			json_array_append_new(ap, json_string("systemd"));
-		json_array_append_new(over, json_pack("{s:s, s:s, s:i, s:s?, s:o}",
-		    "key", ov->key, "file", ov->file, "line", (int)ov->line,
-		    "value", ov->value, "appliers", ap));
-	}
-	persisted = v->path == NULL ? json_null() : json_pack("{s:s, s:b}", "path",
-	    v->path, "changed", v->out->frag_changed);
-	root = json_pack("{s:i, s:s, s:s, s:b, s:b, s:s, s:o, s:o, s:o, s:o, s:o}",
+	for (size_t i = 0; skipped && i < pl->nskip; i++)
+		json_array_append_new(skipped, json_pack("{s:s?, s:s, s:s}", "key",
+		    pl->skip[i].key, "finding", pl->skip[i].id, "reason", pl->skip[i].why));
+	for (size_t i = 0; files && i < x->nedits; i++)
+		json_array_append_new(files, json_pack("{s:s, s:s, s:b, s:b}", "path",
+		    x->edits[i].path, "source", x->edits[i].source, "existed",
+		    x->edits[i].before != NULL, "changed", x->edits[i].before == NULL ||
+		    strcmp(x->edits[i].before, x->edits[i].text) != 0));
+	for (size_t i = 0; remaining && i < x->after.n; i++)
+		if (remains(&x->after.items[i]))
+			json_array_append_new(remaining,
+			    report_finding_json(&x->after.items[i]));
+	persisted = x->frag_text == NULL ? json_null() : json_pack("{s:s, s:b}",
+	    "path", x->path, "changed", frag_changes(x));
+	root = json_pack("{s:i, s:s, s:s, s:b, s:b, s:s, s:o, s:o, s:o, s:o, s:o, "
+	    "s:o, s:o, s:o, s:o}",
 	    "schema_version", 1, "tool_version", TCPADVISE_VERSION,
-	    "profile", v->p->name, "changed", v->out->changed, "failed", 0,
-	    "msg", v->msg, "live", live, "unchanged", same, "persisted", persisted,
-	    "skipped", skipped, "overridden_by", over);
-	live = same = skipped = over = NULL;
+	    "profile", x->p->name, "changed", out->changed, "failed", 0,
+	    "msg", x->msg, "live", live, "unchanged", same, "persisted", persisted,
+	    "skipped", skipped, "resolved", disable_json(pl->disable, pl->ndisable),
+	    "pending", disable_json(pl->pending, pl->npending),
+	    "overridden_by", disable_json(pl->pending, pl->npending),
+	    "files", files, "remaining", remaining);
 	if (root == NULL)
-		goto fail;
-	if (v->path != NULL && v->out->frag_changed)
+		return -ENOMEM;
+	if (x->frag_text != NULL && frag_changes(x))
 		json_object_set_new(root, "diff", json_pack("{s:s?, s:s}", "before",
-		    v->out->frag_before, "after", v->frag_text));
+		    x->old_frag, "after", x->frag_text));
 	if (o->dry_run)
 		json_object_set_new(root, "dry_run", json_true());
 	r = json_dumpf(root, stdout, JSON_INDENT(2)) < 0 || fputc('\n', stdout) == EOF ?
 	    -EIO : 0;
 	json_decref(root);
-	return r;
-fail:
-	json_decref(live);
-	json_decref(same);
-	json_decref(skipped);
-	json_decref(over);
 	return r;
 }
 
@@ -336,108 +515,108 @@ report_failure(const struct options *o, const struct apply_request *rq,
 	return TA_EXIT_SYSTEM;
 }
 
+/*
+ * What the real run would hit that a dry run can see: live values to set
+ * on a read-only /proc/sys. Returns TA_EXIT_OK or TA_EXIT_SYSTEM after
+ * saying so.
+ */
+static int
+predict_failure(const struct run *x)
+{
+	if (x->s->proc_ro && !x->o->persist_only && x->plan.live.n > 0) {
+		cmd_error(x->o, "cannot set %s: /proc/sys is read-only here (a "
+		    "container?); the real run would fail and change nothing",
+		    x->plan.live.items[0].key);
+		return TA_EXIT_SYSTEM;
+	}
+	return TA_EXIT_OK;
+}
+
 int
 cmd_apply(const struct options *o)
 {
-	struct profile *p = NULL;
-	struct snapshot *s = NULL;
-	struct sysctld_config *config = NULL;
-	struct fragment_skip *skipped = NULL;
-	struct fragment_override *ov = NULL;
-	struct apply_plan plan = { NULL, 0 };
+	struct run x;
 	struct apply_outcome out;
 	struct apply_request rq;
-	struct apply_view v;
-	const char *path = o->file ? o->file : FRAGMENT_DEFAULT;
-	char *text = NULL;
-	size_t nskipped = 0, nov = 0;
 	unsigned timeout;
 	int lockfd = -1, status, r;
 
+	memset(&x, 0, sizeof x);
 	memset(&out, 0, sizeof out);
+	x.o = o;
+	x.path = o->file ? o->file : FRAGMENT_DEFAULT;
+	x.after = (struct findings)FINDINGS_INIT;
 	if (o->profile == NULL) {
 		cmd_error(o, "apply needs --profile");
 		return TA_EXIT_USAGE;
 	}
-	if (path[0] != '/' || path[strlen(path) - 1] == '/') {
+	if (x.path[0] != '/' || x.path[strlen(x.path) - 1] == '/') {
 		cmd_error(o, "invalid --file '%s' (expected an absolute path to a file)",
-		    path);
+		    x.path);
 		return TA_EXIT_USAGE;
 	}
 	if (cmd_lock_timeout(o, &timeout) != TA_EXIT_OK)
 		return TA_EXIT_USAGE;
-	status = cmd_load_profile(o, o->profile, &p);
+	status = cmd_load_profile(o, o->profile, &x.p);
 	if (status != TA_EXIT_OK)
 		goto out;
 
 	status = TA_EXIT_SYSTEM;
 	if (!o->dry_run && cmd_lock(o, timeout, &lockfd) != TA_EXIT_OK)
 		goto out;
-
-	if ((r = snapshot_take(o->root, o->kernel, &s)) < 0) {
+	if ((r = snapshot_take(o->root, o->kernel, &x.s)) < 0) {
 		status = cmd_snapshot_error(o, r);
 		goto out;
 	}
-	if ((r = fragment_render(p, s, &text, &skipped, &nskipped)) < 0 ||
-	    (r = apply_plan_make(p, s, &plan)) < 0) {
-		cmd_error(o, "cannot render the fragment: %s", strerror(-r));
+	if (!o->live_only && (r = read_or_null(o->root, x.path, &x.old_frag)) < 0) {
+		cmd_error(o, "cannot read %s: %s; nothing was changed", x.path,
+		    frag_error(r));
 		goto out;
 	}
+	x.po.fragment = x.path;
+	x.po.profile = x.p->name;
+	x.po.origin = x.p->origin;
+	x.po.live = !o->persist_only;
+	x.po.persist = !o->live_only;
+	x.po.resolve = o->resolve;
+	x.po.force = false;
+	if (make_plan(&x) < 0)
+		goto out;
 
 	memset(&rq, 0, sizeof rq);
 	rq.root = o->root;
-	rq.profile = p->name;
-	rq.frag_path = o->live_only ? NULL : path;
-	rq.frag_text = text;
+	rq.profile = x.p->name;
+	rq.frag_path = x.frag_text != NULL ? x.path : NULL;
+	rq.frag_text = x.frag_text;
 	rq.live = !o->persist_only;
 	rq.now = (long long)time(NULL);
-	if (apply_prepare(&rq, &plan, &out) < 0) {
+	if (apply_prepare(&rq, &x.plan.live, &out) < 0) {
 		status = report_failure(o, &rq, &out);
 		goto out;
 	}
-	if (!o->dry_run && apply_commit(&rq, &plan, &out) < 0) {
+	if (o->dry_run && (status = predict_failure(&x)) != TA_EXIT_OK)
+		goto out;
+	if (!o->dry_run && apply_commit(&rq, &x.plan.live, &out) < 0) {
 		status = report_failure(o, &rq, &out);
 		goto out;
 	}
-
-	/* Overrides are looked up in the files as they now are, with our
-	   fragment in its place among them; for a dry run, as they would be. */
-	if (rq.frag_path != NULL) {
-		r = o->dry_run ? fragment_config_planned(o->root, path, text, &config) :
-		    sysctld_load(o->root, &config);
-		if (r < 0 ||
-		    (r = fragment_overrides(config, path, &ov, &nov)) < 0) {
-			cmd_error(o, "cannot read the sysctl.d files: %s", strerror(-r));
-			goto out;
-		}
-	}
-	nov = keep_real_overrides(&plan, ov, nov);
-	memset(&v, 0, sizeof v);
-	v.o = o;
-	v.p = p;
-	v.path = rq.frag_path;
-	v.plan = &plan;
-	v.out = &out;
-	v.frag_text = text;
-	v.ov = ov;
-	v.nov = nov;
-	v.config = config;
-	compose_msg(&v);
-	r = o->format == FORMAT_JSON ? print_json(&v) : print_text(&v);
+	compose_msg(&x, &out);
+	r = o->format == FORMAT_JSON ? print_json(&x, &out) : print_text(&x);
 	if (r < 0) {
 		cmd_error(o, "cannot write the output: %s", strerror(-r));
+		status = TA_EXIT_SYSTEM;
 		goto out;
 	}
 	status = TA_EXIT_OK;
 out:
 	lockfd = apply_unlock(lockfd);
-	ov = fragment_overrides_free(ov, nov);
-	config = sysctld_free(config);
-	skipped = fragment_skips_free(skipped, nskipped);
 	apply_outcome_clear(&out);
-	apply_plan_clear(&plan);
-	free(text);
-	s = snapshot_free(s);
-	p = profile_free(p);
+	plan_clear(&x.plan);
+	findings_clear(&x.after);
+	edits_clear(&x);
+	free(x.frag_text);
+	free(x.old_frag);
+	snapshot_free(x.s);
+	profile_free(x.p);
 	return status;
 }

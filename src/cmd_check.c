@@ -64,11 +64,10 @@ cmd_check(const struct options *o)
 	struct profile *p = NULL;
 	struct snapshot *s = NULL;
 	struct findings f = FINDINGS_INIT;
-	struct fragment_override *ov = NULL;
+	struct policy_opts po;
 	struct report_opts ro;
 	const char *fragment = o->file ? o->file : FRAGMENT_DEFAULT;
 	char *recorded = NULL;
-	size_t nov = 0;
 	int status, r;
 
 	/* Without --profile: the profile `apply` recorded in its fragment: the
@@ -90,9 +89,8 @@ cmd_check(const struct options *o)
 		status = cmd_snapshot_error(o, r);
 		goto out;
 	}
-	if (rules_eval(p, s, &f) < 0 ||
-	    fragment_overrides(s->config, fragment, &ov, &nov) < 0 ||
-	    rules_shadowed(s, fragment, ov, nov, &f) < 0 ||
+	po.fragment = fragment;
+	if (rules_eval(p, s, &po, &f) < 0 ||
 	    (r = check_evidence(o, s, &f)) == -ENOMEM) {
 		cmd_error(o, "out of memory");
 		status = TA_EXIT_SYSTEM;
@@ -108,7 +106,6 @@ cmd_check(const struct options *o)
 	status = !o->fail_never && findings_reach(&f, o->fail_on) ?
 	    TA_EXIT_FINDINGS : TA_EXIT_OK;
 out:
-	fragment_overrides_free(ov, nov);
 	free(recorded);
 	findings_clear(&f);
 	snapshot_free(s);

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "registry.h"
 #include "procfs.h"
 #include "rules.h"
 #include "snapshot.h"
@@ -220,36 +221,22 @@ explain_rule(const struct rule *r, const struct loaded *all)
 	free(cond);
 }
 
-static const struct {
-	const char *id;
-	const char *text;
-} file_ids[] = {
-	{ "TA-C001", "warning: a configuration file sets a net.* key that this kernel "
-	  "does not have (often a misspelt key, or one removed from the kernel); the "
-	  "line does nothing and `sysctl -p` exits 1 on it" },
-	{ "TA-C002", "warning: a line of a configuration file is not an assignment; "
-	  "procps skips it with a warning, systemd-sysctl skips it and exits 1" },
-	{ "TA-C003", "warning: a configuration file cannot be read; systemd-sysctl "
-	  "exits 1 and applies nothing from it" },
-	{ "TA-C004", "warning: procps `sysctl --system` and systemd-sysctl would set a "
-	  "key differently (e.g. /etc/sysctl.conf without the 99-sysctl.conf symlink, "
-	  "or a hidden file that only procps reads), so the value after a reboot "
-	  "depends on which one the host runs" },
-};
-
+/*
+ * A finding ID: a hazard rule from the profiles, anything else from the
+ * registry of IDs; a per-key family also names its key.
+ */
 static int
 explain_id(const struct options *o, const char *id, const struct loaded *all)
 {
-	const char *kinds = "DURS";
-	unsigned num;
+	const struct finding_id *e = registry_lookup(id);
+	const struct catalog_entry *k = NULL;
+	char head[160];
 
-	for (size_t i = 0; i < sizeof file_ids / sizeof file_ids[0]; i++)
-		if (strcmp(file_ids[i].id, id) == 0) {
-			printf("%s\n", id);
-			field("", file_ids[i].text);
-			return TA_EXIT_OK;
-		}
-	if (strncmp(id, "TA-H", 4) == 0) {
+	if (e == NULL) {
+		cmd_error(o, "unknown finding ID '%s'", id);
+		return TA_EXIT_USAGE;
+	}
+	if (strcmp(e->id, "TA-H") == 0) {
 		for (size_t i = 0; i < all->n; i++) {
 			const struct rule *r = profile_rule(all->p[i], id);
 
@@ -258,32 +245,29 @@ explain_id(const struct options *o, const char *id, const struct loaded *all)
 				return TA_EXIT_OK;
 			}
 		}
-	} else if (strlen(id) == 7 && strchr(kinds, id[3]) != NULL &&
-	    isdigit((unsigned char)id[4]) && isdigit((unsigned char)id[5]) &&
-	    isdigit((unsigned char)id[6])) {
-		/* Three digits: the catalog id of the key. */
-		num = (unsigned)(id[4] - '0') * 100 + (unsigned)(id[5] - '0') * 10 +
-		    (unsigned)(id[6] - '0');
-		const struct catalog_entry *e = catalog_lookup_id(num);
-		static const char *const what[] = {
-			"deviation: the key does not meet the profile's expectation, live or "
-			"after a reboot",
-			"unsupported: the profile or a configuration file names the key, but "
-			"this kernel or network namespace does not have it",
-			"drift: the live value differs from what a reboot would set",
-			"shadowed: a later configuration file overrides the value tcpadvise "
-			"wrote",
-		};
-
-		if (e != NULL) {
-			printf("%s  about %s\n", id, e->name);
-			field("", what[strchr(kinds, id[3]) - kinds]);
-			printf("  see: tcpadvise explain %s\n", e->name);
-			return TA_EXIT_OK;
-		}
+		cmd_error(o, "unknown finding ID '%s': no profile has such a rule", id);
+		return TA_EXIT_USAGE;
 	}
-	cmd_error(o, "unknown finding ID '%s'", id);
-	return TA_EXIT_USAGE;
+	if (e->family) {
+		/* Three digits (the registry checked they are digits): the
+		   catalog id of the key. */
+		if (strlen(id) != 7 || (k = catalog_lookup_id((unsigned)(id[4] - '0') *
+		    100 + (unsigned)(id[5] - '0') * 10 + (unsigned)(id[6] - '0'))) == NULL) {
+			cmd_error(o, "unknown finding ID '%s': no key has the catalog id %s",
+			    id, id + 4);
+			return TA_EXIT_USAGE;
+		}
+		printf("%s  about %s\n", id, k->name);
+	} else
+		printf("%s\n", id);
+	field("", e->title);
+	snprintf(head, sizeof head, "%s%s; kind: %s", e->varies ? "usually " : "",
+	    severity_name(e->severity), finding_kind_name(e->kind));
+	field("severity:", head);
+	field("", e->explanation);
+	if (k != NULL)
+		printf("  see: tcpadvise explain %s\n", k->name);
+	return TA_EXIT_OK;
 }
 
 static void

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "fragment.h"
 #include "lint.h"
 #include "snapshot.h"
 
@@ -59,8 +60,7 @@ text_finding(FILE *out, const struct report_opts *ro, const struct finding *f)
 		report_field(out, "why: ", f->reason);
 	if (f->source != NULL)
 		report_field(out, "source: ", f->source);
-	if (f->fix != NULL)
-		fprintf(out, "    fix: %s\n", f->fix);
+	report_fix(out, f);
 	fputc('\n', out);
 }
 
@@ -146,6 +146,7 @@ cmd_lint(const struct options *o)
 	struct profile *p = NULL;
 	struct snapshot *s = NULL;
 	struct findings f = FINDINGS_INIT;
+	struct policy_opts po;
 	struct report_opts ro;
 	const char *name = o->profile ? o->profile : "baseline";
 	int status, r;
@@ -179,7 +180,8 @@ cmd_lint(const struct options *o)
 	}
 	if (status != TA_EXIT_OK)
 		goto out;
-	if (lint_eval(p, s, &f) < 0) {
+	po.fragment = o->file ? o->file : FRAGMENT_DEFAULT;
+	if (lint_eval(p, s, &po, &f) < 0) {
 		cmd_error(o, "out of memory");
 		status = TA_EXIT_SYSTEM;
 		goto out;

@@ -65,6 +65,7 @@ add(struct findings *ret, const char *id, enum severity sev, const char *key,
 	struct finding f;
 
 	memset(&f, 0, sizeof f);
+	remedy_init(&f.remedy);		/* none: the cause is traffic or code */
 	f.id = strdup(id);
 	f.severity = sev;
 	f.kind = KIND_EVIDENCE;

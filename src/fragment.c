@@ -141,6 +141,29 @@ sb_comment(struct sbuf *b, const char *text)
 		sb_str(b, "\n");
 }
 
+/* The header: tool, profile and where the profile came from. */
+static void
+sb_header(struct sbuf *b, const char *profile, const char *origin)
+{
+	char *abs = NULL;
+
+	sb_str(b, "# Written by tcpadvise " TCPADVISE_VERSION
+	    ": `tcpadvise apply` rewrites this file and\n"
+	    "# `tcpadvise rollback` restores what it replaced. "
+	    "Edit the profile, not this file.\n# profile: ");
+	sb_clean(b, profile, strlen(profile));
+	sb_str(b, "\n# source: ");
+	/* A profile file is recorded by its absolute path, so that `check`
+	   finds it again from any directory. */
+	if (origin == NULL)
+		origin = "built-in";
+	if (strcmp(origin, "built-in") != 0 && origin[0] != '/')
+		abs = realpath(origin, NULL);
+	sb_clean(b, abs ? abs : origin, strlen(abs ? abs : origin));
+	free(abs);
+	sb_str(b, "\n");
+}
+
 const char *
 fragment_skip_reason(const struct setting *st, const struct snapshot *s)
 {
@@ -194,24 +217,7 @@ fragment_render(const struct profile *p, const struct snapshot *s,
 	if (p->nsettings > 1)
 		qsort(order, p->nsettings, sizeof *order, cmp_setting_ptr);
 
-	sb_str(&b, "# Written by tcpadvise " TCPADVISE_VERSION
-	    ": `tcpadvise apply` rewrites this file and\n"
-	    "# `tcpadvise rollback` restores what it replaced. "
-	    "Edit the profile, not this file.\n# profile: ");
-	sb_clean(&b, p->name, strlen(p->name));
-	sb_str(&b, "\n# source: ");
-	{
-		/* A profile file is recorded by its absolute path, so that
-		   `check` finds it again from any directory. */
-		const char *origin = p->origin ? p->origin : "built-in";
-		char *abs = NULL;
-
-		if (strcmp(origin, "built-in") != 0 && origin[0] != '/')
-			abs = realpath(origin, NULL);
-		sb_clean(&b, abs ? abs : origin, strlen(abs ? abs : origin));
-		free(abs);
-	}
-	sb_str(&b, "\n");
+	sb_header(&b, p->name, p->origin);
 
 	for (size_t i = 0; i < p->nsettings; i++) {
 		const struct setting *st = order[i];
@@ -249,6 +255,131 @@ out:
 	free(order);
 	free(skipped);
 	return r;
+}
+
+/* One block: verbatim, or the comment, then "key = value". */
+static void
+sb_block(struct sbuf *b, const struct fragment_block *k)
+{
+	if (k->verbatim != NULL) {
+		sb_str(b, k->verbatim);
+		return;
+	}
+	if (k->comment != NULL)
+		sb_comment(b, k->comment);
+	sb_clean(b, k->key, strlen(k->key));
+	sb_str(b, " = ");
+	sb_clean(b, k->value, strlen(k->value));
+	sb_str(b, "\n");
+}
+
+int
+fragment_compose(const char *profile, const char *origin,
+    const struct fragment_block *blocks, size_t n, char **ret)
+{
+	struct sbuf b = { NULL, 0, 0, 0 };
+
+	sb_header(&b, profile, origin);
+	for (size_t i = 0; i < n; i++) {
+		const struct fragment_block *k = &blocks[i];
+
+		sb_str(&b, "\n");
+		sb_block(&b, k);
+	}
+	return sb_take(&b, ret);
+}
+
+int
+fragment_block_text(const struct fragment_block *k, char **ret)
+{
+	struct sbuf b = { NULL, 0, 0, 0 };
+
+	sb_block(&b, k);
+	return sb_take(&b, ret);
+}
+
+/* A copy of start..end without leading and trailing blanks and newlines. */
+static char *
+trimmed(const char *start, const char *end)
+{
+	while (end > start && (end[-1] == '\n' || end[-1] == ' ' || end[-1] == '\t' ||
+	    end[-1] == '\r'))
+		end--;
+	while (start < end && (*start == ' ' || *start == '\t'))
+		start++;
+	return strndup(start, (size_t)(end - start));
+}
+
+int
+fragment_blocks(const char *text, struct fragment_block **ret, size_t *ret_n)
+{
+	struct fragment_block *v = NULL;
+	const char *p = text;
+	size_t n = 0;
+
+	while (*p != '\0') {
+		const char *start, *last = NULL, *end;
+		char key[SYSCTL_KEY_MAX], *eq;
+		struct fragment_block *nv;
+		size_t klen;
+
+		while (*p == '\n')
+			p++;
+		if (*p == '\0')
+			break;
+		/* A paragraph: lines up to a blank one; its last line. */
+		start = p;
+		for (end = p; *end != '\0';) {
+			const char *nl = strchr(end, '\n');
+			const char *next = nl ? nl + 1 : end + strlen(end);
+
+			last = end;
+			end = next;
+			if (*end == '\n' || *end == '\0')
+				break;
+		}
+		p = end;
+		if (last == NULL || *last == '#' ||
+		    (eq = memchr(last, '=', (size_t)(end - last))) == NULL)
+			continue;	/* the header, or no assignment */
+		klen = (size_t)(eq - last);
+		while (klen > 0 && (last[klen - 1] == ' ' || last[klen - 1] == '\t'))
+			klen--;
+		if (klen == 0 || klen >= sizeof key)
+			continue;
+		memcpy(key, last, klen);
+		key[klen] = '\0';
+		if ((nv = realloc(v, (n + 1) * sizeof *nv)) == NULL)
+			goto nomem;
+		v = nv;
+		memset(&v[n], 0, sizeof v[n]);
+		v[n].key = strdup(key);
+		v[n].verbatim = strndup(start, (size_t)(end - start));
+		n++;
+		if (v[n - 1].key == NULL || v[n - 1].verbatim == NULL)
+			goto nomem;
+		if ((v[n - 1].value = trimmed(eq + 1, end)) == NULL)
+			goto nomem;
+	}
+	*ret = v;
+	*ret_n = n;
+	return 0;
+nomem:
+	fragment_blocks_free(v, n);
+	return -ENOMEM;
+}
+
+struct fragment_block *
+fragment_blocks_free(struct fragment_block *list, size_t n)
+{
+	for (size_t i = 0; list != NULL && i < n; i++) {
+		/* Casts: blocks from fragment_blocks() own their strings. */
+		free((char *)(uintptr_t)list[i].key);
+		free((char *)(uintptr_t)list[i].value);
+		free((char *)(uintptr_t)list[i].verbatim);
+	}
+	free(list);
+	return NULL;
 }
 
 struct fragment_skip *
@@ -916,20 +1047,44 @@ int
 fragment_config_planned(const char *root, const char *path, const char *text,
     struct sysctld_config **ret)
 {
-	struct sysctld_planned planned;
-	char real[64];
-	int fd, r;
+	return fragment_config_planned_n(root, &path, &text, 1, ret);
+}
 
-	/* An anonymous memory file: nothing is written below any root. */
-	if ((fd = memfd_create("tcpadvise-fragment", MFD_CLOEXEC)) < 0)
-		return -errno;
-	if ((r = write_loop(fd, text, strlen(text))) == 0) {
-		(void)snprintf(real, sizeof real, "/proc/self/fd/%d", fd);
-		planned.path = path;
-		planned.real = real;
-		r = sysctld_load_planned(root, &planned, ret);
+int
+fragment_config_planned_n(const char *root, const char *const *paths,
+    const char *const *texts, size_t n, struct sysctld_config **ret)
+{
+	struct sysctld_planned *planned = NULL;
+	char (*real)[64] = NULL;
+	int *fds = NULL, r = 0;
+	size_t open_fds = 0;
+
+	if (n > 0 && ((planned = calloc(n, sizeof *planned)) == NULL ||
+	    (real = calloc(n, sizeof *real)) == NULL ||
+	    (fds = calloc(n, sizeof *fds)) == NULL)) {
+		r = -ENOMEM;
+		goto out;
 	}
-	close(fd);
+	/* Anonymous memory files: nothing is written below any root. */
+	for (size_t i = 0; i < n; i++) {
+		if ((fds[i] = memfd_create("tcpadvise-planned", MFD_CLOEXEC)) < 0) {
+			r = -errno;
+			goto out;
+		}
+		open_fds++;
+		if ((r = write_loop(fds[i], texts[i], strlen(texts[i]))) < 0)
+			goto out;
+		(void)snprintf(real[i], sizeof real[i], "/proc/self/fd/%d", fds[i]);
+		planned[i].path = paths[i];
+		planned[i].real = real[i];
+	}
+	r = sysctld_load_planned(root, planned, n, ret);
+out:
+	for (size_t i = 0; i < open_fds; i++)
+		close(fds[i]);
+	free(fds);
+	free(real);
+	free(planned);
 	return r;
 }
 

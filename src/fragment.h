@@ -34,6 +34,9 @@
 #include "snapshot.h"
 #include "sysctld.h"
 
+/* Where apply writes its fragment unless --file says otherwise. */
+#define FRAGMENT_DEFAULT "/etc/sysctl.d/90-tcpadvise.conf"
+
 /* Larger fragments (and journals) are refused with -EFBIG when read. */
 #define FRAGMENT_MAX_BYTES (1 << 20)
 
@@ -66,6 +69,39 @@ const char *fragment_skip_reason(const struct setting *st, const struct snapshot
  */
 int fragment_render(const struct profile *p, const struct snapshot *s,
     char **ret_text, struct fragment_skip **ret_skipped, size_t *ret_n);
+
+/* One key of a fragment, for fragment_compose() and fragment_blocks(). */
+struct fragment_block {
+	const char *key;	/* dotted key */
+	const char *value;	/* canonical value */
+	const char *comment;	/* wrapped into "# " lines before the key; NULL */
+	const char *verbatim;	/* written as it is instead (a block kept from
+				   an older fragment, final newline included) */
+};
+
+/*
+ * Fragment text from blocks in the order given: the header of
+ * fragment_render() (tool version, "# profile: NAME", "# source: ORIGIN"
+ * with a relative origin made absolute), then each block after a blank
+ * line. Comments and values have control characters replaced by '?'.
+ * *ret is malloc'ed. Returns 0 or -ENOMEM.
+ */
+int fragment_compose(const char *profile, const char *origin,
+    const struct fragment_block *blocks, size_t n, char **ret);
+
+/* One block's text as fragment_compose() writes it (no blank line before).
+   *ret is malloc'ed. 0 or -ENOMEM. */
+int fragment_block_text(const struct fragment_block *b, char **ret);
+
+/*
+ * The blocks of an existing fragment: every blank-line separated paragraph
+ * whose last line is "key = value", with key, value and the paragraph
+ * verbatim (comments and final newline included); the header and other
+ * paragraphs are dropped. *ret (strings owned; free with
+ * fragment_blocks_free()) may be NULL when *ret_n is 0. 0 or -ENOMEM.
+ */
+int fragment_blocks(const char *text, struct fragment_block **ret, size_t *ret_n);
+struct fragment_block *fragment_blocks_free(struct fragment_block *list, size_t n);
 
 /* Frees the array; accepts NULL; returns NULL. */
 struct fragment_skip *fragment_skips_free(struct fragment_skip *list, size_t n);
@@ -162,6 +198,10 @@ struct fragment_override {
  */
 int fragment_config_planned(const char *root, const char *path, const char *text,
     struct sysctld_config **ret);
+
+/* The same for n files at once: texts[i] in place of the file at paths[i]. */
+int fragment_config_planned_n(const char *root, const char *const *paths,
+    const char *const *texts, size_t n, struct sysctld_config **ret);
 
 /*
  * For every key the file at path (as listed in c->files, e.g.

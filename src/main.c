@@ -34,6 +34,7 @@ enum {
 	OPT_DRY_RUN = 1 << 5,
 	OPT_FILE = 1 << 6,
 	OPT_INTERVAL = 1 << 7,
+	OPT_RESOLVE = 1 << 8,
 };
 
 struct command {
@@ -46,15 +47,15 @@ struct command {
 
 static const struct command commands[] = {
 	{ "apply", cmd_apply, OPT_PROFILE | OPT_FORMAT | OPT_LIVE_ONLY |
-	  OPT_PERSIST_ONLY | OPT_DRY_RUN | OPT_FILE, 0, 0,
-	  "apply --profile NAME|FILE [--live-only|--persist-only] [--dry-run] "
-	  "[--file PATH] [--format text|json]" },
+	  OPT_PERSIST_ONLY | OPT_DRY_RUN | OPT_FILE | OPT_RESOLVE, 0, 0,
+	  "apply --profile NAME|FILE [--resolve] [--live-only|--persist-only] "
+	  "[--dry-run] [--file PATH] [--format text|json]" },
 	{ "check", cmd_check, OPT_PROFILE | OPT_FORMAT | OPT_FAIL_ON | OPT_FILE, 0, 0,
 	  "check [--profile NAME|FILE] [--format text|json|prometheus] "
 	  "[--fail-on info|warning|critical|never] [--file PATH]" },
 	{ "explain", cmd_explain, OPT_PROFILE, 1, 1,
 	  "explain KEY|FINDING-ID [--profile NAME|FILE]" },
-	{ "lint", cmd_lint, OPT_PROFILE | OPT_FORMAT | OPT_FAIL_ON, 1, SIZE_MAX,
+	{ "lint", cmd_lint, OPT_PROFILE | OPT_FORMAT | OPT_FAIL_ON | OPT_FILE, 1, SIZE_MAX,
 	  "lint FILE... [--profile NAME|FILE] [--format text|json] "
 	  "[--fail-on info|warning|critical|never]" },
 	{ "profiles", cmd_profiles, OPT_FORMAT, 0, 1,
@@ -127,6 +128,9 @@ help(const char *prog)
 	    "  --live-only            apply: set the live values, write no fragment\n"
 	    "  --persist-only         apply: write the fragment, leave live values alone\n"
 	    "  --dry-run              apply: change nothing, show what would change\n"
+	    "  --resolve              apply: also disable the lines of other files that\n"
+	    "                         override the profile or do harm (comment them out,\n"
+	    "                         or mask a vendor file with a copy in /etc/sysctl.d)\n"
 	    "  --file PATH            the fragment (default /etc/sysctl.d/90-tcpadvise.conf)\n"
 	    "  --fail-on SEVERITY     exit 1 on findings at or above: info, warning\n"
 	    "                         (default), critical, or never\n"
@@ -193,6 +197,7 @@ main(int argc, char **argv)
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "file", required_argument, NULL, 'W' },
 		{ "interval", required_argument, NULL, 'I' },
+		{ "resolve", no_argument, NULL, 'r' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct options o;
@@ -264,6 +269,10 @@ main(int argc, char **argv)
 			o.dry_run = true;
 			used |= OPT_DRY_RUN;
 			break;
+		case 'r':
+			o.resolve = true;
+			used |= OPT_RESOLVE;
+			break;
 		case 'W':
 			o.file = optarg;
 			used |= OPT_FILE;
@@ -311,7 +320,7 @@ main(int argc, char **argv)
 	if (used & ~cmd->opts) {
 		static const char *const names[] = { "--profile", "--format",
 		    "--fail-on", "--live-only", "--persist-only", "--dry-run", "--file",
-		    "--interval" };
+		    "--interval", "--resolve" };
 		unsigned bad = used & ~cmd->opts, i = 0;
 
 		while (!(bad & (1u << i)))
@@ -321,6 +330,9 @@ main(int argc, char **argv)
 	}
 	if (o.live_only && o.persist_only)
 		return usage(o.prog, "--live-only and --persist-only exclude each other");
+	if (o.resolve && o.live_only)
+		return usage(o.prog, "--resolve edits configuration files: it excludes "
+		    "--live-only");
 	if ((used & OPT_FORMAT) && o.format == FORMAT_PROMETHEUS &&
 	    strcmp(cmd->name, "check") != 0 && strcmp(cmd->name, "states") != 0)
 		return usage(o.prog, "'--format prometheus' applies only to 'check' and "

@@ -89,6 +89,15 @@ report_field(FILE *out, const char *label, const char *text)
 	report_wrap(out, text, start, start > 12 ? 6 : start, 78);
 }
 
+bool
+report_about_line(const struct finding *f)
+{
+	if (f->file == NULL || f->line == 0)
+		return false;
+	return strncmp(f->id, "TA-L", 4) == 0 || strncmp(f->id, "TA-C", 4) == 0 ||
+	    strncmp(f->id, "TA-U", 4) == 0;
+}
+
 static void
 text_values(FILE *out, const struct finding *f)
 {
@@ -97,8 +106,10 @@ text_values(FILE *out, const struct finding *f)
 	FILE *m;
 
 	/* Evidence is about sockets and counters: its key only names the
-	   sysctl involved, and values are in the message. */
-	if (f->key == NULL || (f->kind == KIND_EVIDENCE && f->live == NULL))
+	   sysctl involved, and values are in the message. A finding about
+	   one line says everything in its message. */
+	if (f->key == NULL || (f->kind == KIND_EVIDENCE && f->live == NULL) ||
+	    report_about_line(f))
 		return;
 	if ((m = open_memstream(&text, &len)) == NULL)
 		return;
@@ -142,6 +153,8 @@ report_finding_text(FILE *out, const struct report_opts *o, const struct finding
 	}
 	fprintf(out, "  %s%s%s", report_color(o, "bold"), f->id,
 	    report_color(o, "reset"));
+	if (report_about_line(f))
+		fprintf(out, " %s:%u", f->file, f->line);
 	if (f->key != NULL)
 		fprintf(out, " %s", f->key);
 	else if (f->file != NULL && f->line > 0)
@@ -156,8 +169,7 @@ report_finding_text(FILE *out, const struct report_opts *o, const struct finding
 		report_field(out, "why: ", f->reason);
 	if (f->source != NULL)
 		report_field(out, "source: ", f->source);
-	if (f->fix != NULL)
-		fprintf(out, "    fix: %s\n", f->fix);
+	report_fix(out, f);
 	fputc('\n', out);
 }
 
@@ -269,6 +281,42 @@ report_summary_json(const struct findings *f)
 	    "info", (json_int_t)f->count[SEV_INFO], "total", (json_int_t)f->n);
 }
 
+void
+report_fix(FILE *out, const struct finding *f)
+{
+	if (f->fix != NULL)
+		report_field(out, "fix: ", f->fix);
+	if (f->fix_live != NULL)
+		report_field(out, "now: ", f->fix_live);
+	if (!f->remedy.fixable && f->remedy.why != NULL &&
+	    f->remedy.action != REMEDY_NONE)
+		report_field(out, "not fixable here: ", f->remedy.why);
+}
+
+json_t *
+report_remedy_json(const struct remedy *r)
+{
+	json_t *o, *lines = json_array();
+
+	if (lines == NULL)
+		return NULL;
+	for (size_t i = 0; i < r->ndisable; i++) {
+		const struct remedy_line *d = &r->disable[i];
+
+		json_array_append_new(lines, json_pack("{s:s, s:s, s:I, s:s?, s:s?, s:b, s:s?}",
+		    "action", d->managed_by ? "source" : d->mask ? "mask" : "comment-out",
+		    "file", d->file, "line", (json_int_t)d->line, "mask", d->mask,
+		    "managed_by", d->managed_by, "regenerated", d->regenerated,
+		    "why", d->why));
+	}
+	o = json_pack("{s:s, s:s?, s:s?, s:s?, s:o, s:b, s:b, s:s?, s:o}",
+	    "action", remedy_action_name(r->action), "key", r->key, "value", r->value,
+	    "file", r->file, "line", r->line ? json_integer(r->line) : json_null(),
+	    "live", r->live, "persist", r->persist, "live_value", r->live_value,
+	    "disable", lines);
+	return o;
+}
+
 json_t *
 report_finding_json(const struct finding *f)
 {
@@ -291,6 +339,10 @@ report_finding_json(const struct finding *f)
 	json_object_set_new(o, "reason", jstr(f->reason));
 	json_object_set_new(o, "source", jstr(f->source));
 	json_object_set_new(o, "fix", jstr(f->fix));
+	json_object_set_new(o, "fix_live", jstr(f->fix_live));
+	json_object_set_new(o, "remedy", report_remedy_json(&f->remedy));
+	json_object_set_new(o, "fixable", json_boolean(f->remedy.fixable));
+	json_object_set_new(o, "why", jstr(f->remedy.why));
 	json_object_set_new(o, "file", jstr(f->file));
 	json_object_set_new(o, "line", f->line ? json_integer(f->line) : json_null());
 	for (size_t i = 0; i < f->nlines; i++)

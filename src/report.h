@@ -74,6 +74,18 @@ json_t *report_findings_json(const struct findings *f);
 /* {"critical", "warning", "info", "total"} counts (new reference). */
 json_t *report_summary_json(const struct findings *f);
 
+/* Whether the finding is about one configuration line (TA-L, TA-C and
+   TA-U findings that name a file and line): shown by its position. */
+bool report_about_line(const struct finding *f);
+
+/* The "fix:", "now:" and "not fixable here:" lines of a finding. */
+void report_fix(FILE *out, const struct finding *f);
+
+/* The remedy object of the JSON output: {action, key, value, file, line,
+   live, persist, live_value, disable: [{action, file, line, mask,
+   managed_by, regenerated, why}]} (new reference, NULL on failure). */
+json_t *report_remedy_json(const struct remedy *r);
+
 /* One finding in the text layout of `check` (one line with -q). */
 void report_finding_text(FILE *out, const struct report_opts *o,
     const struct finding *f);

@@ -1,13 +1,20 @@
 /*
- * rules: the pure engine; see rules.h.
+ * rules: the policy; see rules.h.
  *
  * A profile's rules and settings are judged twice: against the live values
  * (what the kernel runs with now) and against the persisted values (what a
  * reboot would set: the boot applier's winning line, or the kernel default
- * when no file sets the key). A hazard that holds in either view is
- * reported, and the finding says in which. Then come the findings that need
- * no profile: keys this kernel lacks, lines that are not assignments,
- * appliers that disagree, and drift between live and persisted values.
+ * when no file sets the key). Then every line of the configuration on its
+ * own (the same judgement `lint` makes), every key assigned again, the
+ * files, the appliers, drift and the fragment's overridden keys.
+ *
+ * Every finding gets its remedy here, and its fix text from that remedy
+ * (remedy.h): what `check` prints is what `apply` does. The remedy of a
+ * failing value follows one rule: where both the live and the boot value
+ * fail, set the profile's value in both; where only the boot value fails,
+ * persist the live value (the host keeps what it runs); where only the live
+ * value fails, set the boot value live. A value the profile accepts gets no
+ * remedy at all.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -17,6 +24,12 @@
 
 #include "procfs.h"
 #include "rules.h"
+
+#define BOM "\xef\xbb\xbf"
+
+/* How many keys one rule's condition may name before the rest are ignored
+   (a profile rule names one to three). */
+#define COND_KEYS 16
 
 enum view {
 	VIEW_LIVE,
@@ -34,16 +47,6 @@ struct ctx {
 	const struct catalog_entry *okey;
 	const struct value *oval;
 };
-
-const char *
-finding_kind_name(enum finding_kind k)
-{
-	static const char *const names[] = {
-		"deviation", "hazard", "drift", "shadowed", "unsupported", "evidence",
-	};
-
-	return (size_t)k < sizeof names / sizeof names[0] ? names[k] : "?";
-}
 
 static const struct snapshot_key *
 key_of(const struct snapshot *s, const struct catalog_entry *e)
@@ -252,6 +255,15 @@ rules_cond_holds(const struct cond *c, const struct snapshot *s, int view)
 
 /* --- building findings --------------------------------------------- */
 
+/* Everything one evaluation needs. */
+struct pol {
+	const struct profile *p;
+	const struct snapshot *s;
+	struct remedy_ctx rx;
+	bool live;		/* the snapshot has live values */
+	struct findings *ret;
+};
+
 static char *
 xstrdup(const char *s)
 {
@@ -283,13 +295,16 @@ finding_clear(struct finding *f)
 	free(f->reason);
 	free(f->source);
 	free(f->fix);
+	free(f->fix_live);
 	free(f->file);
 	for (size_t i = 0; i < f->nlines; i++) {
 		free(f->lines[i].file);
 		free(f->lines[i].value);
 	}
 	free(f->lines);
+	remedy_clear(&f->remedy);
 	memset(f, 0, sizeof *f);
+	remedy_init(&f->remedy);
 }
 
 void
@@ -310,13 +325,36 @@ findings_reach(const struct findings *f, enum severity threshold)
 	return false;
 }
 
-static struct finding *
-find_by_key(struct findings *f, const char *key)
+/* Whether a hazard rule or a deviation already judges the key. */
+static bool
+judged(const struct findings *f, const char *key)
 {
-	for (size_t i = 0; i < f->n; i++)
-		if (f->items[i].key != NULL && strcmp(f->items[i].key, key) == 0)
-			return &f->items[i];
-	return NULL;
+	for (size_t i = 0; i < f->n; i++) {
+		const struct finding *x = &f->items[i];
+
+		if (x->key != NULL && strcmp(x->key, key) == 0 &&
+		    (x->kind == KIND_DEVIATION || strncmp(x->id, "TA-H", 4) == 0 ||
+		    (x->kind == KIND_UNSUPPORTED && x->file == NULL)))
+			return true;
+	}
+	return false;
+}
+
+int
+finding_fix_text(struct finding *f)
+{
+	char *fix = NULL, *live = NULL;
+
+	if (remedy_text(&f->remedy, &fix, &live) < 0)
+		return -ENOMEM;
+	/* A finding without a remedy may still carry advice (evidence). */
+	if (fix != NULL || f->remedy.action != REMEDY_NONE) {
+		free(f->fix);
+		f->fix = fix;
+	}
+	free(f->fix_live);
+	f->fix_live = live;
+	return 0;
 }
 
 int
@@ -340,7 +378,66 @@ findings_push(struct findings *f, struct finding *n)
 	f->items[f->n++] = *n;
 	f->count[n->severity]++;
 	memset(n, 0, sizeof *n);
+	remedy_init(&n->remedy);
 	return 0;
+}
+
+/* A new finding with its id, severity, kind and message (taken). */
+static void
+finding_start(struct finding *f, const char *id, enum severity sev,
+    enum finding_kind kind, char *message)
+{
+	memset(f, 0, sizeof *f);
+	remedy_init(&f->remedy);
+	f->id = strdup(id);
+	f->severity = sev;
+	f->kind = kind;
+	f->message = message;
+}
+
+/* Set the fix texts and push; frees f on failure. */
+static int
+finish(struct pol *x, struct finding *f)
+{
+	if (finding_fix_text(f) < 0) {
+		finding_clear(f);
+		return -ENOMEM;
+	}
+	return findings_push(x->ret, f);
+}
+
+/*
+ * A configuration file entry that only repeats another: the
+ * 99-sysctl.conf link to /etc/sysctl.conf, which procps also reads under
+ * its own name. Its lines are judged once, as lines of the target.
+ */
+static bool
+repeated_file(const struct sysctld_config *c, size_t fi)
+{
+	const struct sysctld_file *f = &c->files[fi];
+
+	if (strcmp(f->target, f->path) == 0)
+		return false;
+	for (size_t i = 0; i < c->nfiles; i++)
+		if (i != fi && strcmp(c->files[i].path, f->target) == 0)
+			return true;
+	return false;
+}
+
+/* Add one line to f->lines. Returns 0 or -ENOMEM. */
+static int
+add_line(struct finding *f, const struct snapshot *s, const struct sysctld_line *l)
+{
+	struct finding_line *nl = realloc(f->lines, (f->nlines + 1) * sizeof *nl);
+
+	if (nl == NULL)
+		return -ENOMEM;
+	f->lines = nl;
+	nl = &f->lines[f->nlines++];
+	nl->file = strdup(sysctld_line_file(s->config, l));
+	nl->line = l->lineno;
+	nl->value = strdup(l->value);
+	return nl->file == NULL || nl->value == NULL ? -ENOMEM : 0;
 }
 
 /* Every assignment of key in the files, in the order procps reads them. */
@@ -353,12 +450,10 @@ collect_lines(const struct snapshot *s, const char *key, struct finding *f)
 		for (size_t j = 0; j < c->files[i].nlines; j++) {
 			const struct sysctld_line *l = &c->files[i].lines[j];
 			struct finding_line *nl;
+			bool dup = false;
 
 			if (l->kind != LINE_ASSIGN || l->glob || strcmp(l->key, key) != 0)
 				continue;
-			/* A symlink to a file already listed (99-sysctl.conf
-			   -> ../sysctl.conf) names the same lines twice. */
-			bool dup = false;
 			for (size_t k = 0; k < f->nlines && !dup; k++)
 				dup = f->lines[k].line == l->lineno &&
 				    strcmp(f->lines[k].file, c->files[i].target) == 0;
@@ -379,27 +474,61 @@ collect_lines(const struct snapshot *s, const char *key, struct finding *f)
 	return 0;
 }
 
-/* "delete /etc/sysctl.conf:4, /etc/sysctl.conf:30" */
+/* The value as the kernel would keep it: "1024\t65000" -> "1024 65000". */
 static char *
-fix_delete(const struct finding *f)
+shown_value(const char *v)
 {
-	char buf[1024];
-	size_t len;
-	int w;
+	char *s = strdup(v);
 
-	w = snprintf(buf, sizeof buf, "delete");
-	len = (size_t)w;
-	for (size_t i = 0; i < f->nlines; i++) {
-		w = snprintf(buf + len, sizeof buf - len, "%s %s:%u", i ? "," : "",
-		    f->lines[i].file, f->lines[i].line);
-		if (w < 0 || (size_t)w >= sizeof buf - len)
-			break;
-		len += (size_t)w;
-	}
-	return strdup(buf);
+	for (char *c = s; c != NULL && *c; c++)
+		if (*c == '\t')
+			*c = ' ';
+	return s;
 }
 
-/* A value that satisfies a setting, for the fix line. */
+/* Place f at line l (the line that decides its persisted value). */
+static int
+place_at(struct finding *f, const struct snapshot *s, const struct sysctld_line *l,
+    bool secret)
+{
+	free(f->file);
+	f->file = strdup(sysctld_line_file(s->config, l));
+	f->line = l->lineno;
+	if (f->file == NULL)
+		return -ENOMEM;
+	if (l->kind == LINE_ASSIGN && !secret && f->persisted == NULL &&
+	    (f->persisted = shown_value(l->value)) == NULL)
+		return -ENOMEM;
+	return 0;
+}
+
+/*
+ * Fill the value fields common to every finding about a catalog key: live
+ * and persisted values, the deciding line, every assigning line, and the
+ * profile's expectation.
+ */
+static int
+fill_key(struct finding *f, const struct profile *p, const struct snapshot *s,
+    const struct snapshot_key *k)
+{
+	const struct sysctld_line *l = persisted_line(s, k);
+	const struct setting *st = p ? profile_setting(p, k->entry->name) : NULL;
+	bool secret = (k->entry->flags & CATALOG_SECRET) != 0;
+	char buf[256];
+
+	if ((f->key = strdup(k->entry->name)) == NULL)
+		return -ENOMEM;
+	if (k->status == LIVE_OK && !secret && (f->live = strdup(k->live)) == NULL)
+		return -ENOMEM;
+	if (l != NULL && place_at(f, s, l, secret) < 0)
+		return -ENOMEM;
+	if (st != NULL && setting_describe(st, buf, sizeof buf) == 0 &&
+	    (f->want = strdup(buf)) == NULL)
+		return -ENOMEM;
+	return collect_lines(s, k->entry->name, f);
+}
+
+/* A value that satisfies a setting: its apply value, else its expectation. */
 static const struct value *
 setting_target(const struct setting *st)
 {
@@ -416,168 +545,254 @@ setting_target(const struct setting *st)
 	return NULL;
 }
 
-static char *
-fix_for(const struct profile *p, const struct snapshot_key *k,
-    const struct finding *f, enum fix_kind kind, const struct value *fixv)
+/* --- remedies -------------------------------------------------------- */
+
+/*
+ * The remedy for a value that fails in one view or both (see the design
+ * comment): target is what the profile wants, pers_ok the boot value when
+ * that one passes, live_ok the live value when that one passes.
+ */
+static int
+remedy_value(struct pol *x, struct finding *f, const struct catalog_entry *e,
+    const char *target, bool live_bad, bool pers_bad, const char *pers_ok,
+    const char *live_ok)
 {
-	const char *key = k->entry->name;
-	const struct setting *st = profile_setting(p, key);
-	const struct value *v = NULL;
-	char buf[VALUE_STR_MAX];
-
-	switch (kind) {
-	case FIX_VALUE:
-		v = fixv;
-		break;
-	case FIX_AUTO:
-		if (st != NULL && (v = setting_target(st)) != NULL)
-			break;
-		/* FALLTHROUGH */
-	case FIX_DEFAULT:
-		if (k->has_default)
-			return finding_printf("%s = %s", key, k->dflt);
-		/* FALLTHROUGH */
-	case FIX_REMOVE:
-		if (f->nlines == 0)
-			return k->has_default ? finding_printf("%s = %s", key, k->dflt) : NULL;
-		/* Deleting the line changes nothing until the next boot: when
-		   the key still exists here, put the live value back too. */
-		if (k->live_ok && k->has_default &&
-		    !value_equal(&k->live_value, &k->default_value)) {
-			char *del = fix_delete(f), *both;
-
-			if (del == NULL)
-				return NULL;
-			both = finding_printf("%s, then: sysctl -w %s=%s", del, key, k->dflt);
-			free(del);
-			return both;
-		}
-		return fix_delete(f);
+	if (live_bad && pers_bad)
+		return remedy_set(&x->rx, e, target, true, true, &f->remedy);
+	if (live_bad) {
+		f->needs_live = true;
+		return remedy_set(&x->rx, e, pers_ok ? pers_ok : target, true, false,
+		    &f->remedy);
 	}
-	if (v == NULL || value_format(v, buf, sizeof buf) < 0)
-		return NULL;
-	return finding_printf("%s = %s", key, buf);
+	if (pers_bad) {
+		if (x->live && live_ok != NULL) {
+			f->needs_live = true;
+			return remedy_set(&x->rx, e, live_ok, false, true, &f->remedy);
+		}
+		return remedy_set(&x->rx, e, target, false, true, &f->remedy);
+	}
+	return 0;
 }
 
 /*
- * Fill the value fields common to every finding about a catalog key: live
- * and persisted values, the deciding line, every assigning line, and the
- * profile's expectation.
+ * The remedy that removes a key from the configuration: comment out (or
+ * mask) every line that assigns it, in every file an applier reads; and,
+ * when the key exists live with another value than its default, set the
+ * default live.
  */
 static int
-fill_key(struct finding *f, const struct profile *p, const struct snapshot *s,
-    const struct snapshot_key *k)
+remedy_remove(struct pol *x, struct finding *f, const struct snapshot_key *k)
 {
-	const struct sysctld_line *l = persisted_line(s, k);
-	const struct setting *st = p ? profile_setting(p, k->entry->name) : NULL;
-	char buf[256];
+	const struct sysctld_config *c = x->s->config;
+	int r;
 
-	if ((f->key = strdup(k->entry->name)) == NULL)
-		return -ENOMEM;
-	if (k->status == LIVE_OK && !(k->entry->flags & CATALOG_SECRET) &&
-	    (f->live = strdup(k->live)) == NULL)
-		return -ENOMEM;
-	if (l != NULL) {
-		char *v = strdup(l->value);
+	for (size_t fi = 0; fi < c->nfiles; fi++) {
+		if (repeated_file(c, fi))
+			continue;
+		for (size_t li = 0; li < c->files[fi].nlines; li++) {
+			const struct sysctld_line *l = &c->files[fi].lines[li];
 
-		if (v == NULL)
-			return -ENOMEM;
-		/* Shown as the kernel would keep it: "1024\t65000" -> "1024 65000". */
-		for (char *c = v; *c; c++)
-			if (*c == '\t')
-				*c = ' ';
-		f->persisted = v;
-		if ((f->file = strdup(sysctld_line_file(s->config, l))) == NULL)
-			return -ENOMEM;
-		f->line = l->lineno;
+			if (l->kind != LINE_ASSIGN || l->glob ||
+			    strcmp(l->key, k->entry->name) != 0)
+				continue;
+			if ((r = remedy_disable_line(&x->rx, l, NULL, &f->remedy)) < 0)
+				return r;
+		}
 	}
-	if (st != NULL && setting_describe(st, buf, sizeof buf) == 0 &&
-	    (f->want = strdup(buf)) == NULL)
-		return -ENOMEM;
-	return collect_lines(s, k->entry->name, f);
+	if (x->live && k->has_default)
+		return remedy_reset_live(&x->rx, k->entry, k->dflt, &f->remedy);
+	return 0;
+}
+
+/* The canonical text of v in buf, or NULL. */
+static const char *
+value_text(const struct value *v, char *buf, size_t size)
+{
+	if (v == NULL || value_format(v, buf, size) < 0)
+		return NULL;
+	return buf;
+}
+
+/* --- hazard rules and settings -------------------------------------- */
+
+/* The keys a condition names (its own and OPERAND_KEY operands). */
+static void
+cond_keys(const struct cond *c, const struct catalog_entry **keys, size_t *n)
+{
+	switch (c->type) {
+	case COND_ALL:
+	case COND_ANY:
+	case COND_NOT:
+		for (size_t i = 0; i < c->nchildren; i++)
+			cond_keys(&c->children[i], keys, n);
+		break;
+	case COND_KEY:
+		if (*n < COND_KEYS && c->key != NULL)
+			keys[(*n)++] = c->key;
+		if (*n < COND_KEYS && c->operand.kind == OPERAND_KEY &&
+		    c->operand.key != NULL)
+			keys[(*n)++] = c->operand.key;
+		break;
+	case COND_KERNEL:
+	case COND_NETNS:
+		break;
+	}
+}
+
+/* The value a hazard rule's fix sets, in buf; NULL: remove the lines. */
+static const char *
+rule_target(const struct pol *x, const struct rule *r, const struct snapshot_key *k,
+    char *buf, size_t size)
+{
+	const struct setting *st;
+
+	switch (r->fix_kind) {
+	case FIX_VALUE:
+		return value_text(&r->fix_value, buf, size);
+	case FIX_AUTO:
+		st = profile_setting(x->p, r->key->name);
+		if (st != NULL && setting_target(st) != NULL)
+			return value_text(setting_target(st), buf, size);
+		/* FALLTHROUGH */
+	case FIX_DEFAULT:
+		if (k->has_default) {
+			snprintf(buf, size, "%s", k->dflt);
+			return buf;
+		}
+		return NULL;
+	case FIX_REMOVE:
+		break;
+	}
+	return NULL;
 }
 
 static int
-eval_rules(const struct profile *p, const struct snapshot *s, struct findings *ret)
+eval_rules(struct pol *x)
 {
-	for (size_t i = 0; i < p->nrules; i++) {
-		const struct rule *r = &p->rules[i];
+	const struct snapshot *s = x->s;
+
+	for (size_t i = 0; i < x->p->nrules; i++) {
+		const struct rule *r = &x->p->rules[i];
 		const struct snapshot_key *k = key_of(s, r->key);
-		bool live = rules_cond_holds(&r->when, s, VIEW_LIVE);
+		bool live = x->live && rules_cond_holds(&r->when, s, VIEW_LIVE);
 		bool pers = rules_cond_holds(&r->when, s, VIEW_PERSISTED);
+		char tbuf[VALUE_STR_MAX], lbuf[VALUE_STR_MAX];
+		const char *target, *keep = NULL;
 		struct finding f;
 
 		if (!live && !pers)
 			continue;
-		memset(&f, 0, sizeof f);
-		f.id = strdup(r->id);
-		f.severity = r->severity;
-		f.kind = KIND_HAZARD;
-		f.message = strdup(r->title);
+		finding_start(&f, r->id, r->severity, KIND_HAZARD, strdup(r->title));
 		f.reason = xstrdup(r->reason);
 		f.source = xstrdup(r->source);
 		f.in_live = live;
 		f.in_persisted = pers;
-		if (fill_key(&f, p, s, k) < 0) {
-			finding_clear(&f);
-			return -ENOMEM;
+		f.needs_live = !pers;
+		if (fill_key(&f, x->p, s, k) < 0)
+			goto nomem;
+		/* Not set by any line: the line of another key of the
+		   condition is what the files decide. */
+		if (f.file == NULL && pers) {
+			const struct catalog_entry *keys[COND_KEYS];
+			size_t n = 0;
+
+			cond_keys(&r->when, keys, &n);
+			for (size_t j = 0; j < n && f.file == NULL; j++) {
+				const struct sysctld_line *l = persisted_line(s, key_of(s, keys[j]));
+
+				if (l != NULL && place_at(&f, s, l, true) < 0)
+					goto nomem;
+			}
 		}
-		f.fix = fix_for(p, k, &f, r->fix_kind, &r->fix_value);
-		if (findings_push(ret, &f) < 0)
+		target = rule_target(x, r, k, tbuf, sizeof tbuf);
+		if (target == NULL || *target == '\0') {
+			if (remedy_remove(x, &f, k) < 0)
+				goto nomem;
+		} else {
+			/* Persist the live value where it clears the rule. */
+			if (!live && pers && k->live_ok) {
+				struct ctx c = { s, VIEW_PERSISTED, r->key, &k->live_value };
+
+				if (!holds(&r->when, &c))
+					keep = value_text(&k->live_value, lbuf, sizeof lbuf);
+			}
+			if (remedy_value(x, &f, r->key, target, live, pers, NULL, keep) < 0)
+				goto nomem;
+		}
+		if (finish(x, &f) < 0)
 			return -ENOMEM;
+		continue;
+nomem:
+		finding_clear(&f);
+		return -ENOMEM;
 	}
 	return 0;
 }
 
 static int
-push_key_finding(struct findings *ret, const struct profile *p,
-    const struct snapshot *s, const struct snapshot_key *k, const char *prefix,
+push_key_finding(struct pol *x, const struct snapshot_key *k, const char *prefix,
     enum severity sev, enum finding_kind kind, char *message, char *reason,
-    char *source)
+    char *source, struct finding *ret)
 {
-	struct finding f;
+	char id[16];
 
-	memset(&f, 0, sizeof f);
-	f.id = finding_printf("TA-%s%03u", prefix, k->entry->id);
-	f.severity = sev;
-	f.kind = kind;
-	f.message = message;
-	f.reason = reason;
-	f.source = source;
-	if (fill_key(&f, p, s, k) < 0) {
-		finding_clear(&f);
+	snprintf(id, sizeof id, "TA-%s%03u", prefix, k->entry->id);
+	finding_start(ret, id, sev, kind, message);
+	ret->reason = reason;
+	ret->source = source;
+	if (fill_key(ret, x->p, x->s, k) < 0) {
+		finding_clear(ret);
 		return -ENOMEM;
 	}
-	if (kind == KIND_UNSUPPORTED && f.nlines > 0)
-		f.fix = fix_delete(&f);
-	else if (kind != KIND_UNSUPPORTED)
-		f.fix = fix_for(p, k, &f, FIX_AUTO, NULL);
-	return findings_push(ret, &f);
+	return 0;
+}
+
+/* The message of a deviation. */
+static char *
+deviation_message(const struct pol *x, const struct setting *st,
+    const struct snapshot_key *k, bool live_bad, bool pers_bad, const char *pbuf)
+{
+	const char *name = st->entry->name;
+	char sbuf[128];
+
+	setting_describe(st, sbuf, sizeof sbuf);
+	if (!x->live)
+		return finding_printf("'%s' is set to %s; profile '%s' wants %s", name,
+		    pbuf, x->p->name, sbuf);
+	if (live_bad && (pers_bad || *pbuf == '\0'))
+		return finding_printf("'%s' is %s; profile '%s' wants %s", name,
+		    k->live, x->p->name, sbuf);
+	if (live_bad)
+		return finding_printf("'%s' is %s live, though a reboot would set %s; "
+		    "profile '%s' wants %s", name, k->live, pbuf, x->p->name, sbuf);
+	return finding_printf("'%s' is %s live, but a reboot would set %s; profile "
+	    "'%s' wants %s", name, k->live, pbuf, x->p->name, sbuf);
 }
 
 static int
-eval_settings(const struct profile *p, const struct snapshot *s,
-    struct findings *ret)
+eval_settings(struct pol *x)
 {
+	const struct snapshot *s = x->s;
 	char sbuf[128];
 
-	for (size_t i = 0; i < p->nsettings; i++) {
-		const struct setting *st = &p->settings[i];
+	for (size_t i = 0; i < x->p->nsettings; i++) {
+		const struct setting *st = &x->p->settings[i];
 		const struct snapshot_key *k = key_of(s, st->entry);
 		const char *name = st->entry->name;
 		const struct value *pv;
 		bool live_bad, pers_bad;
-		char pbuf[VALUE_STR_MAX];
+		char pbuf[VALUE_STR_MAX], tbuf[VALUE_STR_MAX], lbuf[VALUE_STR_MAX];
+		const char *target;
+		struct finding f;
 		char *msg;
-		int r;
 
-		if (find_by_key(ret, name) != NULL)
+		if (judged(x->ret, name))
 			continue;	/* a hazard about this key says more */
-		if (k->status != LIVE_OK) {
+		if (x->live && k->status != LIVE_OK) {
 			if (!catalog_in_release(st->entry, &s->host.kernel) ||
 			    k->status == LIVE_ABSENT)
 				msg = finding_printf("profile '%s' sets '%s', which this kernel "
-				    "does not have (%s)", p->name, name,
+				    "does not have (%s)", x->p->name, name,
 				    snapshot_status_text(k, sbuf, sizeof sbuf));
 			else if (k->status == LIVE_HIDDEN)
 				msg = finding_printf("'%s' is a global key: it cannot be read or "
@@ -586,165 +801,432 @@ eval_settings(const struct profile *p, const struct snapshot *s,
 			else
 				msg = finding_printf("'%s' cannot be checked: %s", name,
 				    snapshot_status_text(k, sbuf, sizeof sbuf));
-			r = push_key_finding(ret, p, s, k, "U", SEV_INFO,
-			    KIND_UNSUPPORTED, msg, xstrdup(st->reason),
-			    xstrdup(st->source));
-			if (r < 0)
-				return r;
+			if (push_key_finding(x, k, "U", SEV_INFO, KIND_UNSUPPORTED, msg,
+			    xstrdup(st->reason), xstrdup(st->source), &f) < 0)
+				return -ENOMEM;
+			f.needs_live = true;
+			if (remedy_unfixable(&f.remedy, snapshot_status_text(k, sbuf,
+			    sizeof sbuf)) < 0 || finish(x, &f) < 0)
+				return -ENOMEM;
 			continue;
 		}
-		live_bad = !k->live_ok || !setting_satisfied(st, &k->live_value);
+		if (!x->live && !catalog_in_release(st->entry, &s->host.kernel))
+			continue;
+		live_bad = x->live && (!k->live_ok || !setting_satisfied(st, &k->live_value));
 		pv = view_value(s, k, VIEW_PERSISTED);
 		pers_bad = pv != NULL && !setting_satisfied(st, pv);
 		if (!live_bad && !pers_bad)
 			continue;
-		setting_describe(st, sbuf, sizeof sbuf);
 		pbuf[0] = '\0';
 		if (pv != NULL)
 			value_format(pv, pbuf, sizeof pbuf);
-		if (live_bad && (pers_bad || pv == NULL))
-			msg = finding_printf("'%s' is %s; profile '%s' wants %s", name,
-			    k->live, p->name, sbuf);
-		else if (live_bad)
-			msg = finding_printf("'%s' is %s live, though a reboot would set "
-			    "%s; profile '%s' wants %s", name, k->live, pbuf,
-			    p->name, sbuf);
-		else
-			msg = finding_printf("'%s' is %s live, but a reboot would set %s; "
-			    "profile '%s' wants %s", name, k->live, pbuf, p->name,
-			    sbuf);
-		r = push_key_finding(ret, p, s, k, "D", st->severity,
-		    KIND_DEVIATION, msg, xstrdup(st->reason), xstrdup(st->source));
-		if (r < 0)
-			return r;
-	}
-	return 0;
-}
-
-/* Keys set in configuration files that this kernel or namespace lacks. */
-static int
-eval_unsupported(const struct profile *p, const struct snapshot *s,
-    struct findings *ret)
-{
-	char sbuf[128];
-
-	for (size_t i = 0; i < s->nkeys; i++) {
-		const struct snapshot_key *k = &s->keys[i];
-		const struct sysctld_effect *pe = &k->eff[APPLIER_PROCPS];
-		const struct sysctld_effect *se = &k->eff[APPLIER_SYSTEMD];
-		char *msg, *why;
-		int r;
-
-		if (pe->nassign == 0 && se->nassign == 0)
-			continue;
-		if (find_by_key(ret, k->entry->name) != NULL)
-			continue;
-		if (k->status == LIVE_ABSENT) {
-			msg = finding_printf("'%s' is set in a configuration file but is "
-			    "%s", k->entry->name,
-			    snapshot_status_text(k, sbuf, sizeof sbuf));
-			why = strdup("At boot the line sets nothing; `sysctl -p` "
-			    "reports \"cannot stat\" for it and exits 1, which fails "
-			    "configuration tools that apply the file.");
-			r = push_key_finding(ret, p, s, k, "U", SEV_WARNING,
-			    KIND_UNSUPPORTED, msg, why, NULL);
-		} else if (k->status == LIVE_HIDDEN) {
-			msg = finding_printf("'%s' is set in a configuration file but is a "
-			    "global key that this network namespace cannot see or set",
-			    k->entry->name);
-			why = strdup("Global keys belong to the host: inside a container "
-			    "the line has no effect. Set it on the host.");
-			r = push_key_finding(ret, p, s, k, "U", SEV_INFO,
-			    KIND_UNSUPPORTED, msg, why, NULL);
-		} else
-			continue;
-		if (r < 0)
-			return r;
-	}
-	return 0;
-}
-
-/* Findings about configuration files as such (TA-C001..TA-C003). */
-static int
-eval_files(const struct snapshot *s, struct findings *ret)
-{
-	const struct sysctld_config *c = s->config;
-
-	for (size_t i = 0; i < s->nothers; i++) {
-		const struct snapshot_other *o = &s->others[i];
-		struct finding f;
-		const char *sugg;
-
-		if (o->exists || strncmp(o->key, "net.", 4) != 0 ||
-		    sysctl_key_per_interface(o->key))
-			continue;
-		memset(&f, 0, sizeof f);
-		f.id = strdup("TA-C001");
-		f.severity = SEV_WARNING;
-		f.kind = KIND_UNSUPPORTED;
-		f.key = strdup(o->key);
-		sugg = catalog_suggest(o->key);
-		if (sugg != NULL)
-			f.message = finding_printf("unknown key '%s' in a configuration file "
-			    "(did you mean '%s'?)", o->key, sugg);
-		else
-			f.message = finding_printf("unknown key '%s' in a configuration file: "
-			    "this kernel has no such sysctl", o->key);
-		f.reason = strdup("The line sets nothing; `sysctl -p` exits 1 on it. "
-		    "A misspelt key means the intended setting was never applied.");
-		if (f.key == NULL || collect_lines(s, o->key, &f) < 0) {
+		target = value_text(setting_target(st), tbuf, sizeof tbuf);
+		msg = deviation_message(x, st, k, live_bad, pers_bad, pbuf);
+		if (push_key_finding(x, k, "D", st->severity, KIND_DEVIATION, msg,
+		    xstrdup(st->reason), xstrdup(st->source), &f) < 0)
+			return -ENOMEM;
+		f.in_live = live_bad;
+		f.in_persisted = pers_bad;
+		if (target != NULL &&
+		    remedy_value(x, &f, st->entry, target, live_bad, pers_bad,
+		    pv != NULL && !pers_bad ? pbuf : NULL,
+		    k->live_ok && !live_bad ? value_text(&k->live_value, lbuf,
+		    sizeof lbuf) : NULL) < 0) {
 			finding_clear(&f);
 			return -ENOMEM;
 		}
-		if (f.nlines > 0) {
-			f.file = xstrdup(f.lines[0].file);
-			f.line = f.lines[0].line;
-		}
-		f.fix = fix_delete(&f);
-		if (findings_push(ret, &f) < 0)
+		if (finish(x, &f) < 0)
 			return -ENOMEM;
 	}
+	return 0;
+}
+
+/* --- one line at a time (what `lint` judges too) -------------------- */
+
+/* A hazard already names this line for this key. */
+static bool
+hazard_at(const struct pol *x, const struct sysctld_line *l)
+{
+	const char *file = sysctld_line_file(x->s->config, l);
+
+	for (size_t i = 0; i < x->ret->n; i++) {
+		const struct finding *f = &x->ret->items[i];
+
+		if (f->kind == KIND_HAZARD && strncmp(f->id, "TA-H", 4) == 0 &&
+		    f->key != NULL && strcmp(f->key, l->key) == 0 &&
+		    f->line == l->lineno && f->file != NULL && strcmp(f->file, file) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* A finding about line l, whose remedy disables the line when `disable`. */
+static int
+line_finding(struct pol *x, const struct sysctld_line *l, const char *id,
+    enum severity sev, enum finding_kind kind, bool disable, char *message,
+    const char *reason)
+{
+	const struct catalog_entry *e = l->key ? catalog_lookup(l->key) : NULL;
+	struct finding f;
+
+	finding_start(&f, id, sev, kind, message);
+	f.reason = xstrdup(reason);
+	if ((reason != NULL && f.reason == NULL) ||
+	    (l->key != NULL && (f.key = strdup(l->key)) == NULL) ||
+	    place_at(&f, x->s, l, e != NULL && (e->flags & CATALOG_SECRET)) < 0)
+		goto nomem;
+	if (disable && remedy_disable_line(&x->rx, l, NULL, &f.remedy) < 0)
+		goto nomem;
+	return finish(x, &f);
+nomem:
+	finding_clear(&f);
+	return -ENOMEM;
+}
+
+static int
+line_unknown(struct pol *x, const struct sysctld_line *l)
+{
+	const struct snapshot *s = x->s;
+	const char *sugg;
+
+	if (strncmp(l->key, BOM, strlen(BOM)) == 0)
+		return line_finding(x, l, "TA-C001", SEV_WARNING, KIND_UNSUPPORTED, true,
+		    finding_printf("unknown key '%s': the file starts with a UTF-8 byte "
+		    "order mark, which becomes part of the key", l->key + strlen(BOM)),
+		    "Both appliers read the mark as part of the first key, so the "
+		    "line sets nothing. Save the file without it.");
+	if (strncmp(l->key, "net.", 4) != 0 || sysctl_key_per_interface(l->key))
+		return 0;
+	/* Known to the running kernel, if one was asked: a real key the
+	   catalog has no advice on. */
+	for (size_t i = 0; s->others_probed && i < s->nothers; i++)
+		if (strcmp(s->others[i].key, l->key) == 0 && s->others[i].exists)
+			return 0;
+	if ((sugg = catalog_suggest(l->key)) != NULL)
+		return line_finding(x, l, "TA-C001", SEV_WARNING, KIND_UNSUPPORTED, true,
+		    finding_printf("unknown key '%s' (did you mean '%s'?)", l->key, sugg),
+		    "A misspelt key sets nothing: `sysctl -p` exits 1 on it and the "
+		    "intended setting is never applied.");
+	if (s->others_probed)
+		return line_finding(x, l, "TA-C001", SEV_WARNING, KIND_UNSUPPORTED, true,
+		    finding_printf("unknown key '%s': neither tcpadvise nor this kernel "
+		    "knows it", l->key), "The line sets nothing here: `sysctl -p` "
+		    "exits 1 on it. Check its spelling, or whether it needs a module "
+		    "or another kernel release.");
+	return line_finding(x, l, "TA-C001", SEV_INFO, KIND_UNSUPPORTED, false,
+	    finding_printf("'%s' is not a key tcpadvise knows; its name and value "
+	    "were not checked", l->key), "tcpadvise's catalog covers the TCP and "
+	    "socket keys it gives advice on; other keys are passed over.");
+}
+
+/* A catalog key this kernel (or namespace) does not have. */
+static int
+line_absent(struct pol *x, const struct sysctld_line *l, const struct catalog_entry *e)
+{
+	const struct snapshot *s = x->s;
+	char id[16];
+	char *msg;
+
+	snprintf(id, sizeof id, "TA-U%03u", e->id);
+	if (e->removed != NULL && !catalog_in_release(e, &s->host.kernel))
+		msg = finding_printf("'%s' was removed in Linux %s: on %s the line sets "
+		    "nothing", l->key, e->removed, s->kernel_release);
+	else if (!catalog_in_release(e, &s->host.kernel))
+		msg = finding_printf("'%s' first appeared in Linux %s: on %s the line "
+		    "sets nothing", l->key, e->since, s->kernel_release);
+	else
+		msg = finding_printf("'%s' is set in a configuration file but is not on "
+		    "this kernel%s", l->key, (e->flags & CATALOG_MODULE) ?
+		    " (its module is not loaded)" : "");
+	return line_finding(x, l, id, SEV_WARNING, KIND_UNSUPPORTED, true, msg,
+	    "The key does not exist on that kernel: `sysctl -p` reports \"cannot "
+	    "stat\" for it and exits 1, which fails boot units and configuration "
+	    "tools that apply the file.");
+}
+
+/*
+ * The first field outside lo..hi, as "must be between" text in buf, or
+ * false when every field is inside.
+ */
+static bool
+out_of_range(const struct catalog_entry *e, const struct value *v, long long lo,
+    long long hi, char *buf, size_t size)
+{
+	for (unsigned i = 0; i < v->nfields; i++)
+		if (v->field[i] < lo || v->field[i] > hi) {
+			if (e->nfields > 1)
+				snprintf(buf, size, "field %u must be between %lld "
+				    "and %lld", i + 1, lo, hi);
+			else
+				snprintf(buf, size, "the value must be between %lld and %lld",
+				    lo, hi);
+			return true;
+		}
+	return false;
+}
+
+static const char reject_reason[] = "The write fails with EINVAL: the line "
+    "changes nothing, and both `sysctl -p` and systemd-sysctl report it and "
+    "exit 1.";
+
+static int
+line_value(struct pol *x, const struct sysctld_line *l, const struct catalog_entry *e)
+{
+	const char *shown = (e->flags & CATALOG_SECRET) ? "(secret)" : l->value;
+	const char *errstr = NULL;
+	struct value v;
+	char why[128];
+
+	if (value_parse_kernel(l->value, e->shape, e->nfields, &v, &errstr) < 0)
+		return line_finding(x, l, "TA-L001", SEV_WARNING, KIND_HAZARD, true,
+		    finding_printf("the kernel rejects '%s = %s': the value must be %s "
+		    "(%s)", l->key, shown, catalog_shape_name(e),
+		    errstr ? errstr : "invalid"), reject_reason);
+	if (e->shape != SHAPE_INT && e->shape != SHAPE_VECTOR)
+		return 0;
+	if (out_of_range(e, &v, e->kmin, e->kmax, why, sizeof why))
+		return line_finding(x, l, "TA-L001", SEV_WARNING, KIND_HAZARD, true,
+		    finding_printf("the kernel rejects '%s = %s': %s", l->key, shown,
+		    why), reject_reason);
+	/* A hazard about the line says more than the sane range does. */
+	if (!hazard_at(x, l) && out_of_range(e, &v, e->smin, e->smax, why, sizeof why))
+		return line_finding(x, l, "TA-L002", SEV_INFO, KIND_DEVIATION, false,
+		    finding_printf("'%s = %s' is outside the sane range: %s", l->key,
+		    shown, why), "The kernel accepts the value, but it lies outside "
+		    "the range the catalog considers sane for this key; make sure it "
+		    "is intended.");
+	return 0;
+}
+
+/* Whether the key of e is absent here: not in the judged release, or not
+   in this kernel or namespace. Global keys hidden in a child namespace are
+   not absent (TA-U at info, per key). */
+static bool
+key_absent(const struct pol *x, const struct catalog_entry *e)
+{
+	const struct snapshot_key *k = key_of(x->s, e);
+
+	if (!catalog_in_release(e, &x->s->host.kernel))
+		return true;
+	return x->live && k->status == LIVE_ABSENT;
+}
+
+static int
+eval_lines(struct pol *x)
+{
+	const struct sysctld_config *c = x->s->config;
+
+	for (size_t fi = 0; fi < c->nfiles; fi++) {
+		if (repeated_file(c, fi))
+			continue;
+		for (size_t li = 0; li < c->files[fi].nlines; li++) {
+			const struct sysctld_line *l = &c->files[fi].lines[li];
+			const struct catalog_entry *e;
+			int r = 0;
+
+			if (l->kind == LINE_INVALID)
+				r = line_finding(x, l, "TA-C002", SEV_WARNING, KIND_HAZARD,
+				    true, finding_printf("%s: '%s'", l->problem, l->raw),
+				    "procps skips the line with a warning; systemd-sysctl "
+				    "skips it and exits 1, which marks "
+				    "systemd-sysctl.service failed at boot.");
+			else if (l->kind != LINE_ASSIGN || l->glob)
+				continue;
+			else if ((e = catalog_lookup(l->key)) == NULL)
+				r = line_unknown(x, l);
+			else if (key_absent(x, e)) {
+				if (!hazard_at(x, l))
+					r = line_absent(x, l, e);
+			} else
+				r = line_value(x, l, e);
+			if (r < 0)
+				return r;
+		}
+	}
+	return 0;
+}
+
+/* Global keys set in the files, which this child network namespace cannot
+   see: a finding per key, for the host to judge. */
+static int
+eval_hidden(struct pol *x)
+{
+	for (size_t i = 0; x->live && i < x->s->nkeys; i++) {
+		const struct snapshot_key *k = &x->s->keys[i];
+		struct finding f;
+
+		if (k->status != LIVE_HIDDEN || (k->eff[APPLIER_PROCPS].nassign == 0 &&
+		    k->eff[APPLIER_SYSTEMD].nassign == 0) ||
+		    judged(x->ret, k->entry->name))
+			continue;
+		if (push_key_finding(x, k, "U", SEV_INFO, KIND_UNSUPPORTED,
+		    finding_printf("'%s' is set in a configuration file but is a global "
+		    "key that this network namespace cannot see or set", k->entry->name),
+		    strdup("Global keys belong to the host: inside a container the "
+		    "line has no effect. Set it on the host."), NULL, &f) < 0)
+			return -ENOMEM;
+		f.needs_live = true;
+		if (remedy_unfixable(&f.remedy, "a global key: set it on the host") < 0 ||
+		    finish(x, &f) < 0)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/* --- keys assigned again --------------------------------------------- */
+
+/* Whether two values of one key are the same to the kernel. */
+static bool
+same_value(const struct catalog_entry *e, const char *a, const char *b)
+{
+	char fa[VALUE_STR_MAX], fb[VALUE_STR_MAX];
+	const char *err;
+	struct value va, vb;
+
+	if (e != NULL &&
+	    value_parse_kernel(a, e->shape, e->nfields, &va, &err) == 0 &&
+	    value_parse_kernel(b, e->shape, e->nfields, &vb, &err) == 0 &&
+	    value_format(&va, fa, sizeof fa) == 0 &&
+	    value_format(&vb, fb, sizeof fb) == 0)
+		return strcmp(fa, fb) == 0;
+	/* Unknown shape: equal when the words are ("1 2" and "1\t2"). */
+	while (*a != '\0' || *b != '\0') {
+		bool ba = *a == ' ' || *a == '\t', bb = *b == ' ' || *b == '\t';
+
+		if (ba != bb)
+			return false;
+		if (ba) {
+			a += strspn(a, " \t");
+			b += strspn(b, " \t");
+			continue;
+		}
+		if (*a++ != *b++)
+			return false;
+	}
+	return true;
+}
+
+static bool
+is_assignment(const struct sysctld_line *l)
+{
+	return l->kind == LINE_ASSIGN && !l->glob;
+}
+
+/*
+ * The assignment of l's key that comes last before l in reading order,
+ * leaving out repeated files and tcpadvise's own fragment.
+ */
+static const struct sysctld_line *
+previous(const struct pol *x, size_t fi, size_t li)
+{
+	const struct sysctld_config *c = x->s->config;
+	const char *key = c->files[fi].lines[li].key;
+
+	for (size_t f = fi + 1; f-- > 0;) {
+		if (repeated_file(c, f))
+			continue;
+		for (size_t i = f == fi ? li : c->files[f].nlines; i-- > 0;) {
+			const struct sysctld_line *l = &c->files[f].lines[i];
+
+			if (is_assignment(l) && strcmp(l->key, key) == 0 &&
+			    !remedy_in_fragment(c, x->rx.fragment, l))
+				return l;
+		}
+	}
+	return NULL;
+}
+
+static int
+eval_duplicates(struct pol *x)
+{
+	const struct snapshot *s = x->s;
+	const struct sysctld_config *c = s->config;
+
+	for (size_t fi = 0; fi < c->nfiles; fi++) {
+		if (repeated_file(c, fi))
+			continue;
+		for (size_t li = 0; li < c->files[fi].nlines; li++) {
+			const struct sysctld_line *l = &c->files[fi].lines[li];
+			const struct sysctld_line *prev;
+			const struct catalog_entry *e;
+			const char *pf, *lf;
+			struct finding f;
+			bool same, secret;
+
+			if (!is_assignment(l) || remedy_in_fragment(c, x->rx.fragment, l) ||
+			    (prev = previous(x, fi, li)) == NULL)
+				continue;
+			e = catalog_lookup(l->key);
+			secret = e != NULL && (e->flags & CATALOG_SECRET);
+			same = same_value(e, prev->value, l->value);
+			if (same && prev->file == l->file)
+				continue;
+			pf = sysctld_line_file(c, prev);
+			lf = sysctld_line_file(c, l);
+			if (!same) {
+				finding_start(&f, "TA-L003", SEV_WARNING, KIND_HAZARD, secret ?
+				    finding_printf("%s is set at %s:%u and to another value at "
+				    "%s:%u; the later one wins", l->key, pf, prev->lineno, lf,
+				    l->lineno) :
+				    finding_printf("%s is set to %s at %s:%u and to %s at %s:%u; "
+				    "the later one wins", l->key, prev->value, pf, prev->lineno,
+				    l->value, lf, l->lineno));
+				f.reason = strdup("procps writes every assignment in turn and "
+				    "the last one wins, so the earlier value applies for a "
+				    "moment at every boot; renaming or removing a file silently "
+				    "brings it back, and the earlier line misleads whoever "
+				    "reads it.");
+			} else {
+				finding_start(&f, "TA-L004", SEV_INFO, KIND_SHADOWED,
+				    finding_printf("%s is set at %s:%u and again, to the same "
+				    "value, at %s:%u; the later file shadows the earlier line",
+				    l->key, pf, prev->lineno, lf, l->lineno));
+				f.reason = strdup("The earlier line is redundant while the "
+				    "later file sets the key; a change made to it alone would "
+				    "have no effect.");
+			}
+			if (f.reason == NULL || (f.key = strdup(l->key)) == NULL ||
+			    place_at(&f, s, prev, secret) < 0 || add_line(&f, s, prev) < 0 ||
+			    add_line(&f, s, l) < 0 ||
+			    remedy_disable_line(&x->rx, prev, "the earlier line", &f.remedy) < 0) {
+				finding_clear(&f);
+				return -ENOMEM;
+			}
+			if (finish(x, &f) < 0)
+				return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+/* --- files, appliers, drift, the fragment ---------------------------- */
+
+/* Findings about configuration files that cannot be read (TA-C003). */
+static int
+eval_files(struct pol *x)
+{
+	const struct sysctld_config *c = x->s->config;
+
 	for (size_t i = 0; i < c->nfiles; i++) {
 		const struct sysctld_file *file = &c->files[i];
 		struct finding f;
 
-		if (file->error != 0) {
-			memset(&f, 0, sizeof f);
-			f.id = strdup("TA-C003");
-			f.severity = SEV_WARNING;
-			f.kind = KIND_HAZARD;
-			f.file = strdup(file->path);
-			f.message = finding_printf("cannot read configuration file '%s': %s",
-			    file->path, strerror(-file->error));
-			f.reason = strdup("systemd-sysctl exits 1 when a file cannot be "
-			    "read, and its settings are not applied at boot.");
-			if (findings_push(ret, &f) < 0)
-				return -ENOMEM;
+		if (file->error == 0)
+			continue;
+		finding_start(&f, "TA-C003", SEV_WARNING, KIND_HAZARD,
+		    finding_printf("cannot read configuration file '%s': %s", file->path,
+		    strerror(-file->error)));
+		f.file = strdup(file->path);
+		f.reason = strdup("systemd-sysctl exits 1 when a file cannot be read, and "
+		    "its settings are not applied at boot.");
+		if (f.file == NULL || f.reason == NULL ||
+		    remedy_unfixable(&f.remedy, "tcpadvise does not repair or remove "
+		    "files: make it readable, or remove it") < 0) {
+			finding_clear(&f);
+			return -ENOMEM;
 		}
-		for (size_t j = 0; j < file->nlines; j++) {
-			const struct sysctld_line *l = &file->lines[j];
-
-			if (l->kind != LINE_INVALID)
-				continue;
-			/* Lines of /etc/sysctl.conf reached through the
-			   99-sysctl.conf symlink are reported once. */
-			if (file->dir < SYSCTLD_NDIRS && strcmp(file->target, file->path) != 0 &&
-			    strcmp(file->target, SYSCTL_CONF) == 0)
-				continue;
-			memset(&f, 0, sizeof f);
-			f.id = strdup("TA-C002");
-			f.severity = SEV_WARNING;
-			f.kind = KIND_HAZARD;
-			f.file = strdup(file->target);
-			f.line = l->lineno;
-			f.message = finding_printf("%s: '%s'", l->problem, l->raw);
-			f.reason = strdup("procps skips the line with a warning; "
-			    "systemd-sysctl skips it and exits 1, which marks "
-			    "systemd-sysctl.service failed at boot.");
-			f.fix = finding_printf("delete %s:%u", file->target, l->lineno);
-			if (findings_push(ret, &f) < 0)
-				return -ENOMEM;
-		}
+		if (finish(x, &f) < 0)
+			return -ENOMEM;
 	}
 	return 0;
 }
@@ -765,68 +1247,84 @@ effect_text(const struct snapshot *s, const struct sysctld_effect *e, char *buf,
 	return buf;
 }
 
-/* procps and systemd disagree on a key (TA-C004), and drift (TA-R). */
-static int
-eval_divergence_drift(const struct profile *p, const struct snapshot *s,
-    struct findings *ret)
+/* Whether procps and systemd-sysctl leave the key with the same value. */
+static bool
+appliers_agree(const struct snapshot_key *k)
 {
-	for (size_t i = 0; i < s->nkeys; i++) {
+	const struct sysctld_effect *pe = &k->eff[APPLIER_PROCPS];
+	const struct sysctld_effect *se = &k->eff[APPLIER_SYSTEMD];
+	struct value a, b;
+	const char *err;
+
+	if ((pe->line == NULL || pe->excluded) != (se->line == NULL || se->excluded))
+		return false;
+	if (pe->line == NULL || pe->excluded)
+		return true;
+	return value_parse_kernel(pe->line->value, k->entry->shape, k->entry->nfields,
+	    &a, &err) == 0 && value_parse_kernel(se->line->value, k->entry->shape,
+	    k->entry->nfields, &b, &err) == 0 && value_equal(&a, &b);
+}
+
+/* procps and systemd disagree on a key (TA-C004). */
+static int
+divergence(struct pol *x, const struct snapshot_key *k)
+{
+	const struct snapshot *s = x->s;
+	const struct sysctld_line *boot = persisted_line(s, k);
+	char a[512], b[512], buf[VALUE_STR_MAX];
+	const char *value = NULL;
+	struct finding f;
+
+	finding_start(&f, "TA-C004", SEV_WARNING, KIND_HAZARD,
+	    finding_printf("'%s': `sysctl --system` sets %s but systemd-sysctl sets "
+	    "%s", k->entry->name, effect_text(s, &k->eff[APPLIER_PROCPS], a, sizeof a),
+	    effect_text(s, &k->eff[APPLIER_SYSTEMD], b, sizeof b)));
+	f.reason = strdup("Which value a reboot leaves depends on which tool runs: "
+	    "systemd-sysctl reads /etc/sysctl.conf only through the 99-sysctl.conf "
+	    "symlink and skips hidden files; procps reads both and /etc/sysctl.conf "
+	    "last.");
+	f.source = strdup("sysctl.d(5); procps sysctl(8) --system");
+	f.needs_live = true;
+	if (fill_key(&f, x->p, s, k) < 0)
+		goto nomem;
+	/* One value for both: what the boot applier sets, else the live one. */
+	if (boot != NULL && k->persisted_ok)
+		value = value_text(&k->persisted_value, buf, sizeof buf);
+	else if (k->live_ok)
+		value = value_text(&k->live_value, buf, sizeof buf);
+	if (value != NULL && remedy_set(&x->rx, k->entry, value, false, true,
+	    &f.remedy) < 0)
+		goto nomem;
+	return finish(x, &f);
+nomem:
+	finding_clear(&f);
+	return -ENOMEM;
+}
+
+/* TA-C004 and drift (TA-R): neither can be seen without live values. */
+static int
+eval_divergence_drift(struct pol *x)
+{
+	const struct snapshot *s = x->s;
+
+	for (size_t i = 0; x->live && i < s->nkeys; i++) {
 		const struct snapshot_key *k = &s->keys[i];
-		const struct sysctld_effect *pe = &k->eff[APPLIER_PROCPS];
-		const struct sysctld_effect *se = &k->eff[APPLIER_SYSTEMD];
 		const struct value *pv;
-		char a[512], b[512], buf[VALUE_STR_MAX];
-		bool same;
-		int r;
+		char buf[VALUE_STR_MAX];
+		struct finding f;
 
-		if (k->status != LIVE_OK || find_by_key(ret, k->entry->name) != NULL)
+		if (k->status != LIVE_OK || judged(x->ret, k->entry->name))
 			continue;
-		same = (pe->line == NULL || pe->excluded) ==
-		    (se->line == NULL || se->excluded);
-		if (same && pe->line != NULL && !pe->excluded) {
-			struct value x, y;
-			const char *err;
-
-			same = value_parse_kernel(pe->line->value, k->entry->shape,
-			    k->entry->nfields, &x, &err) == 0 &&
-			    value_parse_kernel(se->line->value, k->entry->shape,
-			    k->entry->nfields, &y, &err) == 0 && value_equal(&x, &y);
-		}
-		if (!same) {
-			struct finding f;
-
-			memset(&f, 0, sizeof f);
-			f.id = strdup("TA-C004");
-			f.severity = SEV_WARNING;
-			f.kind = KIND_HAZARD;
-			f.message = finding_printf("'%s': `sysctl --system` sets %s but "
-			    "systemd-sysctl sets %s", k->entry->name,
-			    effect_text(s, pe, a, sizeof a),
-			    effect_text(s, se, b, sizeof b));
-			f.reason = strdup("Which value a reboot leaves depends on "
-			    "which tool runs: systemd-sysctl reads /etc/sysctl.conf "
-			    "only through the 99-sysctl.conf symlink and skips hidden "
-			    "files; procps reads both and /etc/sysctl.conf last.");
-			f.source = strdup("sysctl.d(5); procps sysctl(8) --system");
-			if (fill_key(&f, p, s, k) < 0) {
-				finding_clear(&f);
+		if (!appliers_agree(k)) {
+			if (divergence(x, k) < 0)
 				return -ENOMEM;
-			}
-			f.fix = fix_for(p, k, &f, FIX_AUTO, NULL);
-			if (f.fix != NULL && strncmp(f.fix, "delete", 6) != 0) {
-				char *moved = finding_printf("%s (in one file of /etc/sysctl.d)",
-				    f.fix);
-
-				free(f.fix);
-				f.fix = moved;
-			}
-			if ((r = findings_push(ret, &f)) < 0)
-				return r;
 			continue;
 		}
 		/* Drift: live differs from what a reboot sets. Without a file
 		   that sets the key, a reboot leaves the default, but only in
-		   the init netns is that default the kernel's own. */
+		   the init netns is that default the kernel's own. No finding
+		   judges either value, so the profile accepts both: info, and
+		   nothing to undo. */
 		if (!k->live_ok || (k->entry->flags & (CATALOG_READONLY | CATALOG_SECRET)))
 			continue;
 		if (persisted_line(s, k) == NULL && s->netns_child)
@@ -835,7 +1333,7 @@ eval_divergence_drift(const struct profile *p, const struct snapshot *s,
 		    value_equal(&k->live_value, pv))
 			continue;
 		value_format(pv, buf, sizeof buf);
-		r = push_key_finding(ret, p, s, k, "R", SEV_INFO, KIND_DRIFT,
+		if (push_key_finding(x, k, "R", SEV_INFO, KIND_DRIFT,
 		    persisted_line(s, k) != NULL ?
 		    finding_printf("'%s' is %s live, but the configuration sets %s at "
 		    "boot", k->entry->name, k->live, buf) :
@@ -844,10 +1342,12 @@ eval_divergence_drift(const struct profile *p, const struct snapshot *s,
 		    k->live, buf),
 		    strdup("Something changed the value at run time (sysctl -w, "
 		    "`sysctl -p` of a single file, a configuration agent) or a file "
-		    "was edited and not applied; the two disagree until the next "
-		    "reboot."), NULL);
-		if (r < 0)
-			return r;
+		    "was edited and not applied. The profile accepts both values, so "
+		    "neither needs undoing."), NULL, &f) < 0)
+			return -ENOMEM;
+		f.needs_live = true;
+		if (finish(x, &f) < 0)
+			return -ENOMEM;
 	}
 	return 0;
 }
@@ -860,13 +1360,13 @@ eval_divergence_drift(const struct profile *p, const struct snapshot *s,
  * line, or renaming a file, brings the harm back. One finding per line.
  */
 static int
-eval_overridden(const struct profile *p, const struct snapshot *s,
-    struct findings *ret)
+eval_overridden(struct pol *x)
 {
+	const struct snapshot *s = x->s;
 	const struct sysctld_config *c = s->config;
 
-	for (size_t i = 0; i < p->nrules; i++) {
-		const struct rule *r = &p->rules[i];
+	for (size_t i = 0; i < x->p->nrules; i++) {
+		const struct rule *r = &x->p->rules[i];
 		const struct snapshot_key *k = key_of(s, r->key);
 		const struct sysctld_line *win = persisted_line(s, k);
 		const char *winfile;
@@ -877,57 +1377,112 @@ eval_overridden(const struct profile *p, const struct snapshot *s,
 		for (size_t fi = 0; fi < c->nfiles; fi++) {
 			const struct sysctld_file *file = &c->files[fi];
 
-			if (!sysctld_applier_reads(s->boot, file))
+			if (!sysctld_applier_reads(s->boot, file) || repeated_file(c, fi))
 				continue;
 			for (size_t li = 0; li < file->nlines; li++) {
 				const struct sysctld_line *l = &file->lines[li];
-				struct ctx x = { s, VIEW_PERSISTED, r->key, NULL };
+				struct ctx cx = { s, VIEW_PERSISTED, r->key, NULL };
 				struct value v;
 				struct finding f;
 				const char *err;
 				bool dup = false;
 
-				if (l->kind != LINE_ASSIGN || l->glob ||
-				    strcmp(l->key, r->key->name) != 0 ||
+				if (!is_assignment(l) || strcmp(l->key, r->key->name) != 0 ||
 				    (l->lineno == win->lineno &&
 				    strcmp(file->target, winfile) == 0))
 					continue;
 				if (value_parse_kernel(l->value, r->key->shape,
 				    r->key->nfields, &v, &err) < 0)
 					continue;
-				x.oval = &v;
-				if (!holds(&r->when, &x))
+				cx.oval = &v;
+				if (!holds(&r->when, &cx))
 					continue;
-				for (size_t j = 0; j < ret->n && !dup; j++)
-					dup = strcmp(ret->items[j].id, "TA-C005") == 0 &&
-					    ret->items[j].line == l->lineno &&
-					    strcmp(ret->items[j].file, file->target) == 0;
+				for (size_t j = 0; j < x->ret->n && !dup; j++)
+					dup = strcmp(x->ret->items[j].id, "TA-C005") == 0 &&
+					    x->ret->items[j].line == l->lineno &&
+					    strcmp(x->ret->items[j].file, file->target) == 0;
 				if (dup)
 					continue;
-				memset(&f, 0, sizeof f);
-				f.id = strdup("TA-C005");
-				f.severity = SEV_INFO;
-				f.kind = KIND_HAZARD;
+				finding_start(&f, "TA-C005", SEV_INFO, KIND_HAZARD,
+				    finding_printf("%s:%u sets '%s = %s', which %s flags (%s), "
+				    "but %s:%u overrides it", file->target, l->lineno,
+				    r->key->name, l->value, r->id, r->title, winfile,
+				    win->lineno));
 				f.key = strdup(r->key->name);
-				if (k->status == LIVE_OK)
+				if (x->live && k->status == LIVE_OK)
 					f.live = strdup(k->live);
 				f.persisted = strdup(l->value);
 				f.file = strdup(file->target);
 				f.line = l->lineno;
-				f.message = finding_printf("%s:%u sets '%s = %s', which %s "
-				    "flags (%s), but %s:%u overrides it", file->target,
-				    l->lineno, r->key->name, l->value, r->id, r->title,
-				    winfile, win->lineno);
 				f.reason = finding_printf("The line has no effect while the later "
 				    "one stays; remove that one, or rename a file, and this "
 				    "value applies again. %s: %s", r->id, r->reason);
 				f.source = xstrdup(r->source);
-				f.fix = finding_printf("delete %s:%u", file->target, l->lineno);
-				if (findings_push(ret, &f) < 0)
+				if (f.key == NULL || f.persisted == NULL || f.file == NULL ||
+				    remedy_disable_line(&x->rx, l, NULL, &f.remedy) < 0) {
+					finding_clear(&f);
+					return -ENOMEM;
+				}
+				if (finish(x, &f) < 0)
 					return -ENOMEM;
 			}
 		}
 	}
+	return 0;
+}
+
+/*
+ * Keys of tcpadvise's fragment that a later line overrides with a value
+ * no finding objects to (TA-S<id>, info): the fragment's line does nothing
+ * for them. A value that fails the profile is a deviation or hazard with
+ * its own remedy instead.
+ */
+static int
+eval_shadowed(struct pol *x)
+{
+	const struct snapshot *s = x->s;
+	const struct sysctld_config *c = s->config;
+
+	for (size_t fi = 0; fi < c->nfiles; fi++)
+		for (size_t li = 0; li < c->files[fi].nlines; li++) {
+			const struct sysctld_line *ours = &c->files[fi].lines[li];
+			const struct catalog_entry *e;
+			const struct sysctld_line *over = NULL;
+			struct finding f;
+
+			if (!is_assignment(ours) || !remedy_in_fragment(c, x->rx.fragment, ours) ||
+			    (e = catalog_lookup(ours->key)) == NULL ||
+			    judged(x->ret, e->name))
+				continue;
+			for (size_t gi = 0; gi < c->nfiles; gi++)
+				for (size_t gj = 0; gj < c->files[gi].nlines; gj++) {
+					const struct sysctld_line *l = &c->files[gi].lines[gj];
+
+					if (is_assignment(l) && strcmp(l->key, e->name) == 0 &&
+					    (remedy_after_fragment(c, s->boot, x->rx.fragment, l)) &&
+					    !same_value(e, l->value, ours->value))
+						over = l;
+				}
+			if (over == NULL)
+				continue;
+			if (push_key_finding(x, key_of(s, e), "S", SEV_INFO, KIND_SHADOWED,
+			    finding_printf("%s:%u sets '%s = %s' after %s:%u, with a value "
+			    "the profile accepts: the fragment's line does nothing",
+			    sysctld_line_file(c, over), over->lineno, e->name, over->value,
+			    c->files[fi].target, ours->lineno),
+			    strdup("A later file wins at boot: files are read in the byte "
+			    "order of their names across /etc, /run, /usr/local/lib and "
+			    "/usr/lib/sysctl.d, and procps reads /etc/sysctl.conf last of "
+			    "all."), strdup("sysctl.d(5); procps sysctl(8) --system"),
+			    &f) < 0)
+				return -ENOMEM;
+			if (place_at(&f, s, over, (e->flags & CATALOG_SECRET) != 0) < 0) {
+				finding_clear(&f);
+				return -ENOMEM;
+			}
+			if (finish(x, &f) < 0)
+				return -ENOMEM;
+		}
 	return 0;
 }
 
@@ -941,7 +1496,11 @@ cmp_finding(const void *a, const void *b)
 		return x->severity > y->severity ? -1 : 1;
 	if ((r = strcmp(x->id, y->id)) != 0)
 		return r;
-	return strcmp(x->key ? x->key : "", y->key ? y->key : "");
+	if ((r = strcmp(x->key ? x->key : "", y->key ? y->key : "")) != 0)
+		return r;
+	if ((r = strcmp(x->file ? x->file : "", y->file ? y->file : "")) != 0)
+		return r;
+	return x->line < y->line ? -1 : x->line > y->line;
 }
 
 void
@@ -952,68 +1511,28 @@ findings_sort(struct findings *f)
 }
 
 int
-rules_shadowed(const struct snapshot *s, const char *fragment_path,
-    const struct fragment_override *ov, size_t n, struct findings *ret)
-{
-	for (size_t i = 0; i < n; i++) {
-		const struct catalog_entry *e = catalog_lookup(ov[i].key);
-		const struct snapshot_key *k;
-		struct finding f;
-		const char *who;
-
-		if (e == NULL)
-			continue;	/* only catalog keys have an id */
-		k = key_of(s, e);
-		who = ov[i].appliers == (FRAGMENT_PROCPS | FRAGMENT_SYSTEMD) ?
-		    "both appliers" : ov[i].appliers == FRAGMENT_PROCPS ?
-		    "procps `sysctl --system`" : "systemd-sysctl";
-		memset(&f, 0, sizeof f);
-		f.id = finding_printf("TA-S%03u", e->id);
-		f.severity = SEV_WARNING;
-		f.kind = KIND_SHADOWED;
-		if (ov[i].value != NULL)
-			f.message = finding_printf("%s:%u sets '%s = %s' after %s:%u: at boot "
-			    "%s set%s %s, not the profile's value", ov[i].file,
-			    ov[i].line, ov[i].key, ov[i].value, fragment_path,
-			    ov[i].our_line, who, ov[i].appliers ==
-			    (FRAGMENT_PROCPS | FRAGMENT_SYSTEMD) ? "" : "s", ov[i].value);
-		else
-			f.message = finding_printf("%s:%u excludes '%s' after %s:%u: at boot "
-			    "systemd-sysctl does not set it at all", ov[i].file,
-			    ov[i].line, ov[i].key, fragment_path, ov[i].our_line);
-		f.reason = strdup("A later file wins at boot: files are read in the "
-		    "byte order of their names across /etc, /run, /usr/local/lib and "
-		    "/usr/lib/sysctl.d, and procps reads /etc/sysctl.conf last of all. "
-		    "The value tcpadvise applied lasts only until the next reboot.");
-		f.source = strdup("sysctl.d(5); procps sysctl(8) --system");
-		if (fill_key(&f, NULL, s, k) < 0) {
-			finding_clear(&f);
-			return -ENOMEM;
-		}
-		free(f.file);
-		f.file = strdup(ov[i].file);
-		f.line = ov[i].line;
-		f.fix = finding_printf("delete %s:%u (or give it the profile's value)",
-		    ov[i].file, ov[i].line);
-		if (findings_push(ret, &f) < 0)
-			return -ENOMEM;
-	}
-	findings_sort(ret);
-	return 0;
-}
-
-int
 rules_eval(const struct profile *p, const struct snapshot *s,
-    struct findings *ret)
+    const struct policy_opts *opts, struct findings *ret)
 {
+	struct pol x;
 	int r;
 
-	if ((r = eval_rules(p, s, ret)) < 0 ||
-	    (r = eval_settings(p, s, ret)) < 0 ||
-	    (r = eval_unsupported(p, s, ret)) < 0 ||
-	    (r = eval_overridden(p, s, ret)) < 0 ||
-	    (r = eval_files(s, ret)) < 0 ||
-	    (r = eval_divergence_drift(p, s, ret)) < 0)
+	x.p = p;
+	x.s = s;
+	x.rx.s = s;
+	x.rx.fragment = opts != NULL && opts->fragment != NULL ? opts->fragment :
+	    FRAGMENT_DEFAULT;
+	x.live = !s->files_only;
+	x.ret = ret;
+	if ((r = eval_rules(&x)) < 0 ||
+	    (r = eval_settings(&x)) < 0 ||
+	    (r = eval_lines(&x)) < 0 ||
+	    (r = eval_hidden(&x)) < 0 ||
+	    (r = eval_duplicates(&x)) < 0 ||
+	    (r = eval_overridden(&x)) < 0 ||
+	    (r = eval_files(&x)) < 0 ||
+	    (r = eval_divergence_drift(&x)) < 0 ||
+	    (r = eval_shadowed(&x)) < 0)
 		return r;
 	findings_sort(ret);
 	return 0;

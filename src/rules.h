@@ -1,30 +1,31 @@
 /*
- * rules: the pure engine. (profile, snapshot) -> findings.
+ * rules: the policy. (profile, snapshot) -> findings, each with its remedy.
+ *
+ * The one place that judges: `check` runs it on a live snapshot, `lint`
+ * on a snapshot of files alone (snapshot_from_files(), no live values),
+ * `apply` turns the remedies of its findings into a plan (plan.h),
+ * `explain` and `states` present what it and the registry say. No other
+ * module decides what is wrong or writes a fix text.
  *
  * Owns: the findings list and its strings.
  * Never: reads files, prints, or looks at the clock. Everything it judges is
  * in the snapshot, so the engine is tested with in-memory snapshots built
  * from fixture roots and needs neither root nor /proc.
  *
- * Finding IDs (stable; their meaning never changes between releases):
- *   TA-Hnnn  a profile's hazard rule (TA-H001..TA-H022 follow hazards H1..H22
- *            of the kernel facts; TA-H1nn/TA-H2nn are variants of Hnn)
- *   TA-D<id> deviation: a key does not meet the profile's expectation
- *            (<id> is the catalog id of the key, three digits)
- *   TA-U<id> unsupported: the profile or a configuration file names a key
- *            this kernel or this network namespace does not have
- *   TA-R<id> drift: the live value differs from what a reboot would set
- *   TA-S<id> shadowed: a later file overrides a key of the fragment that
- *            `apply` wrote
- *   TA-C001  an unknown net.* key in a configuration file
- *   TA-C002  a configuration line that is not an assignment
- *   TA-C003  a configuration file that cannot be read
- *   TA-C004  procps `sysctl --system` and systemd-sysctl set a key differently
- *   TA-C005  a line that a rule would flag, overridden by a later line
+ * Finding IDs: the registry (registry.h) lists every one, with its kind.
+ * Per line of the configuration (the same for check and lint): TA-C001
+ * unknown key, TA-C002 not an assignment, TA-U<id> a key this kernel
+ * lacks, TA-L001 a value the kernel rejects, TA-L002 outside the sane
+ * range, TA-L003/TA-L004 a key assigned again, TA-C005 a harmful line a
+ * later one overrides. Per key: TA-Hnnn hazard rules and TA-D<id>
+ * deviations (judged live and as a reboot would leave it), TA-R<id> drift,
+ * TA-S<id> a later line overriding the fragment, TA-C004 appliers
+ * disagreeing. Per file: TA-C003.
  *
  * Calling sequence:
  *   struct findings f = FINDINGS_INIT;
- *   r = rules_eval(profile, snapshot, &f);
+ *   struct policy_opts po = { FRAGMENT_DEFAULT };
+ *   r = rules_eval(profile, snapshot, &po, &f);
  *   ... report ...
  *   findings_clear(&f);
  */
@@ -36,19 +37,9 @@
 
 #include "fragment.h"
 #include "profile.h"
+#include "registry.h"
+#include "remedy.h"
 #include "snapshot.h"
-
-enum finding_kind {
-	KIND_DEVIATION,
-	KIND_HAZARD,
-	KIND_DRIFT,
-	KIND_SHADOWED,
-	KIND_UNSUPPORTED,
-	KIND_EVIDENCE,
-};
-
-/* "deviation", "hazard", "drift", "shadowed", "unsupported", "evidence". */
-const char *finding_kind_name(enum finding_kind k);
 
 /* One configuration line that assigns the finding's key. */
 struct finding_line {
@@ -68,7 +59,11 @@ struct finding {
 	char *message;		/* one line: what is wrong */
 	char *reason;		/* why, on today's kernels */
 	char *source;		/* where the facts come from */
-	char *fix;		/* a sysctl.d line, or "delete FILE:LINE[, FILE:LINE]" */
+	char *fix;		/* remedy_text() of the remedy: the configuration change */
+	char *fix_live;		/* ... and the command for the running system; NULL */
+	struct remedy remedy;	/* the fix as data (action none: nothing to do) */
+	bool needs_live;	/* the finding, or its remedy, depends on live
+				   values: `lint` cannot see it */
 	char *file;		/* the line that decides the persisted value, or the
 				   file the finding is about; NULL */
 	unsigned line;
@@ -87,22 +82,20 @@ struct findings {
 
 #define FINDINGS_INIT { NULL, 0, 0, { 0, 0, 0 } }
 
-/*
- * Evaluate a resolved profile against a snapshot. Appends to *ret (which
- * must be initialised) and sorts it. Returns 0 or -ENOMEM (then *ret holds
- * what was found so far and must still be cleared).
- */
-int rules_eval(const struct profile *p, const struct snapshot *s,
-    struct findings *ret);
+struct policy_opts {
+	const char *fragment;	/* root-relative path of tcpadvise's fragment:
+				   where remedies set values */
+};
 
 /*
- * Findings of kind shadowed (TA-S<id>): one per later line that overrides a
- * key of the fragment at fragment_path, from fragment_overrides() of the
- * snapshot's configuration. Appends to *ret and sorts it again. Pure.
- * Returns 0 or -ENOMEM.
+ * Evaluate a resolved profile against a snapshot, opts NULL meaning the
+ * default fragment. Appends to *ret (which must be initialised) and sorts
+ * it. A snapshot without live values (snapshot_from_files()) gives only the
+ * findings the files decide. Returns 0 or -ENOMEM (then *ret holds what was
+ * found so far and must still be cleared).
  */
-int rules_shadowed(const struct snapshot *s, const char *fragment_path,
-    const struct fragment_override *ov, size_t n, struct findings *ret);
+int rules_eval(const struct profile *p, const struct snapshot *s,
+    const struct policy_opts *opts, struct findings *ret);
 
 /* Whether any finding is at or above the threshold. */
 bool findings_reach(const struct findings *f, enum severity threshold);
@@ -122,6 +115,9 @@ char *finding_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)))
 
 /* Sort: severity (critical first), then id, then key. */
 void findings_sort(struct findings *f);
+
+/* Fill f->fix and f->fix_live from f->remedy. Returns 0 or -ENOMEM. */
+int finding_fix_text(struct finding *f);
 
 /* Free the strings of one finding (one that never reached a list). */
 void finding_clear(struct finding *f);

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/utsname.h>
 
 #include "procfs.h"
@@ -78,6 +79,18 @@ detect_netns_child(const char *root)
 	    procfs_stat(root, "net.core.somaxconn", &writable) == 0;
 }
 
+/*
+ * Container runtimes mount /proc/sys read-only (runc's readonlyPaths):
+ * every write there fails with EROFS, whatever the key.
+ */
+static bool
+detect_read_only(const char *path)
+{
+	struct statvfs vfs;
+
+	return statvfs(path, &vfs) == 0 && (vfs.f_flag & ST_RDONLY) != 0;
+}
+
 static int
 read_ehash(struct snapshot *s)
 {
@@ -92,6 +105,18 @@ read_ehash(struct snapshot *s)
 		s->host.ehash_entries = n < 0 ? -n : n;
 	free(text);
 	return 0;
+}
+
+/* Whether every integer field of v lies in the range the kernel accepts. */
+static bool
+in_kernel_range(const struct catalog_entry *e, const struct value *v)
+{
+	if (e->shape != SHAPE_INT && e->shape != SHAPE_VECTOR)
+		return true;
+	for (unsigned i = 0; i < v->nfields; i++)
+		if (v->field[i] < e->kmin || v->field[i] > e->kmax)
+			return false;
+	return true;
 }
 
 /*
@@ -110,9 +135,12 @@ resolve_key(struct snapshot *s, struct snapshot_key *k)
 		if (r < 0)
 			return r;
 	}
+	/* A value the kernel rejects (EINVAL at boot) sets nothing: the
+	   persisted value is then unknown, not that value. */
 	if (k->eff[s->boot].line != NULL && !k->eff[s->boot].excluded)
 		k->persisted_ok = value_parse_kernel(k->eff[s->boot].line->value,
-		    e->shape, e->nfields, &k->persisted_value, &errstr) == 0;
+		    e->shape, e->nfields, &k->persisted_value, &errstr) == 0 &&
+		    in_kernel_range(e, &k->persisted_value);
 
 	if (catalog_default(e, &s->host, k->dflt, sizeof k->dflt) == 0)
 		k->has_default = value_parse_kernel(k->dflt, e->shape,
@@ -120,25 +148,34 @@ resolve_key(struct snapshot *s, struct snapshot_key *k)
 	return 0;
 }
 
+/* Fold k->live and parse it with the key's shape. */
+static void
+parse_live(struct snapshot_key *k)
+{
+	const struct catalog_entry *e = k->entry;
+	const char *errstr;
+
+	fold_blanks(k->live);
+	k->live_ok = value_parse_kernel(k->live, e->shape, e->nfields,
+	    &k->live_value, &errstr) == 0;
+	/* Kernels before the u32 handlers (tcp_notsent_lowat before 4.11)
+	   print an unsigned 32-bit value as a signed int: -1. */
+	if (k->live_ok && e->kmin == 0 && e->kmax == 4294967295LL)
+		for (unsigned i = 0; i < k->live_value.nfields; i++)
+			if (k->live_value.field[i] < 0)
+				k->live_value.field[i] += 4294967296LL;
+}
+
 static int
 read_key(struct snapshot *s, struct snapshot_key *k)
 {
 	const struct catalog_entry *e = k->entry;
-	const char *errstr;
 	int r;
 
 	r = procfs_read(s->root, e->name, &k->live);
 	if (r == 0) {
 		k->status = LIVE_OK;
-		fold_blanks(k->live);
-		k->live_ok = value_parse_kernel(k->live, e->shape, e->nfields,
-		    &k->live_value, &errstr) == 0;
-		/* Kernels before the u32 handlers (tcp_notsent_lowat before
-		   4.11) print an unsigned 32-bit value as a signed int: -1. */
-		if (k->live_ok && e->kmin == 0 && e->kmax == 4294967295LL)
-			for (unsigned i = 0; i < k->live_value.nfields; i++)
-				if (k->live_value.field[i] < 0)
-					k->live_value.field[i] += 4294967296LL;
+		parse_live(k);
 	} else if (r == -ENOENT) {
 		k->status = s->netns_child && e->scope != SCOPE_NETNS &&
 		    catalog_in_release(e, &s->host.kernel) ? LIVE_HIDDEN : LIVE_ABSENT;
@@ -209,6 +246,7 @@ snapshot_take(const char *root, const char *kernel_override,
 	if ((r = read_kernel(s, kernel_override)) < 0)
 		goto fail;
 	s->netns_child = detect_netns_child(s->root);
+	s->proc_ro = detect_read_only(path);
 	if ((r = read_ehash(s)) < 0)
 		goto fail;
 
@@ -299,6 +337,7 @@ snapshot_from_files(const char *root, const char *const *paths,
 		goto fail;
 	/* procps reads every file it is given, hidden names included. */
 	s->boot = APPLIER_PROCPS;
+	s->files_only = true;
 
 	for (size_t i = 0; i < npaths; i++) {
 		const char *slash = strrchr(paths[i], '/');
@@ -361,6 +400,82 @@ snapshot_from_files(const char *root, const char *const *paths,
 fail:
 	free(order);
 	snapshot_free(s);
+	return r;
+}
+
+int
+snapshot_simulate(const struct snapshot *s, struct sysctld_config *config,
+    const char *const *keys, const char *const *values, size_t n,
+    struct snapshot **ret)
+{
+	struct snapshot *c;
+	int r = -ENOMEM;
+
+	if ((c = calloc(1, sizeof *c)) == NULL) {
+		sysctld_free(config);
+		return -ENOMEM;
+	}
+	c->config = config;
+	if ((c->root = strdup(s->root)) == NULL ||
+	    (c->kernel_release = strdup(s->kernel_release)) == NULL)
+		goto fail;
+	c->kernel_overridden = s->kernel_overridden;
+	c->files_only = s->files_only;
+	c->host = s->host;
+	c->netns_child = s->netns_child;
+	c->proc_ro = s->proc_ro;
+	c->boot = s->boot;
+	c->nkeys = s->nkeys;
+	if ((c->keys = calloc(c->nkeys, sizeof *c->keys)) == NULL)
+		goto fail;
+	for (size_t i = 0; i < c->nkeys; i++) {
+		struct snapshot_key *k = &c->keys[i];
+		const char *live = s->keys[i].live;
+
+		k->entry = s->keys[i].entry;
+		k->status = s->keys[i].status;
+		k->error = s->keys[i].error;
+		for (size_t j = 0; j < n && k->status == LIVE_OK; j++)
+			if (strcmp(keys[j], k->entry->name) == 0)
+				live = values[j];
+		if (live != NULL) {
+			if ((k->live = strdup(live)) == NULL)
+				goto fail;
+			parse_live(k);
+		}
+		if ((r = resolve_key(c, k)) < 0)
+			goto fail;
+		r = -ENOMEM;
+	}
+	/* Keys the catalog does not know: the new files name fewer, never
+	   others, so what s found out about them holds. */
+	for (size_t f = 0; f < config->nfiles; f++)
+		for (size_t i = 0; i < config->files[f].nlines; i++) {
+			const struct sysctld_line *l = &config->files[f].lines[i];
+			struct snapshot_other *no;
+			bool seen = false, exists = false;
+
+			if (l->kind != LINE_ASSIGN || l->glob || catalog_lookup(l->key))
+				continue;
+			for (size_t j = 0; j < c->nothers && !seen; j++)
+				seen = strcmp(c->others[j].key, l->key) == 0;
+			if (seen)
+				continue;
+			for (size_t j = 0; j < s->nothers; j++)
+				if (strcmp(s->others[j].key, l->key) == 0)
+					exists = s->others[j].exists;
+			if ((no = realloc(c->others, (c->nothers + 1) * sizeof *no)) == NULL)
+				goto fail;
+			c->others = no;
+			no[c->nothers].key = l->key;
+			no[c->nothers].exists = exists;
+			c->nothers++;
+		}
+	c->others_probed = s->others_probed;
+	*ret = c;
+	return 0;
+fail:
+	snapshot_free(c);
 	return r;
 }
 

@@ -57,8 +57,11 @@ struct snapshot {
 	char *root;			/* "/" or the --root directory */
 	char *kernel_release;		/* --kernel, else kernel.osrelease, else uname */
 	bool kernel_overridden;
+	bool files_only;		/* snapshot_from_files(): no live value at all */
 	struct catalog_host host;	/* kernel version and ehash size */
 	bool netns_child;		/* global keys are missing: a child network namespace */
+	bool proc_ro;			/* /proc/sys is mounted read-only (a container):
+					   no live value can be written */
 	enum sysctld_applier boot;	/* who applies the files at boot */
 	struct sysctld_config *config;
 	struct snapshot_key *keys;	/* one per catalog entry, in catalog order */
@@ -96,6 +99,17 @@ int snapshot_take(const char *root, const char *kernel_override,
  */
 int snapshot_from_files(const char *root, const char *const *paths,
     size_t npaths, const char *kernel_override, struct snapshot **ret);
+
+/*
+ * A copy of s as it will be once planned changes are made: config (taken
+ * over, freed with the copy, and on failure) in place of s's files, and
+ * the n keys keys[i] set live to values[i]. Nothing is read: what s found
+ * about keys the catalog does not know carries over. Returns 0 and *ret
+ * (free with snapshot_free()), or -ENOMEM.
+ */
+int snapshot_simulate(const struct snapshot *s, struct sysctld_config *config,
+    const char *const *keys, const char *const *values, size_t n,
+    struct snapshot **ret);
 
 /* Frees everything; accepts NULL; returns NULL. */
 struct snapshot *snapshot_free(struct snapshot *s);

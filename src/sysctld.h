@@ -35,6 +35,9 @@ extern const char *const sysctld_dirs[SYSCTLD_NDIRS];
 	/* /etc/sysctl.d /run/sysctl.d /usr/local/lib/sysctl.d /usr/lib/sysctl.d /lib/sysctl.d */
 #define SYSCTL_CONF "/etc/sysctl.conf"
 
+/* How many leading lines may carry a "managed by" header comment. */
+#define SYSCTLD_HEADER_LINES 30
+
 enum sysctld_line_kind {
 	LINE_ASSIGN,		/* key = value (value may be empty) */
 	LINE_EXCLUDE,		/* "-key" with no '=': systemd exclusion */
@@ -62,6 +65,9 @@ struct sysctld_file {
 	bool hidden;		/* basename starts with '.': read by procps, skipped by systemd */
 	bool masked;		/* symlink to /dev/null */
 	int error;		/* 0, or -errno when it could not be read (EISDIR for a directory) */
+	const char *managed_by;	/* "Ansible", "Puppet", "Salt", "Chef": a comment among
+				   the first SYSCTLD_HEADER_LINES says that tool writes
+				   the file; NULL */
 	struct sysctld_line *lines;
 	size_t nlines;
 };
@@ -97,13 +103,14 @@ struct sysctld_planned {
 };
 
 /*
- * sysctld_load() with the planned file in its place, to see the files as
- * they will be once it is written (what overrides it, what it shadows).
- * A path that neither applier reads (outside the directories, not a
- * "*.conf" name) changes nothing. planned may be NULL.
+ * sysctld_load() with the n planned files in their places, to see the
+ * files as they will be once they are written (what overrides what, what
+ * shadows what). A link to a planned file reads the planned content. A path
+ * that neither applier reads (outside the directories, not a "*.conf"
+ * name) changes nothing. planned may be NULL when n is 0.
  */
 int sysctld_load_planned(const char *root, const struct sysctld_planned *planned,
-    struct sysctld_config **ret);
+    size_t n, struct sysctld_config **ret);
 
 /*
  * Parse one file (for `lint`, and used by sysctld_load). display is the name

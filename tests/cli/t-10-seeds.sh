@@ -55,7 +55,10 @@ $TCPADVISE --root "$ROOTS/seeds" check --profile nginx --format json >tests/out/
 # its list of lines.
 jq -r '.findings[] | select(.file == "/etc/sysctl.conf") |
     "\(.line) \(.severity) \(.id)"' tests/out/seeds.json >tests/out/seeds.named
-jq -r '.findings[] | . as $f | .lines[] | select(.file == "/etc/sysctl.conf") |
+# (A key assigned twice lists both lines for context; it is about the
+# earlier one, its position, which its fix comments out.)
+jq -r '.findings[] | select(.id | test("^TA-L00[34]$") | not) | . as $f |
+    .lines[] | select(.file == "/etc/sysctl.conf") |
     "\(.line) \($f.severity) \($f.id)"' tests/out/seeds.json >>tests/out/seeds.named
 [ -s tests/out/seeds.named ] || fail "no finding names a line"
 

@@ -53,7 +53,7 @@ run_lint(struct run *r, const char *kernel)
 	assert_int_equal(snapshot_from_files(NULL, (const char *const *)r->paths, r->n,
 	    kernel, &r->s), 0);
 	r->f = (struct findings)FINDINGS_INIT;
-	assert_int_equal(lint_eval(r->p, r->s, &r->f), 0);
+	assert_int_equal(lint_eval(r->p, r->s, NULL, &r->f), 0);
 }
 
 static void
@@ -267,7 +267,9 @@ test_hazards(void **state)
 	assert_string_equal(x->persisted, "0");
 	assert_true(x->in_persisted);
 	assert_false(x->in_live);
-	assert_string_equal(x->fix, "net.ipv4.tcp_timestamps = 1");
+	assert_string_equal(x->fix, "set net.ipv4.tcp_timestamps = 1 in "
+	    "/etc/sysctl.d/90-tcpadvise.conf");
+	assert_null(x->fix_live);
 	/* The sane-range finding is left to the hazard. */
 	assert_null(at(&r, "TA-L002", "10-a.conf", 1));
 	assert_non_null(at(&r, "TA-H004", "10-a.conf", 2));
@@ -278,9 +280,12 @@ test_hazards(void **state)
 	run_add(&r, "20-b.conf", "net.ipv4.tcp_timestamps = 1\n");
 	run_lint(&r, "6.1");
 	assert_null(at(&r, "TA-H003", "10-a.conf", 0));
-	assert_non_null(at(&r, "TA-L003", "20-b.conf", 1));
+	/* Reported at the earlier line, the one its fix comments out. */
+	assert_non_null(at(&r, "TA-L003", "10-a.conf", 1));
 	assert_non_null(at(&r, "TA-L002", "10-a.conf", 1));
-	assert_int_equal(r.f.n, 2);
+	/* The overridden line would be a hazard on its own. */
+	assert_non_null(at(&r, "TA-C005", "10-a.conf", 1));
+	assert_int_equal(r.f.n, 3);
 	run_free(&r);
 
 	/* A rule that holds on kernel defaults alone is not about the files:
@@ -310,7 +315,7 @@ test_duplicates(void **state)
 	    "net.ipv4.tcp_syn_retries = 5\n"
 	    "net.ipv4.tcp_syn_retries = 6\n");
 	run_lint(&r, "6.1");
-	x = at(&r, "TA-L003", "b.conf", 4);
+	x = at(&r, "TA-L003", "a.conf", 2);
 	assert_non_null(x);
 	assert_int_equal(x->severity, SEV_WARNING);
 	snprintf(want, sizeof want, "net.ipv4.tcp_fin_timeout is set to 10 at "
@@ -319,18 +324,19 @@ test_duplicates(void **state)
 	assert_int_equal(x->nlines, 2);
 	assert_int_equal(x->lines[0].line, 2);
 	assert_int_equal(x->lines[1].line, 4);
-	snprintf(want, sizeof want, "delete %s:2", r.paths[0]);
+	snprintf(want, sizeof want, "comment out %s:2 (the earlier line)", r.paths[0]);
 	assert_string_equal(x->fix, want);
 	/* Same value in two files: shadowed, blanks do not matter. */
-	x = at(&r, "TA-L004", "b.conf", 3);
+	x = at(&r, "TA-L004", "a.conf", 1);
 	assert_non_null(x);
 	assert_int_equal(x->severity, SEV_INFO);
 	assert_int_equal(x->kind, KIND_SHADOWED);
-	assert_non_null(at(&r, "TA-L004", "b.conf", 5));
+	assert_non_null(at(&r, "TA-L004", "a.conf", 5));
 	/* Same value twice in one file: not reported. */
-	assert_null(at(&r, "TA-L004", "a.conf", 0));
+	assert_null(at(&r, "TA-L004", "a.conf", 3));
+	assert_null(at(&r, "TA-L004", "a.conf", 4));
 	/* Different values in one file: a conflict too. */
-	assert_non_null(at(&r, "TA-L003", "b.conf", 7));
+	assert_non_null(at(&r, "TA-L003", "b.conf", 6));
 	assert_int_equal(count(&r, "TA-L003"), 2);
 	assert_int_equal(count(&r, "TA-L004"), 2);
 	run_free(&r);
@@ -350,7 +356,7 @@ test_secret(void **state)
 		assert_null(strstr(r.f.items[i].message, "0000"));
 		assert_null(r.f.items[i].persisted);
 	}
-	x = at(&r, "TA-L003", "b.conf", 1);
+	x = at(&r, "TA-L003", "a.conf", 1);
 	assert_non_null(x);
 	run_free(&r);
 }
@@ -382,9 +388,9 @@ test_order(void **state)
 
 	/* Severity first, then reading order and line. */
 	assert_int_equal(r.f.n, 5);
-	assert_true(at(&r, "TA-L003", "99-z.conf", 1) == &r.f.items[0]);
-	assert_true(at(&r, "TA-C002", "99-z.conf", 2) == &r.f.items[1]);
-	assert_true(at(&r, "TA-L003", "sysctl.conf", 1) == &r.f.items[2]);
+	assert_true(at(&r, "TA-L003", "10-a.conf", 1) == &r.f.items[0]);
+	assert_true(at(&r, "TA-L003", "99-z.conf", 1) == &r.f.items[1]);
+	assert_true(at(&r, "TA-C002", "99-z.conf", 2) == &r.f.items[2]);
 	assert_true(at(&r, "TA-L001", "sysctl.conf", 2) == &r.f.items[3]);
 	assert_true(at(&r, "TA-C001", "10-a.conf", 2) == &r.f.items[4]);
 	for (size_t i = 1; i < r.f.n; i++) {
@@ -443,7 +449,7 @@ test_probe_root(void **state)
 	assert_int_equal(profile_parse("t.yaml", yaml, sizeof yaml - 1, &p, &d), 0);
 	assert_int_equal(snapshot_from_files(root, paths, 1, "6.1", &s), 0);
 	assert_true(s->others_probed);
-	assert_int_equal(lint_eval(p, s, &f), 0);
+	assert_int_equal(lint_eval(p, s, NULL, &f), 0);
 	assert_int_equal(f.n, 1);
 	assert_string_equal(f.items[0].id, "TA-C001");
 	assert_string_equal(f.items[0].key, "net.ipv4.tcp_bogus_thing");

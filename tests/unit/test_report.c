@@ -44,7 +44,7 @@ setup(void **state)
 	assert_int_equal(profile_parse("t.yaml", yaml, sizeof yaml - 1, &x->p, &d), 0);
 	diag_list_clear(&d);
 	assert_int_equal(snapshot_take(x->root, NULL, &x->s), 0);
-	assert_int_equal(rules_eval(x->p, x->s, &x->f), 0);
+	assert_int_equal(rules_eval(x->p, x->s, NULL, &x->f), 0);
 	*state = x;
 	return 0;
 }
@@ -92,7 +92,9 @@ test_text(void **state)
 	assert_non_null(strstr(out, "    why: a reason that is long enough to be wrapped "
 	    "over more than one line of\n         the text report at seventy-eight "
 	    "columns\n"));
-	assert_non_null(strstr(out, "    fix: net.ipv4.tcp_fin_timeout = 60\n"));
+	assert_non_null(strstr(out, "    fix: set net.ipv4.tcp_fin_timeout = 60 in "
+	    "/etc/sysctl.d/90-tcpadvise.conf;\n         comment out /etc/sysctl.conf:1 "
+	    "(read last by procps)\n    now: sysctl -w net.ipv4.tcp_fin_timeout=60\n"));
 	assert_non_null(strstr(out, "summary: 0 critical, 1 warning, 0 info (failing at "
 	    "warning and above)\n"));
 	for (char *l = out, *e; (e = strchr(l, '\n')) != NULL; l = e + 1)

@@ -93,7 +93,7 @@ test_views(void **state)
 	    "    when:\n      all:\n        - {key: net.ipv4.tcp_tw_recycle, eq: 1}\n"
 	    "        - kernel: {lt: \"4.12\"}\n");
 	s = take(root);
-	assert_int_equal(rules_eval(p, s, &f), 0);
+	assert_int_equal(rules_eval(p, s, NULL, &f), 0);
 
 	x = find(&f, "TA-H004", NULL);
 	assert_non_null(x);
@@ -101,8 +101,13 @@ test_views(void **state)
 	assert_false(x->in_persisted);
 	assert_string_equal(x->live, "2");
 	assert_null(x->persisted);
-	/* No setting, no lines: the fix is the default. */
-	assert_string_equal(x->fix, "net.ipv4.tcp_fin_timeout = 60");
+	/* Only the live value fails: set it live to what a reboot sets. */
+	assert_int_equal(x->remedy.action, REMEDY_SET);
+	assert_true(x->remedy.live);
+	assert_false(x->remedy.persist);
+	assert_string_equal(x->fix, "sysctl -w net.ipv4.tcp_fin_timeout=60");
+	assert_null(x->fix_live);
+	assert_true(x->needs_live);
 
 	x = find(&f, "TA-H101", NULL);
 	assert_non_null(x);
@@ -114,7 +119,10 @@ test_views(void **state)
 	assert_int_equal(x->line, 3);
 	assert_int_equal(x->nlines, 2);
 	assert_int_equal(x->lines[0].line, 2);
-	assert_string_equal(x->fix, "delete /etc/sysctl.conf:2, /etc/sysctl.conf:3");
+	assert_int_equal(x->remedy.action, REMEDY_COMMENT_OUT);
+	assert_int_equal(x->remedy.ndisable, 2);
+	assert_string_equal(x->fix, "comment out /etc/sysctl.conf:2, 3");
+	assert_null(x->fix_live);	/* the key is gone: nothing to set live */
 
 	assert_null(find(&f, "TA-H001", NULL));	/* kernel >= 4.12 */
 	/* The drift of fin_timeout is not reported on top of its hazard. */
@@ -125,7 +133,7 @@ test_views(void **state)
 	/* The same profile judged as Linux 4.9, where the key still exists. */
 	tree_sysctl(root, "net.ipv4.tcp_tw_recycle", "1");
 	assert_int_equal(snapshot_take(root, "4.9", &s), 0);
-	assert_int_equal(rules_eval(p, s, &f), 0);
+	assert_int_equal(rules_eval(p, s, NULL, &f), 0);
 	x = find(&f, "TA-H001", NULL);
 	assert_non_null(x);
 	assert_true(x->in_live && x->in_persisted);
@@ -172,7 +180,7 @@ test_operands(void **state)
 	    "  - {id: TA-H020, key: net.core.somaxconn, severity: info, title: h,"
 	    "     reason: r, source: s, when: {any: [{netns: child}, {key: net.core.somaxconn, ge: 4096}]}}\n");
 	s = take(root);
-	assert_int_equal(rules_eval(p, s, &f), 0);
+	assert_int_equal(rules_eval(p, s, NULL, &f), 0);
 	/* Below the computed default 262144 / 2; the reboot view has the default. */
 	assert_non_null(find(&f, "TA-H005", NULL));
 	assert_true(find(&f, "TA-H005", NULL)->in_live);
@@ -216,7 +224,7 @@ test_settings(void **state)
 	    "  - {id: TA-H006, key: net.ipv4.tcp_syncookies, severity: warning, title: off,"
 	    "     reason: r, source: s, when: {key: net.ipv4.tcp_syncookies, eq: 0}}\n");
 	s = take(root);
-	assert_int_equal(rules_eval(p, s, &f), 0);
+	assert_int_equal(rules_eval(p, s, NULL, &f), 0);
 
 	x = find(&f, id_of("D", "net.core.somaxconn"), NULL);
 	assert_non_null(x);
@@ -228,7 +236,10 @@ test_settings(void **state)
 	assert_string_equal(x->file, "/etc/sysctl.d/10-x.conf");
 	assert_int_equal(x->line, 1);
 	assert_string_equal(x->want, ">= 4096");
-	assert_string_equal(x->fix, "net.core.somaxconn = 4096");
+	/* The live value passes: it is the one persisted. */
+	assert_string_equal(x->fix, "set net.core.somaxconn = 4096 in "
+	    "/etc/sysctl.d/90-tcpadvise.conf");
+	assert_false(x->remedy.live);
 	assert_string_equal(x->reason, "r1");
 
 	x = find(&f, id_of("D", "net.ipv4.tcp_fin_timeout"), NULL);
@@ -272,13 +283,13 @@ test_files_divergence_drift(void **state)
 	tree_sysctl(root, "net.ipv4.tcp_tw_reuse", "1");
 	p = parse("name: t\ndescription: t\n");
 	s = take(root);
-	assert_int_equal(rules_eval(p, s, &f), 0);
+	assert_int_equal(rules_eval(p, s, NULL, &f), 0);
 
 	x = find(&f, "TA-C001", "net.ipv4.tcp_fin_timeot");
 	assert_non_null(x);
-	assert_string_equal(x->message, "unknown key 'net.ipv4.tcp_fin_timeot' in a "
-	    "configuration file (did you mean 'net.ipv4.tcp_fin_timeout'?)");
-	assert_string_equal(x->fix, "delete /etc/sysctl.d/20-y.conf:1");
+	assert_string_equal(x->message, "unknown key 'net.ipv4.tcp_fin_timeot' "
+	    "(did you mean 'net.ipv4.tcp_fin_timeout'?)");
+	assert_string_equal(x->fix, "comment out /etc/sysctl.d/20-y.conf:1");
 
 	/* An interface that is not up yet is no unknown key. */
 	assert_null(find(&f, "TA-C001", "net.ipv4.conf.eth9.rp_filter"));
@@ -327,13 +338,16 @@ test_child_netns(void **state)
 	    "  net.ipv4.tcp_max_orphans: {min: 65536, severity: warning, reason: r, source: s}\n");
 	s = take(root);
 	assert_true(s->netns_child);
-	assert_int_equal(rules_eval(p, s, &f), 0);
+	assert_int_equal(rules_eval(p, s, NULL, &f), 0);
 	x = find(&f, id_of("U", "net.ipv4.tcp_max_orphans"), NULL);
 	assert_non_null(x);
 	assert_int_equal(x->severity, SEV_INFO);
 	x = find(&f, id_of("U", "net.core.netdev_max_backlog"), NULL);
 	assert_non_null(x);
-	assert_string_equal(x->fix, "delete /etc/sysctl.d/60-net.conf:1");
+	/* The host's line, for the host to judge: nothing to do here. */
+	assert_null(x->fix);
+	assert_false(x->remedy.fixable);
+	assert_string_equal(x->remedy.why, "a global key: set it on the host");
 	/* No drift for unpersisted keys in a child: its defaults are not the
 	   kernel's own (a runtime may have set them). */
 	assert_null(find(&f, id_of("R", "net.ipv4.tcp_tw_reuse"), NULL));
@@ -347,10 +361,9 @@ static void
 test_shadowed(void **state)
 {
 	char *root = root_618();
+	struct profile *p;
 	struct snapshot *s;
 	struct findings f = FINDINGS_INIT;
-	struct fragment_override *ov = NULL;
-	size_t n = 0;
 	const struct finding *x;
 
 	(void)state;
@@ -361,29 +374,38 @@ test_shadowed(void **state)
 	tree_write(root, "etc/sysctl.conf", "net.ipv4.tcp_fin_timeout = 10\n");
 	/* An earlier file is harmless. */
 	tree_write(root, "etc/sysctl.d/10-early.conf", "net.ipv4.tcp_fin_timeout = 20\n");
+	p = parse("name: t\ndescription: t\nsettings:\n"
+	    "  net.core.somaxconn: {min: 4096, severity: warning, reason: r, source: s}\n");
 	s = take(root);
-	assert_int_equal(fragment_overrides(s->config, "/etc/sysctl.d/90-tcpadvise.conf",
-	    &ov, &n), 0);
-	assert_int_equal(rules_shadowed(s, "/etc/sysctl.d/90-tcpadvise.conf", ov, n, &f), 0);
-	assert_int_equal(f.n, 2);
+	assert_int_equal(rules_eval(p, s, NULL, &f), 0);
 
-	x = find(&f, id_of("S", "net.core.somaxconn"), NULL);
+	/* A later value the profile refuses: a deviation whose remedy keeps
+	   the value the host runs and disables the later line. */
+	assert_null(find(&f, id_of("S", "net.core.somaxconn"), NULL));
+	x = find(&f, id_of("D", "net.core.somaxconn"), NULL);
 	assert_non_null(x);
-	assert_int_equal(x->kind, KIND_SHADOWED);
-	assert_int_equal(x->severity, SEV_WARNING);
-	assert_string_equal(x->message, "/etc/sysctl.d/95-local.conf:1 sets "
-	    "'net.core.somaxconn = 1024' after /etc/sysctl.d/90-tcpadvise.conf:2: at "
-	    "boot both appliers set 1024, not the profile's value");
 	assert_string_equal(x->file, "/etc/sysctl.d/95-local.conf");
+	assert_int_equal(x->remedy.action, REMEDY_SET);
+	assert_false(x->remedy.live);
+	assert_true(x->remedy.persist);
+	assert_string_equal(x->fix, "set net.core.somaxconn = 4096 in "
+	    "/etc/sysctl.d/90-tcpadvise.conf; comment out "
+	    "/etc/sysctl.d/95-local.conf:1 (read after it)");
+	assert_null(x->fix_live);
 
+	/* A later value the profile does not judge: the fragment's line does
+	   nothing, which is worth knowing and nothing more. */
 	x = find(&f, id_of("S", "net.ipv4.tcp_fin_timeout"), NULL);
 	assert_non_null(x);
+	assert_int_equal(x->kind, KIND_SHADOWED);
+	assert_int_equal(x->severity, SEV_INFO);
+	assert_int_equal(x->remedy.action, REMEDY_NONE);
 	assert_string_equal(x->message, "/etc/sysctl.conf:1 sets "
-	    "'net.ipv4.tcp_fin_timeout = 10' after /etc/sysctl.d/90-tcpadvise.conf:3: "
-	    "at boot procps `sysctl --system` sets 10, not the profile's value");
-	fragment_overrides_free(ov, n);
+	    "'net.ipv4.tcp_fin_timeout = 10' after /etc/sysctl.d/90-tcpadvise.conf:3, "
+	    "with a value the profile accepts: the fragment's line does nothing");
 	findings_clear(&f);
 	snapshot_free(s);
+	profile_free(p);
 	tree_free(root);
 }
 

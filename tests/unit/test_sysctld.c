@@ -227,7 +227,7 @@ planned_over_shadow(const char *path, const char *text)
 	close(fd);
 	planned.path = path;
 	planned.real = real;
-	assert_int_equal(sysctld_load_planned(FIXTURES "/shadow", &planned, &c), 0);
+	assert_int_equal(sysctld_load_planned(FIXTURES "/shadow", &planned, 1, &c), 0);
 	assert_int_equal(unlink(real), 0);
 	return c;
 }
