@@ -350,7 +350,45 @@ apply_prepare(const struct apply_request *rq, const struct apply_plan *plan,
 		    strcmp(out->frag_before, rq->frag_text) != 0;
 	}
 	out->changed = out->frag_changed || out->nlive > 0;
+	if (rq->nfiles == 0)
+		return 0;
+	out->files_before = calloc(rq->nfiles, sizeof *out->files_before);
+	out->files_changed = calloc(rq->nfiles, sizeof *out->files_changed);
+	if (out->files_before == NULL || out->files_changed == NULL)
+		return -ENOMEM;
+	out->nfiles = rq->nfiles;
+	for (size_t i = 0; i < rq->nfiles; i++) {
+		if ((r = fragment_check_dir(rq->root, rq->files[i].path)) == 0)
+			r = fragment_read(rq->root, rq->files[i].path, &out->files_before[i]);
+		if (r < 0 && r != -ENOENT) {
+			out->stage = STAGE_FILE_READ;
+			out->failed_file = i;
+			out->error = r;
+			return r;
+		}
+		out->files_changed[i] = out->files_before[i] == NULL ||
+		    strcmp(out->files_before[i], rq->files[i].text) != 0;
+		out->changed |= out->files_changed[i];
+	}
 	return 0;
+}
+
+/* Put the first n files of rq back as they were before this apply. */
+static void
+restore_files(const struct apply_request *rq, const struct apply_outcome *out,
+    size_t n)
+{
+	bool changed;
+
+	while (n-- > 0) {
+		if (!out->files_changed[n])
+			continue;
+		if (out->files_before[n] != NULL)
+			(void)fragment_write(rq->root, rq->files[n].path,
+			    out->files_before[n], &changed);
+		else
+			(void)fragment_remove(rq->root, rq->files[n].path, &changed);
+	}
 }
 
 static int
@@ -385,6 +423,7 @@ apply_commit(const struct apply_request *rq, const struct apply_plan *plan,
 {
 	struct apply_journal j;
 	struct journal_key *keys = NULL;
+	struct journal_file *files = NULL;
 	char *text = NULL, *old = NULL;
 	size_t nkeys = 0, i;
 	bool changed;
@@ -416,6 +455,20 @@ apply_commit(const struct apply_request *rq, const struct apply_plan *plan,
 	j.frag_content = out->frag_existed && out->frag_changed ? out->frag_before : NULL;
 	j.live = keys;
 	j.nlive = nkeys;
+	if (out->nfiles > 0 && (files = calloc(out->nfiles, sizeof *files)) == NULL) {
+		r = -ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < out->nfiles; i++) {
+		if (!out->files_changed[i])
+			continue;
+		files[j.nfiles].path = (char *)(uintptr_t)rq->files[i].path;
+		files[j.nfiles].existed = out->files_before[i] != NULL;
+		files[j.nfiles].before = out->files_before[i];
+		files[j.nfiles].after = (char *)(uintptr_t)rq->files[i].text;
+		j.nfiles++;
+	}
+	j.files = files;
 	/* A fragment this apply leaves alone is no business of the rollback. */
 	if (!out->frag_changed)
 		j.frag_path = NULL;
@@ -466,10 +519,32 @@ apply_commit(const struct apply_request *rq, const struct apply_plan *plan,
 			goto out;
 		}
 	}
+	for (i = 0; i < out->nfiles; i++) {
+		if (!out->files_changed[i])
+			continue;
+		r = fragment_write(rq->root, rq->files[i].path, rq->files[i].text, &changed);
+		if (r < 0) {
+			out->stage = STAGE_FILE;
+			out->failed_file = i;
+			restore_files(rq, out, i);
+			if (rq->frag_path != NULL && out->frag_changed) {
+				if (out->frag_before != NULL)
+					(void)fragment_write(rq->root, rq->frag_path,
+					    out->frag_before, &changed);
+				else
+					(void)fragment_remove(rq->root, rq->frag_path, &changed);
+			}
+			if (rq->live)
+				restore_items(rq->root, plan, plan->n, out);
+			journal_put_back(rq->root, old);
+			goto out;
+		}
+	}
 	r = 0;
 out:
 	if (r < 0 && out->error == 0 && out->stage != STAGE_LIVE)
 		out->error = r;
+	free(files);
 	free(keys);
 	free(text);
 	free(old);
@@ -482,18 +557,33 @@ apply_outcome_clear(struct apply_outcome *out)
 	if (out == NULL)
 		return;
 	free(out->frag_before);
+	for (size_t i = 0; i < out->nfiles; i++)
+		free(out->files_before[i]);
+	free(out->files_before);
+	free(out->files_changed);
 	memset(out, 0, sizeof *out);
 }
 
 int
 apply_journal_format(const struct apply_journal *j, char **ret)
 {
-	json_t *root = NULL, *live, *frag;
+	json_t *root = NULL, *live, *frag, *files;
 	char *text;
 	int r = -ENOMEM;
 
-	if ((live = json_array()) == NULL)
+	if ((files = json_array()) == NULL)
 		goto out;
+	for (size_t i = 0; i < j->nfiles; i++)
+		if (json_array_append_new(files, json_pack("{s:s, s:b, s:s?, s:s}",
+		    "path", j->files[i].path, "existed", j->files[i].existed,
+		    "before", j->files[i].before, "after", j->files[i].after)) < 0) {
+			json_decref(files);
+			goto out;
+		}
+	if ((live = json_array()) == NULL) {
+		json_decref(files);
+		goto out;
+	}
 	for (size_t i = 0; i < j->nlive; i++)
 		if (json_array_append_new(live, json_pack("{s:s, s:s, s:s}",
 		    "key", j->live[i].key, "before", j->live[i].before,
@@ -506,10 +596,10 @@ apply_journal_format(const struct apply_journal *j, char **ret)
 		    "existed", j->frag_existed, "content", j->frag_content);
 	else
 		frag = json_null();
-	root = json_pack("{s:i, s:s, s:s, s:I, s:o, s:o}",
+	root = json_pack("{s:i, s:s, s:s, s:I, s:o, s:o, s:o}",
 	    "schema_version", APPLY_JOURNAL_SCHEMA, "tool_version", j->tool_version,
 	    "profile", j->profile, "time", (json_int_t)j->time, "fragment", frag,
-	    "live", live);
+	    "live", live, "files", files);
 	if (root == NULL)
 		goto out;
 	if ((text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER)) == NULL)
@@ -538,6 +628,41 @@ dup_json_string(json_t *v, bool null_ok, char **ret)
 	if (!json_is_string(v))
 		return -EBADMSG;
 	return (*ret = strdup(json_string_value(v))) != NULL ? 0 : -ENOMEM;
+}
+
+/* The "files" of a journal (absent in journals of earlier releases). */
+static int
+parse_files(json_t *files, struct apply_journal *j)
+{
+	int r;
+
+	if (files == NULL)
+		return 0;
+	if (!json_is_array(files))
+		return -EBADMSG;
+	if (json_array_size(files) > 0 &&
+	    (j->files = calloc(json_array_size(files), sizeof *j->files)) == NULL)
+		return -ENOMEM;
+	for (size_t i = 0; i < json_array_size(files); i++) {
+		json_t *e = json_array_get(files, i), *v;
+		struct journal_file *f = &j->files[j->nfiles];
+
+		if (!json_is_object(e) || !json_is_boolean(v = json_object_get(e, "existed")))
+			return -EBADMSG;
+		j->nfiles++;
+		f->existed = json_is_true(v);
+		if ((r = dup_json_string(json_object_get(e, "path"), false, &f->path)) < 0 ||
+		    (r = dup_json_string(json_object_get(e, "before"), true,
+		    &f->before)) < 0 ||
+		    (r = dup_json_string(json_object_get(e, "after"), false,
+		    &f->after)) < 0)
+			return r;
+		/* An absolute path with no "..": where rollback writes. */
+		if (f->path[0] != '/' || strstr(f->path, "/../") != NULL ||
+		    (f->existed && f->before == NULL))
+			return -EBADMSG;
+	}
+	return 0;
 }
 
 int
@@ -611,6 +736,8 @@ apply_journal_parse(const char *text, struct apply_journal **ret)
 		    strcmp(key, k->key) != 0 || strlen(k->before) >= VALUE_STR_MAX)
 			goto out;
 	}
+	if ((r = parse_files(json_object_get(root, "files"), j)) < 0)
+		goto out;
 	*ret = j;
 	j = NULL;
 	r = 0;
@@ -644,6 +771,12 @@ apply_journal_free(struct apply_journal *j)
 		free(j->live[i].after);
 	}
 	free(j->live);
+	for (size_t i = 0; i < j->nfiles; i++) {
+		free(j->files[i].path);
+		free(j->files[i].before);
+		free(j->files[i].after);
+	}
+	free(j->files);
 	free(j->tool_version);
 	free(j->profile);
 	free(j->frag_path);
@@ -652,8 +785,46 @@ apply_journal_free(struct apply_journal *j)
 	return NULL;
 }
 
+/* The first line (1-based) where two texts differ. */
+static unsigned
+first_difference(const char *a, const char *b)
+{
+	unsigned line = 1;
+
+	for (; *a != '\0' && *a == *b; a++, b++)
+		if (*a == '\n')
+			line++;
+	return line;
+}
+
+/*
+ * Whether every file of the journal still holds what the apply wrote;
+ * else the file and line go into out. Returns 0, -ESTALE or -ENOMEM.
+ */
+static int
+check_unedited(const char *root, const struct apply_journal *j,
+    struct rollback_outcome *out)
+{
+	for (size_t i = 0; i < j->nfiles; i++) {
+		char *now = NULL;
+		int r = fragment_read(root, j->files[i].path, &now);
+
+		if (r == -ENOMEM)
+			return r;
+		if (r == 0 && strcmp(now, j->files[i].after) == 0) {
+			free(now);
+			continue;
+		}
+		out->stale = j->files[i].path;
+		out->stale_line = r == 0 ? first_difference(now, j->files[i].after) : 1;
+		free(now);
+		return -ESTALE;
+	}
+	return 0;
+}
+
 int
-apply_rollback(const char *root, struct rollback_outcome *out)
+apply_rollback(const char *root, bool force, struct rollback_outcome *out)
 {
 	struct apply_journal *j = NULL;
 	char rb[VALUE_STR_MAX];
@@ -663,6 +834,8 @@ apply_rollback(const char *root, struct rollback_outcome *out)
 	if ((r = apply_journal_read(root, &j)) < 0)
 		return r;
 	out->journal = j;
+	if (!force && (r = check_unedited(root, j, out)) < 0)
+		return r;
 	if (j->nlive > 0 && (out->keys = calloc(j->nlive, sizeof *out->keys)) == NULL)
 		return -ENOMEM;
 	for (size_t i = 0; i < j->nlive; i++) {
@@ -695,7 +868,19 @@ apply_rollback(const char *root, struct rollback_outcome *out)
 		out->frag_changed = r == 0 && changed;
 		out->frag_error = r;
 	}
-	if (out->failed != NULL || out->frag_error < 0)
+	for (size_t i = 0; i < j->nfiles; i++) {
+		const struct journal_file *f = &j->files[i];
+
+		if (f->existed)
+			r = fragment_write(root, f->path, f->before, &changed);
+		else
+			r = fragment_remove(root, f->path, &changed);
+		if (r < 0 && out->failed_file == NULL)
+			out->failed_file = f->path;
+		else if (r == 0 && changed)
+			out->nfiles_changed++;
+	}
+	if (out->failed != NULL || out->frag_error < 0 || out->failed_file != NULL)
 		return -EIO;
 	return journal_remove(root);
 }

@@ -104,6 +104,13 @@ void apply_plan_clear(struct apply_plan *plan);
 /* Number of items in a state. */
 size_t apply_plan_count(const struct apply_plan *plan, enum apply_state state);
 
+/* A configuration file besides the fragment that apply rewrites (lines
+   disabled by --resolve, or a copy masking a vendor file). */
+struct apply_file {
+	const char *path;		/* absolute, below root */
+	const char *text;		/* the new content */
+};
+
 /* What apply_prepare() and apply_commit() are asked to do. */
 struct apply_request {
 	const char *root;
@@ -112,6 +119,8 @@ struct apply_request {
 	const char *frag_text;		/* fragment_render() output; with frag_path */
 	bool live;			/* write the live values (not --persist-only) */
 	long long now;			/* journal time stamp (unix seconds) */
+	const struct apply_file *files;	/* written after the fragment, in order */
+	size_t nfiles;
 };
 
 /* Which step failed. */
@@ -122,6 +131,8 @@ enum apply_stage {
 	STAGE_JOURNAL,		/* the journal could not be written */
 	STAGE_LIVE,		/* a live key could not be set */
 	STAGE_FRAGMENT,		/* the fragment could not be written */
+	STAGE_FILE_READ,	/* a file of rq->files could not be read */
+	STAGE_FILE,		/* a file of rq->files could not be written */
 };
 
 struct apply_outcome {
@@ -138,6 +149,10 @@ struct apply_outcome {
 	char readback[VALUE_STR_MAX];	/* STAGE_LIVE, error 0: what the kernel kept */
 	size_t restored;		/* live keys written and then restored */
 	size_t restore_failed;		/* live keys that could not be restored */
+	char **files_before;		/* per rq->files: its content, NULL: none */
+	bool *files_changed;		/* per rq->files: (would be) rewritten */
+	size_t nfiles;
+	size_t failed_file;		/* STAGE_FILE_READ, STAGE_FILE: its index */
 };
 
 /*
@@ -168,6 +183,14 @@ struct journal_key {
 	char *after;		/* what the apply set */
 };
 
+/* A file the apply rewrote besides the fragment. */
+struct journal_file {
+	char *path;
+	bool existed;
+	char *before;		/* NULL when it did not exist */
+	char *after;		/* what the apply wrote */
+};
+
 /* The state before the last apply that changed something. */
 struct apply_journal {
 	char *tool_version;
@@ -178,12 +201,15 @@ struct apply_journal {
 	char *frag_content;	/* NULL when it did not exist */
 	struct journal_key *live;
 	size_t nlive;
+	struct journal_file *files;
+	size_t nfiles;
 };
 
 /*
  * The journal as JSON text ({"schema_version":1, "tool_version", "profile",
  * "time", "fragment": {"path", "existed", "content"}, "live": [{"key",
- * "before", "after"}]}), and back. Parsing checks every type and that keys
+ * "before", "after"}], "files": [{"path", "existed", "before", "after"}]}),
+ * and back ("files" may be missing in journals of earlier releases). Parsing checks every type and that keys
  * are valid sysctl names; returns -EBADMSG otherwise.
  * Both return 0 or a negative errno; the caller frees *ret (free() /
  * apply_journal_free()).
@@ -213,22 +239,30 @@ struct rollback_outcome {
 	size_t nchanged;
 	bool frag_changed;
 	bool frag_removed;	/* the apply had created it: removed */
+	size_t nfiles_changed;	/* other files put back or removed */
 	/* on failure */
 	const struct rollback_key *failed;	/* the first key that failed, or NULL */
 	int frag_error;		/* negative errno of the fragment step, or 0 */
+	const char *stale;	/* -ESTALE: the file edited since the apply */
+	unsigned stale_line;	/* ... and its first line that differs */
+	const char *failed_file;	/* a file that could not be put back */
 };
 
 /*
- * Undo the last apply from its journal: write back every live key whose
- * value differs from the journal's before value (read back and compared by
- * shape), then put the fragment's content back atomically, or remove it if
- * the apply created it, then delete the journal. The caller holds the lock.
+ * Undo the last apply from its journal: first check that every other file
+ * the apply rewrote still holds exactly what it wrote (else -ESTALE, with
+ * out->stale and stale_line naming the file and its first line that
+ * differs, and nothing is changed), unless force; then write back every
+ * live key whose value differs from the journal's before value (read back
+ * and compared by shape), put the fragment's content back atomically, or
+ * remove it if the apply created it, put every other file back byte for
+ * byte (or remove it), then delete the journal. The caller holds the lock.
  * Returns 0; -ENOENT when there is no journal (nothing to roll back);
  * -EBADMSG for a journal that does not parse; -EIO when some key or the
  * fragment could not be restored (details in *out; the journal is kept);
  * or another negative errno. Clear *out with rollback_outcome_clear().
  */
-int apply_rollback(const char *root, struct rollback_outcome *out);
+int apply_rollback(const char *root, bool force, struct rollback_outcome *out);
 void rollback_outcome_clear(struct rollback_outcome *out);
 
 #endif

@@ -50,6 +50,7 @@ struct options {
 	bool persist_only;		/* apply --persist-only */
 	bool dry_run;			/* apply --dry-run */
 	bool resolve;			/* apply --resolve */
+	bool force;			/* apply --force, rollback --force */
 	const char *file;		/* --file: the fragment, or NULL for the default */
 	unsigned interval;		/* states --interval, 0: totals */
 };

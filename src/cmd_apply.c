@@ -508,6 +508,16 @@ report_failure(const struct options *o, const struct apply_request *rq,
 		cmd_error(o, "cannot write %s: %s; %s", rq->frag_path,
 		    frag_error(out->error), extra);
 		break;
+	case STAGE_FILE_READ:
+		cmd_error(o, "cannot read %s: %s; nothing was changed",
+		    rq->files[out->failed_file].path, frag_error(out->error));
+		break;
+	case STAGE_FILE:
+		restored_text(out, "live key", extra, sizeof extra);
+		cmd_error(o, "cannot write %s: %s; the files already written were put "
+		    "back, %s", rq->files[out->failed_file].path, frag_error(out->error),
+		    extra);
+		break;
 	case STAGE_NONE:
 		cmd_error(o, "cannot apply: %s", strerror(-out->error));
 		break;
@@ -538,6 +548,7 @@ cmd_apply(const struct options *o)
 	struct run x;
 	struct apply_outcome out;
 	struct apply_request rq;
+	struct apply_file *files = NULL;
 	unsigned timeout;
 	int lockfd = -1, status, r;
 
@@ -579,7 +590,7 @@ cmd_apply(const struct options *o)
 	x.po.live = !o->persist_only;
 	x.po.persist = !o->live_only;
 	x.po.resolve = o->resolve;
-	x.po.force = false;
+	x.po.force = o->force;
 	if (make_plan(&x) < 0)
 		goto out;
 
@@ -590,6 +601,16 @@ cmd_apply(const struct options *o)
 	rq.frag_text = x.frag_text;
 	rq.live = !o->persist_only;
 	rq.now = (long long)time(NULL);
+	if (x.nedits > 0 && (files = calloc(x.nedits, sizeof *files)) == NULL) {
+		cmd_error(o, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < x.nedits; i++) {
+		files[i].path = x.edits[i].path;
+		files[i].text = x.edits[i].text;
+	}
+	rq.files = files;
+	rq.nfiles = x.nedits;
 	if (apply_prepare(&rq, &x.plan.live, &out) < 0) {
 		status = report_failure(o, &rq, &out);
 		goto out;
@@ -611,6 +632,7 @@ cmd_apply(const struct options *o)
 out:
 	lockfd = apply_unlock(lockfd);
 	apply_outcome_clear(&out);
+	free(files);
 	plan_clear(&x.plan);
 	findings_clear(&x.after);
 	edits_clear(&x);

@@ -63,6 +63,9 @@ print_text(const struct rollback_outcome *rb, const char *msg)
 	if (j != NULL && j->frag_path != NULL)
 		printf("%s %s\n", rb->frag_removed ? "removed" :
 		    rb->frag_changed ? "restored" : "unchanged:", j->frag_path);
+	for (size_t i = 0; j != NULL && i < j->nfiles; i++)
+		printf("%s %s\n", j->files[i].existed ? "restored" : "removed",
+		    j->files[i].path);
 	printf("%s\n", msg);
 }
 
@@ -80,7 +83,7 @@ cmd_rollback(const struct options *o)
 	if (cmd_lock(o, timeout, &lockfd) != TA_EXIT_OK)
 		goto out;
 
-	r = apply_rollback(o->root, &rb);
+	r = apply_rollback(o->root, o->force, &rb);
 	if (r == -ENOENT) {
 		snprintf(msg, sizeof msg, "nothing to roll back");
 		status = TA_EXIT_OK;
@@ -89,6 +92,19 @@ cmd_rollback(const struct options *o)
 	if (r == -EBADMSG) {
 		cmd_error(o, "cannot roll back: %s is not a journal tcpadvise can read",
 		    APPLY_JOURNAL_PATH);
+		goto out;
+	}
+	if (r == -ESTALE) {
+		cmd_error(o, "%s:%u was edited after the apply; rollback would lose that "
+		    "change (use --force to restore it anyway); nothing was changed",
+		    rb.stale, rb.stale_line);
+		status = TA_EXIT_USAGE;
+		goto out;
+	}
+	if (r == -EIO && rb.failed_file != NULL && rb.failed == NULL &&
+	    rb.frag_error == 0) {
+		cmd_error(o, "cannot restore %s; the live values and the fragment were "
+		    "restored, the journal is kept", rb.failed_file);
 		goto out;
 	}
 	if (r == -EIO && rb.failed != NULL) {
@@ -118,6 +134,12 @@ cmd_rollback(const struct options *o)
 	    rb.nchanged == 1 ? "" : "s", rb.journal->frag_path == NULL ? "" :
 	    rb.frag_removed ? ", fragment removed" :
 	    rb.frag_changed ? ", fragment restored" : ", fragment unchanged");
+	if (rb.nfiles_changed > 0) {
+		size_t len = strlen(msg);
+
+		snprintf(msg + len, sizeof msg - len, ", %zu other file%s put back",
+		    rb.nfiles_changed, rb.nfiles_changed == 1 ? "" : "s");
+	}
 	status = TA_EXIT_OK;
 print:
 	if (o->format == FORMAT_JSON) {

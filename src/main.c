@@ -35,6 +35,7 @@ enum {
 	OPT_FILE = 1 << 6,
 	OPT_INTERVAL = 1 << 7,
 	OPT_RESOLVE = 1 << 8,
+	OPT_FORCE = 1 << 9,
 };
 
 struct command {
@@ -47,8 +48,8 @@ struct command {
 
 static const struct command commands[] = {
 	{ "apply", cmd_apply, OPT_PROFILE | OPT_FORMAT | OPT_LIVE_ONLY |
-	  OPT_PERSIST_ONLY | OPT_DRY_RUN | OPT_FILE | OPT_RESOLVE, 0, 0,
-	  "apply --profile NAME|FILE [--resolve] [--live-only|--persist-only] "
+	  OPT_PERSIST_ONLY | OPT_DRY_RUN | OPT_FILE | OPT_RESOLVE | OPT_FORCE, 0, 0,
+	  "apply --profile NAME|FILE [--resolve [--force]] [--live-only|--persist-only] "
 	  "[--dry-run] [--file PATH] [--format text|json]" },
 	{ "check", cmd_check, OPT_PROFILE | OPT_FORMAT | OPT_FAIL_ON | OPT_FILE, 0, 0,
 	  "check [--profile NAME|FILE] [--format text|json|prometheus] "
@@ -56,12 +57,12 @@ static const struct command commands[] = {
 	{ "explain", cmd_explain, OPT_PROFILE, 1, 1,
 	  "explain KEY|FINDING-ID [--profile NAME|FILE]" },
 	{ "lint", cmd_lint, OPT_PROFILE | OPT_FORMAT | OPT_FAIL_ON | OPT_FILE, 1, SIZE_MAX,
-	  "lint FILE... [--profile NAME|FILE] [--format text|json] "
+	  "lint FILE... [--profile NAME|FILE] [--file PATH] [--format text|json] "
 	  "[--fail-on info|warning|critical|never]" },
 	{ "profiles", cmd_profiles, OPT_FORMAT, 0, 1,
 	  "profiles [NAME] [--format text|json]" },
-	{ "rollback", cmd_rollback, OPT_FORMAT | OPT_FILE, 0, 0,
-	  "rollback [--file PATH] [--format text|json]" },
+	{ "rollback", cmd_rollback, OPT_FORMAT | OPT_FILE | OPT_FORCE, 0, 0,
+	  "rollback [--force] [--file PATH] [--format text|json]" },
 	{ "states", cmd_states, OPT_FORMAT | OPT_INTERVAL, 0, 0,
 	  "states [--interval SECONDS] [--format text|json|prometheus]" },
 };
@@ -131,6 +132,8 @@ help(const char *prog)
 	    "  --resolve              apply: also disable the lines of other files that\n"
 	    "                         override the profile or do harm (comment them out,\n"
 	    "                         or mask a vendor file with a copy in /etc/sysctl.d)\n"
+	    "  --force                apply --resolve: edit files another tool manages too;\n"
+	    "                         rollback: put back files edited since the apply\n"
 	    "  --file PATH            the fragment (default /etc/sysctl.d/90-tcpadvise.conf)\n"
 	    "  --fail-on SEVERITY     exit 1 on findings at or above: info, warning\n"
 	    "                         (default), critical, or never\n"
@@ -198,6 +201,7 @@ main(int argc, char **argv)
 		{ "file", required_argument, NULL, 'W' },
 		{ "interval", required_argument, NULL, 'I' },
 		{ "resolve", no_argument, NULL, 'r' },
+		{ "force", no_argument, NULL, 'x' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct options o;
@@ -273,6 +277,10 @@ main(int argc, char **argv)
 			o.resolve = true;
 			used |= OPT_RESOLVE;
 			break;
+		case 'x':
+			o.force = true;
+			used |= OPT_FORCE;
+			break;
 		case 'W':
 			o.file = optarg;
 			used |= OPT_FILE;
@@ -320,7 +328,7 @@ main(int argc, char **argv)
 	if (used & ~cmd->opts) {
 		static const char *const names[] = { "--profile", "--format",
 		    "--fail-on", "--live-only", "--persist-only", "--dry-run", "--file",
-		    "--interval", "--resolve" };
+		    "--interval", "--resolve", "--force" };
 		unsigned bad = used & ~cmd->opts, i = 0;
 
 		while (!(bad & (1u << i)))

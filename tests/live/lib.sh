@@ -76,3 +76,47 @@ only_netns_keys() {
 		exit 1
 	fi
 }
+
+# enter_overlay_sandbox SCRIPT: for tests that load real-world files, which
+# set kernel.*, vm.*, fs.* and other keys that no network namespace
+# isolates. Re-runs SCRIPT as root in new network, mount, UTS and IPC
+# namespaces where every directory of /proc/sys but net is read-only, /etc
+# is an overlay whose changes vanish with the namespace (so files in it,
+# /etc/sysctl.conf included, can be replaced by rename as tcpadvise does),
+# with the host's /etc/sysctl.conf and /etc/sysctl.d out of view, and
+# /var/lib/tcpadvise and /run/sysctl.d are private tmpfs. The vendor
+# files of /usr/lib/sysctl.d stay visible (they are only read: a mask goes
+# to /etc/sysctl.d).
+enter_overlay_sandbox() {
+	if [ -z "${TCPADVISE_SANDBOX:-}" ]; then
+		require_root
+		TCPADVISE_SANDBOX=1 exec unshare --net --mount --uts --ipc \
+		    --propagation private sh "$1"
+	fi
+	sandbox_tmp=$(mktemp -d)
+	trap 'umount -l "$sandbox_tmp" 2>/dev/null; rm -rf "$sandbox_tmp"' EXIT
+	mount -t tmpfs -o mode=0755 tmpfs "$sandbox_tmp" || exit 1
+	mkdir "$sandbox_tmp/upper" "$sandbox_tmp/work"
+	for d in /proc/sys/*; do
+		[ "$d" = /proc/sys/net ] && continue
+		{ mount --bind "$d" "$d" && mount -o remount,bind,ro "$d"; } || {
+			echo "cannot make $d read-only"
+			exit 1
+		}
+	done
+	# The guard: a write of the value a key already has must fail now.
+	if sh -c 'cat /proc/sys/kernel/pid_max >/proc/sys/kernel/pid_max' 2>/dev/null; then
+		echo "kernel.* is still writable: refusing to load real-world files"
+		exit 1
+	fi
+	mount -t overlay overlay -o \
+	    "lowerdir=/etc,upperdir=$sandbox_tmp/upper,workdir=$sandbox_tmp/work" /etc ||
+	    exit 1
+	rm -rf /etc/sysctl.conf /etc/sysctl.d
+	mkdir -m 0755 /etc/sysctl.d
+	mkdir -p /var/lib/tcpadvise
+	mount -t tmpfs -o mode=0755 tmpfs /var/lib/tcpadvise
+	if [ -d /run/sysctl.d ]; then
+		mount -t tmpfs -o mode=0755 tmpfs /run/sysctl.d
+	fi
+}

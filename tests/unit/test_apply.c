@@ -254,7 +254,7 @@ test_commit_and_rollback(void **state)
 	/* Rollback: live values and the fragment come back, once. */
 	memset(&rb, 0, sizeof rb);
 	tree_sysctl(f.root, "net.ipv4.tcp_tw_reuse", "2");	/* already back */
-	assert_int_equal(apply_rollback(f.root, &rb), 0);
+	assert_int_equal(apply_rollback(f.root, false, &rb), 0);
 	assert_int_equal(rb.nkeys, 4);
 	assert_int_equal(rb.nchanged, 3);
 	assert_false(rb.keys[3].changed);
@@ -270,7 +270,7 @@ test_commit_and_rollback(void **state)
 	assert_string_equal(text, "# old\n");
 	free(text);
 	assert_false(exists(f.root, APPLY_JOURNAL_PATH));
-	assert_int_equal(apply_rollback(f.root, &rb), -ENOENT);
+	assert_int_equal(apply_rollback(f.root, false, &rb), -ENOENT);
 	rollback_outcome_clear(&rb);
 	rollback_outcome_clear(NULL);
 	fixture_clear(&f);
@@ -430,7 +430,7 @@ test_modes_and_remove(void **state)
 	assert_null(j->frag_content);
 	apply_journal_free(j);
 	memset(&rb, 0, sizeof rb);
-	assert_int_equal(apply_rollback(f.root, &rb), 0);
+	assert_int_equal(apply_rollback(f.root, false, &rb), 0);
 	assert_true(rb.frag_removed);
 	rollback_outcome_clear(&rb);
 	assert_false(exists(f.root, FRAG));
@@ -466,7 +466,7 @@ test_rollback_failure(void **state)
 	assert_int_equal(unlink(path), 0);
 	assert_int_equal(mkdir(path, 0755), 0);
 	memset(&rb, 0, sizeof rb);
-	assert_int_equal(apply_rollback(f.root, &rb), -EIO);
+	assert_int_equal(apply_rollback(f.root, false, &rb), -EIO);
 	assert_non_null(rb.failed);
 	assert_string_equal(rb.failed->key, "net.ipv4.ip_local_port_range");
 	assert_int_equal(rb.failed->error, -EISDIR);
