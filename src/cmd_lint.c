@@ -4,7 +4,9 @@
  *
  * The files are read as given (relative or absolute, never below --root)
  * and judged on their own: no /proc is read, the kernel is --kernel or the
- * running one. Load the profile (errors: exit 2), read every file (one that
+ * running one. With no file, lint judges the files the appliers read below
+ * --root (default /), in their order, as `check` does, without the live
+ * values. Load the profile (errors: exit 2), read every file (one that
  * cannot be read: exit 2 and nothing else is done), run lint_eval(), print
  * the findings as text or JSON, exit 1 when one reaches --fail-on.
  */
@@ -155,8 +157,14 @@ cmd_lint(const struct options *o)
 	if (status != TA_EXIT_OK)
 		goto out;
 
-	r = snapshot_from_files(o->root, (const char *const *)o->args, o->nargs,
-	    o->kernel, &s);
+	/* No file given: the files the appliers read below the root, judged
+	   exactly as `check` judges them, without the live values. */
+	if (o->nargs == 0) {
+		if ((r = snapshot_take(o->root, o->kernel, &s)) == 0)
+			snapshot_forget_live(s);
+	} else
+		r = snapshot_from_files(o->root, (const char *const *)o->args,
+		    o->nargs, o->kernel, &s);
 	if (r < 0) {
 		status = cmd_snapshot_error(o, r);
 		goto out;

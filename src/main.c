@@ -56,8 +56,8 @@ static const struct command commands[] = {
 	  "[--fail-on info|warning|critical|never] [--file PATH]" },
 	{ "explain", cmd_explain, OPT_PROFILE, 1, 1,
 	  "explain KEY|FINDING-ID [--profile NAME|FILE]" },
-	{ "lint", cmd_lint, OPT_PROFILE | OPT_FORMAT | OPT_FAIL_ON | OPT_FILE, 1, SIZE_MAX,
-	  "lint FILE... [--profile NAME|FILE] [--file PATH] [--format text|json] "
+	{ "lint", cmd_lint, OPT_PROFILE | OPT_FORMAT | OPT_FAIL_ON | OPT_FILE, 0, SIZE_MAX,
+	  "lint [FILE...] [--profile NAME|FILE] [--file PATH] [--format text|json] "
 	  "[--fail-on info|warning|critical|never]" },
 	{ "profiles", cmd_profiles, OPT_FORMAT, 0, 1,
 	  "profiles [NAME] [--format text|json]" },

@@ -147,8 +147,12 @@ report_finding_text(FILE *out, const struct report_opts *o, const struct finding
 	if (o->verbosity < 0) {
 		const char *about = f->key ? f->key : f->file;
 
-		fprintf(out, "%s %s%s%s: %s\n", sev, f->id, about ? " " : "",
-		    about ? about : "", f->message);
+		if (report_about_line(f))
+			fprintf(out, "%s %s %s:%u: %s\n", sev, f->id, f->file, f->line,
+			    f->message);
+		else
+			fprintf(out, "%s %s%s%s: %s\n", sev, f->id, about ? " " : "",
+			    about ? about : "", f->message);
 		return;
 	}
 	fprintf(out, "  %s%s%s", report_color(o, "bold"), f->id,
@@ -343,6 +347,7 @@ report_finding_json(const struct finding *f)
 	json_object_set_new(o, "remedy", report_remedy_json(&f->remedy));
 	json_object_set_new(o, "fixable", json_boolean(f->remedy.fixable));
 	json_object_set_new(o, "why", jstr(f->remedy.why));
+	json_object_set_new(o, "needs_live", json_boolean(f->needs_live));
 	json_object_set_new(o, "file", jstr(f->file));
 	json_object_set_new(o, "line", f->line ? json_integer(f->line) : json_null());
 	for (size_t i = 0; i < f->nlines; i++)

@@ -863,13 +863,14 @@ hazard_at(const struct pol *x, const struct sysctld_line *l)
 /* A finding about line l, whose remedy disables the line when `disable`. */
 static int
 line_finding(struct pol *x, const struct sysctld_line *l, const char *id,
-    enum severity sev, enum finding_kind kind, bool disable, char *message,
-    const char *reason)
+    enum severity sev, enum finding_kind kind, bool disable, bool needs_live,
+    char *message, const char *reason)
 {
 	const struct catalog_entry *e = l->key ? catalog_lookup(l->key) : NULL;
 	struct finding f;
 
 	finding_start(&f, id, sev, kind, message);
+	f.needs_live = needs_live;
 	f.reason = xstrdup(reason);
 	if ((reason != NULL && f.reason == NULL) ||
 	    (l->key != NULL && (f.key = strdup(l->key)) == NULL) ||
@@ -890,7 +891,7 @@ line_unknown(struct pol *x, const struct sysctld_line *l)
 	const char *sugg;
 
 	if (strncmp(l->key, BOM, strlen(BOM)) == 0)
-		return line_finding(x, l, "TA-C001", SEV_WARNING, KIND_UNSUPPORTED, true,
+		return line_finding(x, l, "TA-C001", SEV_WARNING, KIND_UNSUPPORTED, true, false,
 		    finding_printf("unknown key '%s': the file starts with a UTF-8 byte "
 		    "order mark, which becomes part of the key", l->key + strlen(BOM)),
 		    "Both appliers read the mark as part of the first key, so the "
@@ -903,21 +904,25 @@ line_unknown(struct pol *x, const struct sysctld_line *l)
 		if (strcmp(s->others[i].key, l->key) == 0 && s->others[i].exists)
 			return 0;
 	if ((sugg = catalog_suggest(l->key)) != NULL)
-		return line_finding(x, l, "TA-C001", SEV_WARNING, KIND_UNSUPPORTED, true,
+		return line_finding(x, l, "TA-C001", SEV_WARNING, KIND_UNSUPPORTED, true, false,
 		    finding_printf("unknown key '%s' (did you mean '%s'?)", l->key, sugg),
 		    "A misspelt key sets nothing: `sysctl -p` exits 1 on it and the "
 		    "intended setting is never applied.");
 	if (s->others_probed)
-		return line_finding(x, l, "TA-C001", SEV_WARNING, KIND_UNSUPPORTED, true,
+		return line_finding(x, l, "TA-C001", SEV_WARNING, KIND_UNSUPPORTED, true, false,
 		    finding_printf("unknown key '%s': neither tcpadvise nor this kernel "
 		    "knows it", l->key), "The line sets nothing here: `sysctl -p` "
 		    "exits 1 on it. Check its spelling, or whether it needs a module "
 		    "or another kernel release.");
-	return line_finding(x, l, "TA-C001", SEV_INFO, KIND_UNSUPPORTED, false,
+	return line_finding(x, l, "TA-C001", SEV_INFO, KIND_UNSUPPORTED, false, false,
 	    finding_printf("'%s' is not a key tcpadvise knows; its name and value "
 	    "were not checked", l->key), "tcpadvise's catalog covers the TCP and "
 	    "socket keys it gives advice on; other keys are passed over.");
 }
+
+static const char absent_reason[] = "The key does not exist on that kernel: "
+    "`sysctl -p` reports \"cannot stat\" for it and exits 1, which fails boot "
+    "units and configuration tools that apply the file.";
 
 /* A catalog key this kernel (or namespace) does not have. */
 static int
@@ -934,14 +939,16 @@ line_absent(struct pol *x, const struct sysctld_line *l, const struct catalog_en
 	else if (!catalog_in_release(e, &s->host.kernel))
 		msg = finding_printf("'%s' first appeared in Linux %s: on %s the line "
 		    "sets nothing", l->key, e->since, s->kernel_release);
-	else
+	else {
 		msg = finding_printf("'%s' is set in a configuration file but is not on "
 		    "this kernel%s", l->key, (e->flags & CATALOG_MODULE) ?
 		    " (its module is not loaded)" : "");
-	return line_finding(x, l, id, SEV_WARNING, KIND_UNSUPPORTED, true, msg,
-	    "The key does not exist on that kernel: `sysctl -p` reports \"cannot "
-	    "stat\" for it and exits 1, which fails boot units and configuration "
-	    "tools that apply the file.");
+		/* Only the running kernel says so: lint cannot know. */
+		return line_finding(x, l, id, SEV_WARNING, KIND_UNSUPPORTED, true, true,
+		    msg, absent_reason);
+	}
+	return line_finding(x, l, id, SEV_WARNING, KIND_UNSUPPORTED, true, false, msg,
+	    absent_reason);
 }
 
 /*
@@ -978,19 +985,19 @@ line_value(struct pol *x, const struct sysctld_line *l, const struct catalog_ent
 	char why[128];
 
 	if (value_parse_kernel(l->value, e->shape, e->nfields, &v, &errstr) < 0)
-		return line_finding(x, l, "TA-L001", SEV_WARNING, KIND_HAZARD, true,
+		return line_finding(x, l, "TA-L001", SEV_WARNING, KIND_HAZARD, true, false,
 		    finding_printf("the kernel rejects '%s = %s': the value must be %s "
 		    "(%s)", l->key, shown, catalog_shape_name(e),
 		    errstr ? errstr : "invalid"), reject_reason);
 	if (e->shape != SHAPE_INT && e->shape != SHAPE_VECTOR)
 		return 0;
 	if (out_of_range(e, &v, e->kmin, e->kmax, why, sizeof why))
-		return line_finding(x, l, "TA-L001", SEV_WARNING, KIND_HAZARD, true,
+		return line_finding(x, l, "TA-L001", SEV_WARNING, KIND_HAZARD, true, false,
 		    finding_printf("the kernel rejects '%s = %s': %s", l->key, shown,
 		    why), reject_reason);
 	/* A hazard about the line says more than the sane range does. */
 	if (!hazard_at(x, l) && out_of_range(e, &v, e->smin, e->smax, why, sizeof why))
-		return line_finding(x, l, "TA-L002", SEV_INFO, KIND_DEVIATION, false,
+		return line_finding(x, l, "TA-L002", SEV_INFO, KIND_DEVIATION, false, false,
 		    finding_printf("'%s = %s' is outside the sane range: %s", l->key,
 		    shown, why), "The kernel accepts the value, but it lies outside "
 		    "the range the catalog considers sane for this key; make sure it "
@@ -1026,7 +1033,7 @@ eval_lines(struct pol *x)
 
 			if (l->kind == LINE_INVALID)
 				r = line_finding(x, l, "TA-C002", SEV_WARNING, KIND_HAZARD,
-				    true, finding_printf("%s: '%s'", l->problem, l->raw),
+				    true, false, finding_printf("%s: '%s'", l->problem, l->raw),
 				    "procps skips the line with a warning; systemd-sysctl "
 				    "skips it and exits 1, which marks "
 				    "systemd-sysctl.service failed at boot.");

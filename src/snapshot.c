@@ -479,6 +479,21 @@ fail:
 	return r;
 }
 
+void
+snapshot_forget_live(struct snapshot *s)
+{
+	for (size_t i = 0; i < s->nkeys; i++) {
+		struct snapshot_key *k = &s->keys[i];
+
+		free(k->live);
+		k->live = NULL;
+		k->live_ok = false;
+		k->status = LIVE_ABSENT;
+		k->error = 0;
+	}
+	s->files_only = true;
+}
+
 struct snapshot *
 snapshot_free(struct snapshot *s)
 {

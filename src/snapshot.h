@@ -111,6 +111,13 @@ int snapshot_simulate(const struct snapshot *s, struct sysctld_config *config,
     const char *const *keys, const char *const *values, size_t n,
     struct snapshot **ret);
 
+/*
+ * Drop the live values of s and mark it files_only: what `lint` judges when
+ * it is given no file, the configuration of a snapshot_take() root with the
+ * facts of its host (kernel, namespace, hash sizes, boot applier) kept.
+ */
+void snapshot_forget_live(struct snapshot *s);
+
 /* Frees everything; accepts NULL; returns NULL. */
 struct snapshot *snapshot_free(struct snapshot *s);
 

@@ -36,6 +36,11 @@ mkdir -p "$w"
 left='[.findings[] | select((.severity == "warning" or .severity == "critical")
     and .fixable != false and .kind != "evidence")
     | "\(.id) \(.key // "-") \(.file // "-"):\(.line // 0) \(.fix // "")"]'
+# What lint must report exactly as check does: warnings and criticals about
+# a line that do not depend on live values.
+agree='[.findings[] | select((.severity == "warning" or .severity == "critical")
+    and .file != null and .line != null and .needs_live == false)
+    | "\(.id) \(.file):\(.line) \(.fix)"] | sort | .[]'
 # Unfixable warnings and criticals name keys this namespace cannot write.
 unfixable='.findings[] | select((.severity == "warning" or .severity == "critical")
     and .fixable == false and .key != null) | .key'
@@ -44,7 +49,7 @@ unfixable='.findings[] | select((.severity == "warning" or .severity == "critica
 # the host: the file is loaded into it, and everything happens there.
 # Prints why it failed; exits 1 then.
 cat >"$w/one.sh" <<'INNER'
-profile=$1 w=$2 left=$3 unfixable=$4
+profile=$1 w=$2 left=$3 unfixable=$4 agree=$5
 bad=0
 no() { echo "  $*"; bad=1; }
 # What rollback must restore: every writable per-netns key, and the bytes
@@ -64,6 +69,14 @@ state() {
 }
 sysctl -q --system >/dev/null 2>&1
 state >"$w/before"
+# lint (the files the appliers read) and check judge every line alike.
+$TCPADVISE check --profile "$profile" --format json >"$w/check0.json" 2>/dev/null
+$TCPADVISE lint --profile "$profile" --format json >"$w/lint0.json" 2>/dev/null
+jq -r "$agree" "$w/check0.json" >"$w/check0.set"
+jq -r "$agree" "$w/lint0.json" >"$w/lint0.set"
+cmp -s "$w/check0.set" "$w/lint0.set" ||
+    no "lint and check differ: $(diff "$w/check0.set" "$w/lint0.set" | grep '^[<>]' | head -4 | tr '\n' ' ')"
+wc -l <"$w/check0.set" >"$w/agreed"
 $TCPADVISE apply --profile "$profile" --resolve --format json >"$w/apply.json" 2>"$w/apply.err" ||
     no "apply exited $?: $(cat "$w/apply.err")"
 $TCPADVISE check --profile "$profile" --format json >"$w/live.json" 2>/dev/null
@@ -102,11 +115,12 @@ one() {
 		cp "$src" /etc/sysctl.d/60-site.conf
 	fi
 	chmod 0644 /etc/sysctl.conf /etc/sysctl.d/*.conf 2>/dev/null
-	unshare --net sh "$w/one.sh" "$profile" "$w" "$left" "$unfixable"
+	unshare --net sh "$w/one.sh" "$profile" "$w" "$left" "$unfixable" "$agree"
 }
 
 n=0
 i=0
+total=0
 for f in $FIXTURES; do
 	[ -f "$f" ] || continue
 	i=$((i + 1))
@@ -116,7 +130,9 @@ for f in $FIXTURES; do
 		n=$((n + 1))
 		out=$(one "$f" "$p" "$where" 2>&1)
 		if [ $? = 0 ]; then
-			echo "ok $p $(basename "$f") ($where)"
+			agreed=$(cat "$w/agreed" 2>/dev/null || echo 0)
+			total=$((total + agreed))
+			echo "ok $p $(basename "$f") ($where): lint and check agree on $agreed findings"
 		else
 			fail "$p $(basename "$f") ($where):"
 			echo "$out"
@@ -124,5 +140,5 @@ for f in $FIXTURES; do
 	done
 done
 [ $n -ge 1 ] || fail "no fixture files found in $FIXTURES"
-echo "$n runs"
+echo "$n runs; lint and check agreed on $total warning and critical findings about lines"
 finish
