@@ -17,10 +17,12 @@
  * the system could not be changed (and then it is as it was).
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -86,6 +88,26 @@ read_or_null(const char *root, const char *path, char **ret)
 }
 
 /*
+ * Whether the existing fragment stays byte for byte: nothing added to it or
+ * dropped from it, and no other profile named in its header (a file
+ * written by hand has none). Values the profile accepts are not rewritten
+ * for the sake of a header.
+ */
+static bool
+keep_as_is(const struct run *x)
+{
+	const char *p;
+	size_t n = strlen(x->p->name);
+
+	if (x->old_frag == NULL || x->plan.frag_edited)
+		return false;
+	if ((p = strstr(x->old_frag, "\n# profile: ")) == NULL)
+		return true;
+	p += strlen("\n# profile: ");
+	return strncmp(p, x->p->name, n) == 0 && p[n] == '\n';
+}
+
+/*
  * The texts the plan writes: the fragment, and every file with lines to
  * disable. Returns 0, or a negative errno with *ret_file naming the file
  * that could not be read.
@@ -100,7 +122,10 @@ build_texts(struct run *x, const char **ret_file)
 	free(x->frag_text);
 	x->frag_text = NULL;
 	edits_clear(x);
-	if (x->plan.frag_needed &&
+	if (x->plan.frag_needed && keep_as_is(x)) {
+		if ((x->frag_text = strdup(x->old_frag)) == NULL)
+			return -ENOMEM;
+	} else if (x->plan.frag_needed &&
 	    (r = plan_fragment_text(&x->plan, &x->po, &x->frag_text)) < 0)
 		return r;
 	if ((r = plan_files(&x->plan, &files, &nfiles)) < 0)
@@ -525,21 +550,58 @@ report_failure(const struct options *o, const struct apply_request *rq,
 	return TA_EXIT_SYSTEM;
 }
 
+/* Whether ROOT/path (a file, or with dir the directory holding it) may
+   be written; errno is set when not. */
+static bool
+writable(const char *root, const char *path, bool dir)
+{
+	char full[PATH_MAX], *slash;
+
+	if (path_join_root(root, path, full, sizeof full) < 0)
+		return false;
+	if (dir && (slash = strrchr(full, '/')) != NULL && slash != full)
+		*slash = '\0';
+	return access(full, W_OK) == 0;
+}
+
 /*
- * What the real run would hit that a dry run can see: live values to set
- * on a read-only /proc/sys. Returns TA_EXIT_OK or TA_EXIT_SYSTEM after
- * saying so.
+ * What the real run would hit that a dry run can see: a live key, the
+ * fragment's directory, a file to edit or the state directory that this
+ * user may not write. Returns TA_EXIT_OK, or TA_EXIT_SYSTEM after saying
+ * what the real run would fail on.
  */
 static int
 predict_failure(const struct run *x)
 {
-	if (x->s->proc_ro && !x->o->persist_only && x->plan.live.n > 0) {
-		cmd_error(x->o, "cannot set %s: /proc/sys is read-only here (a "
-		    "container?); the real run would fail and change nothing",
-		    x->plan.live.items[0].key);
-		return TA_EXIT_SYSTEM;
+	const struct options *o = x->o;
+	char rel[SYSCTL_KEY_MAX + 16], key[SYSCTL_KEY_MAX];
+	const char *what = NULL;
+
+	for (size_t i = 0; !o->persist_only && what == NULL && i < x->plan.live.n; i++) {
+		const char *k = x->plan.live.items[i].key;
+
+		if (sysctl_key_to_path(k, key, sizeof key) < 0)
+			continue;
+		snprintf(rel, sizeof rel, "/proc/sys/%s", key);
+		if (!writable(o->root, rel, false))
+			what = k;
 	}
-	return TA_EXIT_OK;
+	if (what == NULL && frag_changes(x) && !writable(o->root, x->path, true))
+		what = x->path;
+	for (size_t i = 0; what == NULL && i < x->nedits; i++)
+		if (!writable(o->root, x->edits[i].path, true))
+			what = x->edits[i].path;
+	if (what == NULL && (frag_changes(x) || x->nedits > 0 ||
+	    (!o->persist_only && x->plan.live.n > 0)) &&
+	    !writable(o->root, APPLY_STATE_DIR, false) &&
+	    !writable(o->root, APPLY_STATE_DIR, true))
+		what = APPLY_STATE_DIR;
+	if (what == NULL)
+		return TA_EXIT_OK;
+	cmd_error(o, "the real run would fail: cannot write %s: %s%s", what,
+	    strerror(errno), errno == EACCES || errno == EPERM ? " (apply needs root)" :
+	    errno == EROFS ? " (a read-only file system)" : "");
+	return TA_EXIT_SYSTEM;
 }
 
 int

@@ -188,6 +188,7 @@ add_entry(struct plan *pl, const struct finding *f)
 		return -ENOMEM;
 	}
 	pl->nfrag++;
+	pl->frag_edited = true;
 	return 0;
 }
 
@@ -276,6 +277,8 @@ keep_old(struct plan *pl, const char *old, char **dropped, size_t ndropped)
 
 		for (size_t j = 0; j < ndropped && !drop; j++)
 			drop = strcmp(dropped[j], blocks[i].key) == 0;
+		if (drop)
+			pl->frag_edited = true;
 		if (e == NULL || drop || find_entry(pl, e->name) != NULL)
 			continue;
 		if ((ne = realloc(pl->frag, (pl->nfrag + 1) * sizeof *ne)) == NULL) {

@@ -65,6 +65,7 @@ struct plan {
 	struct plan_entry *frag;	/* sorted by key */
 	size_t nfrag;
 	bool frag_needed;		/* a fragment is to be written (or kept) */
+	bool frag_edited;		/* an entry added or one of the old dropped */
 	struct plan_disable *disable;	/* sorted by (file, line) */
 	size_t ndisable;
 	struct plan_skip *skip;		/* not fixable here */

@@ -2,16 +2,22 @@
 # shellcheck disable=SC2317 # the helpers run through "--in-netns NAME"
 # tcpadvise apply and rollback on the real kernel.
 #
-# Every shipped profile is applied in a fresh network namespace: the kernel
-# must then hold exactly the fragment's values, and procps `sysctl -p` and
-# systemd-sysctl, each reading that fragment in another fresh namespace,
-# must end with the same values, so the fragment means at boot what apply
-# did live. Then, among conflicting fragments, `sysctl --system` and
-# systemd-sysctl must end where tcpadvise predicts, apply must name the
-# lines that override it, a second apply must change nothing (not even the
-# file's inode or mtime), and rollback must restore the values and the file
-# that were there before. Only per-netns net.ipv4 keys and
-# net.core.somaxconn are ever written.
+# 1. Every shipped profile, in a fresh network namespace where a site file
+#    set harmful values (the seeds' advice) live and for the next boot: apply
+#    writes exactly the keys whose remedies check names, with the values
+#    check names, and sets them live; the fragment is laid out as the
+#    contract says, each entry after a comment naming the finding it fixes;
+#    procps `sysctl -p` and systemd-sysctl, each reading the fragment in
+#    another fresh namespace, end with the values apply set; check then
+#    finds nothing fixable left; rollback restores the values and removes
+#    the fragment.
+# 2. Among conflicting files and a hand-written fragment: values the profile
+#    accepts are kept as they are, the fragment gains only what fails, the
+#    later line that overrides it is named (not edited without --resolve),
+#    `sysctl --system` and systemd-sysctl end where tcpadvise predicts, a
+#    second apply changes nothing (not even the file's inode or mtime), and
+#    rollback restores the hand-written fragment byte for byte.
+# Only per-netns net.ipv4 keys and net.core.somaxconn are ever written.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/live/lib.sh
 SYSCTLD=/lib/systemd/systemd-sysctl
@@ -36,21 +42,6 @@ live_of() {
 	done
 }
 
-# What each shipped profile's fragment assigns, sorted by key: the values
-# with `apply:` in the profile and the profiles it extends.
-expected() {
-	base='net.ipv4.tcp_syncookies = 1
-net.ipv4.tcp_timestamps = 1'
-	case $1 in
-	baseline) echo "$base" ;;
-	nginx) printf '%s\n' 'net.core.somaxconn = 4096' 'net.ipv4.tcp_fin_timeout = 30' "$base" ;;
-	crawler) printf '%s\n' 'net.ipv4.ip_local_port_range = 10000 65535' "$base" \
-	    'net.ipv4.tcp_tw_reuse = 1' ;;
-	proxy) printf '%s\n' 'net.core.somaxconn = 4096' 'net.ipv4.ip_local_port_range = 10000 65535' \
-	    'net.ipv4.tcp_fin_timeout = 30' "$base" 'net.ipv4.tcp_tw_reuse = 1' ;;
-	esac
-}
-
 # keys_only: refuse to go on if a sysctl file that `sysctl --system` or
 # systemd-sysctl would read assigns anything but a per-netns net.ipv4 key
 # or net.core.somaxconn: a global key would reach the host.
@@ -69,8 +60,8 @@ keys_only() {
 
 # fragment_shape FILE PROFILE: the layout the contract fixes: a header
 # naming the tool, the profile and its source, then one entry per key, each
-# preceded by its reason as comments and separated by one blank line; keys
-# sorted; LF line ends and a final newline.
+# after a comment that starts with the ID of the finding it fixes, entries
+# separated by one blank line; keys sorted; LF line ends, final newline.
 fragment_shape() {
 	head -n 1 "$1" | grep -q '^# Written by tcpadvise ' || fail "$1: header line 1 is '$(head -n 1 "$1")'"
 	grep -qx "# profile: $2" "$1" || fail "$1: no '# profile: $2' line"
@@ -78,36 +69,47 @@ fragment_shape() {
 	[ "$(tail -c 1 "$1" | od -An -c | tr -d ' ')" = '\n' ] || fail "$1: no final newline"
 	! grep -q "$(printf '\r')" "$1" || fail "$1: has CR"
 	assignments "$1" | LC_ALL=C sort -c 2>/dev/null || fail "$1: keys not sorted"
-	awk -v f="$1" '$0 != "" && $0 !~ /^#/ && prev !~ /^# / {
-		print "FAIL: " f ": \"" $0 "\" has no reason before it"; bad = 1 }
-	    { prev = $0 } END { exit bad }' "$1" || failures=$((failures + 1))
+	awk -v f="$1" '/^$/ { first = 1; next }
+	    first && !/^# TA-[A-Z][0-9]+: / { print "FAIL: " f ": entry \"" $0 "\" does not start with the finding it fixes"; bad = 1 }
+	    { first = 0 } END { exit bad }' "$1" || failures=$((failures + 1))
 	[ "$(grep -c '^$' "$1")" = "$(assignments "$1" | wc -l)" ] ||
 	    fail "$1: not one blank line before each entry"
 }
 
-# one_profile PROFILE (run in a fresh network namespace): apply, compare
-# the kernel with the fragment and with apply's JSON, keep the fragment and
-# the kernel's values for the appliers, then roll back to the defaults.
+# What check says apply will persist: "key = value" of every remedy that
+# sets a value in the fragment and that apply acts on (deviations, and
+# warnings and criticals).
+persisted_remedies() {
+	jq -r '[.findings[] | select(.fixable and .remedy.action == "set" and
+	    .remedy.persist and (.kind == "deviation" or .severity != "info"))
+	    | "\(.remedy.key) = \(.remedy.value)"] | unique | .[]' "$1"
+}
+
+# one_profile PROFILE (in a fresh network namespace): load the harmful site
+# file, apply, compare with check's remedies, the kernel and apply's JSON,
+# keep the fragment and the kernel's values for the appliers, roll back.
 one_profile() {
 	p=$1
 	d=$sandbox_tmp/$p
 	rm -f "$FRAG" "$JOURNAL"
-	expected "$p" >"$d.want"
+	sysctl -q -p /etc/sysctl.d/50-seeds.conf >/dev/null || fail "$p: cannot load the site file"
+	$TCPADVISE check --profile "$p" --format json >"$d.check"
+	persisted_remedies "$d.check" >"$d.want"
+	[ -s "$d.want" ] || fail "$p: check names no remedy on the seeds' values"
 	live_of "$d.want" >"$d.before"
 	$TCPADVISE apply --profile "$p" --format json >"$d.json" || fail "$p: apply exits $?"
 	[ -f "$FRAG" ] || { fail "$p: no fragment written"; return; }
 	cp "$FRAG" "$d.conf"
-	assignments "$FRAG" | diff "$d.want" - || fail "$p: the fragment assigns other values"
+	assignments "$FRAG" | diff "$d.want" - || fail "$p: the fragment is not what check's remedies set"
 	fragment_shape "$FRAG" "$p"
 	[ "$(stat -c %a "$FRAG")" = 644 ] || fail "$p: fragment mode $(stat -c %a "$FRAG")"
 	live_of "$FRAG" >"$d.tcpadvise"
 	diff "$d.want" "$d.tcpadvise" || fail "$p: the kernel does not hold the fragment's values"
 
 	# The JSON: changed, every changed key with its old and new value, the
-	# others as unchanged, the fragment as written, and the diff from nothing.
+	# fragment as written, and the diff from nothing.
 	j() { jq -r "$1" "$d.json"; }
 	[ "$(j .changed)" = true ] || fail "$p: changed is $(j .changed)"
-	[ "$(j .failed)" = false ] || fail "$p: failed is $(j .failed)"
 	[ "$(j .profile)" = "$p" ] || fail "$p: profile is $(j .profile)"
 	[ "$(j .persisted.path)" = "$FRAG" ] || fail "$p: persisted.path is $(j .persisted.path)"
 	[ "$(j .persisted.changed)" = true ] || fail "$p: persisted.changed is $(j .persisted.changed)"
@@ -119,14 +121,15 @@ one_profile() {
 	    fail "$p: a 'before' of the JSON is not the old live value"
 	grep -F -x -f "$d.jafter" "$d.tcpadvise" | diff "$d.jafter" - ||
 	    fail "$p: an 'after' of the JSON is not the new live value"
-	for k in $(j '.unchanged[]'); do
-		grep -q -x "$k = $(live "$k")" "$d.before" || fail "$p: $k is reported unchanged but changed"
-	done
-	{ j '.live[].key'; j '.unchanged[]'; } | LC_ALL=C sort >"$d.jkeys"
-	cut -d ' ' -f 1 "$d.want" | diff - "$d.jkeys" || fail "$p: changed + unchanged keys are not the fragment's"
-	[ "$(j '.skipped | length')" = 0 ] || fail "$p: skipped $(j -c .skipped)"
+	[ "$(j '.remaining | length')" = 0 ] || fail "$p: remaining $(j -c '[.remaining[].id]')"
 
-	# Back to the defaults and no fragment, as before the apply.
+	# Nothing fixable is left for check, live or for the next boot.
+	$TCPADVISE check --profile "$p" --format json >"$d.after"
+	left=$(jq -r '[.findings[] | select(.severity != "info" and .fixable and
+	    .kind != "evidence") | .id] | join(" ")' "$d.after")
+	[ -z "$left" ] || fail "$p: check still finds $left"
+
+	# Back to the site's values and no fragment, as before the apply.
 	$TCPADVISE rollback >"$d.rollback" || fail "$p: rollback exits $?"
 	live_of "$d.want" | diff "$d.before" - || fail "$p: rollback did not restore the old values"
 	[ ! -e "$FRAG" ] || fail "$p: rollback left the fragment that did not exist before"
@@ -169,8 +172,21 @@ enter_sandbox "$0"
 trap 'rm -rf "$sandbox_tmp"' EXIT
 export sandbox_tmp TCPADVISE
 
-# 1. Every shipped profile, each in its own fresh namespace, then the
-#    fragment it wrote through procps and systemd-sysctl.
+# 1. The seeds' per-namespace advice as a site file, then every shipped
+#    profile, each in its own fresh namespace, then the fragment it wrote
+#    through procps and systemd-sysctl.
+cat >/etc/sysctl.d/50-seeds.conf <<'EOF'
+net.ipv4.tcp_syncookies = 0
+net.ipv4.tcp_timestamps = 0
+net.ipv4.tcp_fin_timeout = 2
+net.ipv4.tcp_syn_retries = 1
+net.ipv4.tcp_synack_retries = 1
+net.ipv4.tcp_abort_on_overflow = 1
+net.ipv4.tcp_orphan_retries = 3
+net.ipv4.ip_local_port_range = 1024 65000
+net.core.somaxconn = 128
+EOF
+keys_only
 for p in baseline nginx crawler proxy; do
 	unshare --net sh "$0" --in-netns one_profile "$p" || fail "$p: see above"
 	[ -f "$sandbox_tmp/$p.conf" ] || continue
@@ -186,9 +202,10 @@ for p in baseline nginx crawler proxy; do
 		fi
 	done
 done
+rm /etc/sysctl.d/50-seeds.conf
 
 # 2. This namespace: a hand-written fragment and a live value that the
-#    rollback must bring back, and fragments that conflict with ours.
+#    rollback must bring back, and files that conflict with ours.
 keys="net.core.somaxconn net.ipv4.tcp_fin_timeout net.ipv4.tcp_syncookies net.ipv4.tcp_timestamps"
 printf '# by hand\nnet.ipv4.tcp_fin_timeout = 50\n' >"$FRAG"
 sysctl -q -w net.ipv4.tcp_fin_timeout=50
@@ -197,7 +214,9 @@ for k in $keys; do echo "$k = $(live "$k")"; done >"$sandbox_tmp/s0"
 # Later names override ours in any directory; an earlier one does not; a
 # same-named file in /run is shadowed by ours in /etc; /etc/sysctl.conf
 # comes last for procps only (systemd reads it only through a
-# 99-sysctl.conf link, and there is none here).
+# 99-sysctl.conf link, and there is none here). nginx accepts 45 and 50
+# for tcp_fin_timeout and timestamps 2; it refuses syncookies 2 and
+# somaxconn 1024.
 printf 'net.ipv4.tcp_fin_timeout = 45\n' >/etc/sysctl.d/95-late.conf
 printf 'net.ipv4.tcp_timestamps = 2\n' >/usr/lib/sysctl.d/99-vendor.conf
 printf 'net.ipv4.tcp_syncookies = 2\n' >/usr/lib/sysctl.d/10-early.conf
@@ -223,31 +242,30 @@ if command -v patch >/dev/null; then
 fi
 
 $TCPADVISE apply --profile nginx --format json >"$sandbox_tmp/a1.json" || fail "apply exits $?"
-assignments "$FRAG" | diff - "$(expected nginx >"$sandbox_tmp/nginx.want"; echo "$sandbox_tmp/nginx.want")" ||
-    fail "nginx fragment differs"
+# The accepted hand-written line stays as it was; syncookies and somaxconn
+# are persisted with the values the namespace runs.
+printf '%s\n' 'net.core.somaxconn = 4096' 'net.ipv4.tcp_fin_timeout = 50' \
+    'net.ipv4.tcp_syncookies = 1' >"$sandbox_tmp/nginx.want"
+assignments "$FRAG" | diff "$sandbox_tmp/nginx.want" - || fail "nginx fragment differs"
+grep -q -x '# by hand' "$FRAG" || fail "the hand-written entry lost its comment"
 if command -v patch >/dev/null; then
 	cmp -s "$FRAG" "$sandbox_tmp/patched.conf" || fail "the dry run's diff does not give the fragment written"
 fi
 jq -j '.diff.before' "$sandbox_tmp/a1.json" | cmp -s - "$sandbox_tmp/old.conf" ||
     fail "diff.before is not the old fragment"
-[ "$(jq -r '.live[] | "\(.key) \(.before) \(.after)"' "$sandbox_tmp/a1.json")" = \
-    "net.ipv4.tcp_fin_timeout 50 30" ] || fail "live is not [fin_timeout 50 -> 30]: $(jq -c .live "$sandbox_tmp/a1.json")"
-[ "$(live net.ipv4.tcp_fin_timeout)" = 30 ] || fail "tcp_fin_timeout is not 30 live"
+[ "$(jq -c .live "$sandbox_tmp/a1.json")" = '[]' ] ||
+    fail "live is not []: $(jq -c .live "$sandbox_tmp/a1.json")"
+for k in $keys; do echo "$k = $(live "$k")"; done | diff "$sandbox_tmp/s0" - ||
+    fail "apply changed a live value the profile accepts"
 
-# The lines that override ours, with the appliers that reach them.
-jq -r '.overridden_by[] | "\(.key) \(.file):\(.line) \(.value) \(.appliers | sort | join(","))"' \
-    "$sandbox_tmp/a1.json" | LC_ALL=C sort >"$sandbox_tmp/over"
-cat >"$sandbox_tmp/over.want" <<EOF
-net.core.somaxconn /etc/sysctl.conf:1 1024 procps
-net.ipv4.tcp_fin_timeout /etc/sysctl.d/95-late.conf:1 45 procps,systemd
-net.ipv4.tcp_timestamps /usr/lib/sysctl.d/99-vendor.conf:1 2 procps,systemd
-EOF
-diff "$sandbox_tmp/over.want" "$sandbox_tmp/over" || fail "overridden_by is not as expected"
-# The dry run, made while the hand-written fragment was still there, named
-# the same lines: it judged the fragment it was about to write.
-jq -r '.overridden_by[] | "\(.key) \(.file):\(.line) \(.value) \(.appliers | sort | join(","))"' \
-    "$sandbox_tmp/dry.json" | LC_ALL=C sort | diff "$sandbox_tmp/over.want" - ||
-    fail "the dry run's overridden_by differs from the apply's"
+# The line that still overrides ours, and the overridden vendor line that
+# would be harmful on its own, left alone without --resolve.
+[ "$(jq -r '.pending[] | "\(.action) \(.file):\(.line)"' "$sandbox_tmp/a1.json" | tr '\n' ' ')" = \
+    "comment-out /etc/sysctl.conf:1 mask /usr/lib/sysctl.d/10-early.conf:1 " ] ||
+    fail "pending is $(jq -c .pending "$sandbox_tmp/a1.json")"
+[ "$(jq -c .pending "$sandbox_tmp/dry.json")" = "$(jq -c .pending "$sandbox_tmp/a1.json")" ] ||
+    fail "the dry run's pending differs from the apply's"
+[ "$(cat /etc/sysctl.conf)" = 'net.core.somaxconn = 1024' ] || fail "apply edited /etc/sysctl.conf"
 
 # check without --profile judges by the fragment's profile, and predicts
 # what each boot-time applier ends with; the real ones must agree.
@@ -284,23 +302,20 @@ jq -e '.changed == false and .persisted.changed == false and (.live | length) ==
     "$sandbox_tmp/a2.json" >/dev/null || fail "second apply: $(jq -c '{changed, persisted, live, diff}' "$sandbox_tmp/a2.json")"
 [ "$(stat -c '%i %.9Y' "$FRAG")" = "$st1" ] || fail "second apply rewrote the fragment"
 cmp -s "$JOURNAL" "$sandbox_tmp/journal.1" || fail "an apply that changed nothing rewrote the journal"
-# The text report warns about every overriding line, also when unchanged.
+# The text report names the overriding line, also when unchanged.
 $TCPADVISE apply --profile nginx >"$sandbox_tmp/a3.txt" 2>&1 || fail "third apply exits $?"
-for l in /etc/sysctl.conf:1 /etc/sysctl.d/95-late.conf:1 /usr/lib/sysctl.d/99-vendor.conf:1; do
-	grep -q "warning: $l " "$sandbox_tmp/a3.txt" || fail "text apply does not warn about $l"
-done
+grep -q "^not done (use --resolve): comment out /etc/sysctl.conf:1 " "$sandbox_tmp/a3.txt" ||
+    fail "text apply does not name /etc/sysctl.conf:1"
 [ "$(stat -c '%i %.9Y' "$FRAG")" = "$st1" ] || fail "third apply rewrote the fragment"
 
-# 4. rollback restores the values and the fragment of before the first
-#    apply; a second rollback has nothing to undo.
+# 4. rollback restores the fragment of before the first apply; a second
+#    rollback has nothing to undo.
 $TCPADVISE rollback --format json >"$sandbox_tmp/rb.json" || fail "rollback exits $?"
 jq -e '.changed == true' "$sandbox_tmp/rb.json" >/dev/null || fail "rollback: changed is not true"
-[ "$(jq -r '.live[] | "\(.key) \(.before) \(.after)"' "$sandbox_tmp/rb.json")" = \
-    "net.ipv4.tcp_fin_timeout 30 50" ] || fail "rollback: live is not [fin_timeout 30 -> 50]: $(jq -c .live "$sandbox_tmp/rb.json")"
 jq -e ".persisted.path == \"$FRAG\" and .persisted.changed == true" "$sandbox_tmp/rb.json" >/dev/null ||
     fail "rollback: persisted is $(jq -c .persisted "$sandbox_tmp/rb.json")"
 for k in $keys; do echo "$k = $(live "$k")"; done | diff "$sandbox_tmp/s0" - ||
-    fail "rollback did not restore the live values"
+    fail "rollback did not keep the live values"
 cmp "$FRAG" "$sandbox_tmp/old.conf" || fail "rollback did not restore the old fragment"
 [ ! -e "$JOURNAL" ] || fail "rollback left the journal"
 st2=$(stat -c '%i %.9Y' "$FRAG")
@@ -309,8 +324,6 @@ rc=$?
 [ $rc = 0 ] || fail "second rollback exits $rc"
 echo "$out" | grep -q 'nothing to roll back' || fail "second rollback says '$out'"
 [ "$(stat -c '%i %.9Y' "$FRAG")" = "$st2" ] || fail "second rollback touched the fragment"
-for k in $keys; do echo "$k = $(live "$k")"; done | diff "$sandbox_tmp/s0" - ||
-    fail "second rollback changed live values"
 # The hand-written fragment names no profile: check falls back to baseline.
 $TCPADVISE check --format json --fail-on never >"$sandbox_tmp/check2.json"
 [ "$(jq -r .profile.name "$sandbox_tmp/check2.json")" = baseline ] ||

@@ -73,7 +73,32 @@ trap 'rm -rf "$sandbox_tmp"' EXIT
 # what makes "not root" fail there.
 chmod 755 /etc/sysctl.d /var/lib/tcpadvise
 
-$TCPADVISE apply --profile nginx >/dev/null || fail "setup: apply nginx exits $?"
+# Two profiles that each find something to change on kernel defaults: PA
+# wants tcp_fin_timeout at most 50 (applies 30), PB wants tcp_tw_reuse 1
+# and the port range 10000-65535.
+PA=$sandbox_tmp/pa.yaml
+PB=$sandbox_tmp/pb.yaml
+cat >"$PA" <<'EOF'
+name: pa
+description: "fin_timeout 15..50"
+extends: baseline
+settings:
+  net.ipv4.tcp_fin_timeout: {min: 15, max: 50, apply: 30, severity: warning, reason: "test", source: "test"}
+EOF
+cat >"$PB" <<'EOF'
+name: pb
+description: "tw_reuse 1, a wide port range"
+extends: baseline
+settings:
+  net.ipv4.tcp_tw_reuse: {equal: 1, severity: warning, reason: "test", source: "test"}
+  net.ipv4.ip_local_port_range: {apply: "10000 65535", severity: info, reason: "test", source: "test"}
+EOF
+
+# Readable by nobody too, for the runs without root below.
+chmod 755 "$sandbox_tmp"
+chmod 644 "$PA" "$PB"
+
+$TCPADVISE apply --profile "$PA" >/dev/null || fail "setup: apply pa exits $?"
 cp "$FRAG" "$sandbox_tmp/nginx.conf"
 
 # 1. The kernel rejects the third key in sorted order: the two already set
@@ -112,8 +137,8 @@ unchanged "a rejected value"
 if [ -x "$FAULT" ]; then
 	ls -A /etc/sysctl.d >"$sandbox_tmp/ls0"
 	# No core file; the shell's "Aborted" goes to /dev/null with the rest.
-	rc=$(sh -c 'ulimit -c 0; TCPADVISE_FAULT=after-temp-write "$0" apply --profile crawler \
-	    >/dev/null 2>&1; echo $?' "$FAULT" 2>/dev/null)
+	rc=$(sh -c 'ulimit -c 0; TCPADVISE_FAULT=after-temp-write "$0" apply --profile "$1" \
+	    >/dev/null 2>&1; echo $?' "$FAULT" "$PB" 2>/dev/null)
 	[ "$rc" -gt 128 ] || fail "crash: the fault build exits $rc, want death by SIGABRT"
 	cmp -s "$FRAG" "$sandbox_tmp/nginx.conf" || fail "crash: the old fragment is not intact"
 	ls -A /etc/sysctl.d >"$sandbox_tmp/ls1"
@@ -122,20 +147,24 @@ if [ -x "$FAULT" ]; then
 		fail "crash: new files in /etc/sysctl.d (above)"
 	fi
 	echo "ok crash: left $(wc -l <"$sandbox_tmp/new") temporary file(s)"
-	$TCPADVISE apply --profile crawler >/dev/null || fail "apply after the crash exits $?"
+	$TCPADVISE apply --profile "$PB" >/dev/null || fail "apply after the crash exits $?"
 	! temps_left || fail "apply after the crash left $(ls -A /etc/sysctl.d)"
 else
 	echo "skip crash: no fault-injection build ($FAULT; make tcpadvise-fault)"
 fi
 
 # 3. Twenty concurrent applies of two profiles: the lock serialises them,
-#    so the fragment is wholly one profile's and the kernel holds its values.
-$TCPADVISE apply --profile crawler >/dev/null || fail "setup: apply crawler exits $?"
+#    so the fragment is one that a whole apply of one of them writes (both
+#    accept each other's values: they differ in the header) and the kernel
+#    holds its values.
+$TCPADVISE apply --profile "$PB" >/dev/null || fail "setup: apply pb exits $?"
 cp "$FRAG" "$sandbox_tmp/crawler.conf"
+$TCPADVISE apply --profile "$PA" >/dev/null || fail "setup: apply pa again exits $?"
+cp "$FRAG" "$sandbox_tmp/both.conf"
 i=0
 while [ $i -lt 20 ]; do
-	p=nginx
-	[ $((i % 2)) = 1 ] && p=crawler
+	p=$PA
+	[ $((i % 2)) = 1 ] && p=$PB
 	($TCPADVISE apply --profile $p >/dev/null 2>"$sandbox_tmp/c$i.err"
 	    echo $? >"$sandbox_tmp/c$i.rc") &
 	i=$((i + 1))
@@ -143,10 +172,10 @@ done
 wait
 [ "$(cat "$sandbox_tmp"/c*.rc | sort -u)" = 0 ] ||
     fail "concurrent: exit statuses $(cat "$sandbox_tmp"/c*.rc | sort | uniq -c | tr '\n' ' ') $(cat "$sandbox_tmp"/c*.err)"
-if cmp -s "$FRAG" "$sandbox_tmp/nginx.conf"; then
-	echo "ok concurrent: the fragment is nginx's"
+if cmp -s "$FRAG" "$sandbox_tmp/both.conf"; then
+	echo "ok concurrent: the fragment is pa's"
 elif cmp -s "$FRAG" "$sandbox_tmp/crawler.conf"; then
-	echo "ok concurrent: the fragment is crawler's"
+	echo "ok concurrent: the fragment is pb's"
 else
 	fail "concurrent: the fragment is neither profile's"
 	cat "$FRAG"
@@ -156,10 +185,10 @@ assignments "$FRAG" | while read -r k _ _; do echo "$k = $(live "$k")"; done |
     fail "concurrent: the kernel does not hold the fragment's values"
 ! temps_left || fail "concurrent: temporary files left"
 
-# From here on the fragment is nginx's and one live value differs from it,
-# so every refused apply below would have had something to do.
-$TCPADVISE apply --profile nginx >/dev/null || fail "setup: apply nginx exits $?"
-sysctl -q -w net.ipv4.tcp_fin_timeout=50
+# From here on the fragment is pa's and one live value fails pa, so every
+# refused apply below would have had something to do.
+$TCPADVISE apply --profile "$PA" >/dev/null || fail "setup: apply pa exits $?"
+sysctl -q -w net.ipv4.tcp_fin_timeout=55
 
 # 4. A symlink at the fragment's path is refused, its target untouched,
 #    and the live values written before the refusal are restored.
@@ -168,7 +197,7 @@ printf 'net.ipv4.tcp_fin_timeout = 44\n' >"$sandbox_tmp/victim"
 ln -s "$sandbox_tmp/victim" "$FRAG"
 v0=$(stat -c '%i %.9Y %s' "$sandbox_tmp/victim")
 state >"$sandbox_tmp/s"
-$TCPADVISE apply --profile nginx >/dev/null 2>"$sandbox_tmp/err"
+$TCPADVISE apply --profile "$PA" >/dev/null 2>"$sandbox_tmp/err"
 rc=$?
 expect3 symlink "$FRAG"
 unchanged "a refused symlink"
@@ -184,7 +213,7 @@ if setpriv --reuid=65534 --regid=65534 --clear-groups test -x "$TCPADVISE"; then
 	state >"$sandbox_tmp/s"
 	for mode in "" --persist-only --live-only; do
 		setpriv --reuid=65534 --regid=65534 --clear-groups \
-		    $TCPADVISE apply --profile crawler $mode >/dev/null 2>"$sandbox_tmp/err"
+		    $TCPADVISE apply --profile "$PB" $mode >/dev/null 2>"$sandbox_tmp/err"
 		rc=$?
 		expect3 "not root ${mode:-(live and fragment)}" "permission denied|not permitted"
 		unchanged "apply as nobody $mode"
@@ -198,17 +227,17 @@ fi
 #    and with /etc itself hidden by an empty tmpfs in a nested mount
 #    namespace.
 state >"$sandbox_tmp/s"
-$TCPADVISE apply --profile crawler --file /run/no-such-dir/90-tcpadvise.conf >/dev/null 2>"$sandbox_tmp/err"
+$TCPADVISE apply --profile "$PB" --file /run/no-such-dir/90-tcpadvise.conf >/dev/null 2>"$sandbox_tmp/err"
 rc=$?
 expect3 "missing --file directory" /run/no-such-dir "no such file or directory|does not exist"
 [ ! -e /run/no-such-dir ] || fail "missing directory: apply created /run/no-such-dir"
 unchanged "apply into a missing directory"
 unshare --mount --propagation private sh -c '
 	mount -t tmpfs tmpfs /etc || exit 99
-	$0 apply --profile crawler >/dev/null 2>"$1"
+	$0 apply --profile "$2" >/dev/null 2>"$1"
 	rc=$?
 	[ ! -e /etc/sysctl.d ] || echo "apply created /etc/sysctl.d" >>"$1"
-	exit $rc' "$TCPADVISE" "$sandbox_tmp/err"
+	exit $rc' "$TCPADVISE" "$sandbox_tmp/err" "$PB"
 rc=$?
 expect3 "missing /etc/sysctl.d" /etc/sysctl.d "no such file or directory|does not exist"
 ! grep -q 'apply created' "$sandbox_tmp/err" || fail "missing /etc/sysctl.d: apply created it"
@@ -222,7 +251,7 @@ n=0
 while [ ! -e "$sandbox_tmp/locked" ] && [ $n -lt 50 ]; do sleep 0.1; n=$((n + 1)); done
 state >"$sandbox_tmp/s"
 t0=$(date +%s)
-TCPADVISE_LOCK_TIMEOUT=1 $TCPADVISE apply --profile crawler >/dev/null 2>"$sandbox_tmp/err"
+TCPADVISE_LOCK_TIMEOUT=1 $TCPADVISE apply --profile "$PB" >/dev/null 2>"$sandbox_tmp/err"
 rc=$?
 t=$(($(date +%s) - t0))
 kill "$holder"
@@ -232,17 +261,38 @@ if [ $t -lt 1 ] || [ $t -gt 5 ]; then
 	fail "lock held: gave up after $t s, want 1 s"
 fi
 unchanged "apply while the lock is held"
-TCPADVISE_LOCK_TIMEOUT=1 $TCPADVISE apply --profile nginx >/dev/null || fail "apply after the lock's release exits $?"
+TCPADVISE_LOCK_TIMEOUT=1 $TCPADVISE apply --profile "$PA" >/dev/null || fail "apply after the lock's release exits $?"
 
 # 6. A read-only /proc/sys (as in many containers), in a nested mount
-#    namespace so that the rest of this test keeps a writable one.
-sysctl -q -w net.ipv4.tcp_fin_timeout=50
+#    namespace so that the rest of this test keeps a writable one: the key
+#    cannot be fixed here, so apply and its dry run alike skip it with the
+#    reason, exit 0 and change nothing; check says fixable: false.
+sysctl -q -w net.ipv4.tcp_fin_timeout=55
 state >"$sandbox_tmp/s"
-unshare --mount --propagation private sh -c '
-	mount --bind /proc/sys /proc/sys && mount -o remount,bind,ro /proc/sys || exit 99
-	exec $0 apply --profile nginx >/dev/null 2>"$1"' "$TCPADVISE" "$sandbox_tmp/err"
-rc=$?
-[ $rc != 99 ] || fail "read-only /proc/sys: cannot remount"
-expect3 "read-only /proc/sys" net.ipv4.tcp_fin_timeout
-unchanged "apply on a read-only /proc/sys"
+for mode in --dry-run ""; do
+	unshare --mount --propagation private sh -c '
+		mount --bind /proc/sys /proc/sys && mount -o remount,bind,ro /proc/sys || exit 99
+		$0 apply --profile "$2" $3 --format json >"$1.json" 2>"$1" || exit
+		exec $0 check --profile "$2" --format json >"$1.check"' \
+	    "$TCPADVISE" "$sandbox_tmp/err" "$PA" "$mode"
+	rc=$?
+	[ $rc != 99 ] || fail "read-only /proc/sys: cannot remount"
+	[ $rc = 1 ] || fail "read-only /proc/sys ${mode:-(real run)}: exit $rc, want 0 (then check 1): $(cat "$sandbox_tmp/err")"
+	jq -e '.changed == false and (.skipped | map(select(.key == "net.ipv4.tcp_fin_timeout"
+	    and (.reason | test("read-only")))) | length) == 1' "$sandbox_tmp/err.json" >/dev/null ||
+	    fail "read-only /proc/sys ${mode:-(real run)}: $(jq -c '{changed, skipped}' "$sandbox_tmp/err.json")"
+	jq -e '[.findings[] | select(.key == "net.ipv4.tcp_fin_timeout" and .severity == "warning")
+	    | .fixable] == [false]' "$sandbox_tmp/err.check" >/dev/null ||
+	    fail "read-only /proc/sys: check does not say fixable: false"
+	unchanged "apply ${mode:-(real run)} on a read-only /proc/sys"
+done
+echo "ok read-only /proc/sys: skipped, as the dry run says"
+
+# 9. A dry run fails where the real run would: as nobody, it cannot write.
+if setpriv --reuid=65534 --regid=65534 --clear-groups test -x "$TCPADVISE"; then
+	setpriv --reuid=65534 --regid=65534 --clear-groups \
+	    $TCPADVISE apply --profile "$PA" --dry-run >/dev/null 2>"$sandbox_tmp/err"
+	rc=$?
+	expect3 "dry run as nobody" "permission denied"
+fi
 finish

@@ -1,12 +1,13 @@
 #!/bin/sh
 # The Ansible role of contrib/ansible run by the real ansible-playbook over
-# a local connection, in a fresh network namespace: check mode changes
-# nothing but says what would change, the first run reports a change, the
-# second none, and a critical finding fails the play.
+# a local connection, in a fresh network namespace where a site file turned
+# tcp_syncookies off: check mode changes nothing but says what would
+# change, the first run reports a change, the second none; a critical line
+# that a later file keeps fails the play until tcpadvise_resolve disables it.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/live/lib.sh
 FRAG=/etc/sysctl.d/90-tcpadvise.conf
-KEYS="net.core.somaxconn net.ipv4.tcp_fin_timeout net.ipv4.tcp_syncookies net.ipv4.tcp_timestamps"
+KEYS="net.core.somaxconn net.ipv4.tcp_fin_timeout net.ipv4.tcp_syncookies net.ipv4.tcp_timestamps net.ipv4.tcp_abort_on_overflow"
 
 live() {
 	tr -s '\t ' '  ' <"/proc/sys/$(echo "$1" | tr . /)"
@@ -64,8 +65,10 @@ export HOME="$sandbox_tmp/home" ANSIBLE_HOME="$sandbox_tmp/home/.ansible" \
     ANSIBLE_CONFIG="$sandbox_tmp/ansible.cfg" ANSIBLE_NOCOLOR=1 ANSIBLE_FORCE_COLOR=0 \
     ANSIBLE_PYTHON_INTERPRETER=auto_silent ANSIBLE_RETRY_FILES_ENABLED=0 LC_ALL=C.UTF-8
 
-# 1. Check mode on a fresh namespace: nginx would change tcp_fin_timeout
-#    and write the fragment, so the run reports a change and makes none.
+# 1. Check mode: nginx (through baseline) would turn tcp_syncookies on and
+#    write the fragment, so the run reports a change and makes none.
+echo 'net.ipv4.tcp_syncookies = 0' >/etc/sysctl.d/50-site.conf
+sysctl -q -p /etc/sysctl.d/50-site.conf
 state >"$sandbox_tmp/s0"
 play check1 --check
 expect check1 0 1 0
@@ -76,7 +79,7 @@ state | diff "$sandbox_tmp/s0" - || fail "check mode changed the system"
 play run1
 expect run1 0 1 0
 grep -qx '# profile: nginx' "$FRAG" 2>/dev/null || fail "run1 wrote no nginx fragment"
-[ "$(live net.ipv4.tcp_fin_timeout)" = 30 ] || fail "run1: tcp_fin_timeout is $(live net.ipv4.tcp_fin_timeout)"
+[ "$(live net.ipv4.tcp_syncookies)" = 1 ] || fail "run1: tcp_syncookies is $(live net.ipv4.tcp_syncookies)"
 state >"$sandbox_tmp/s1"
 play run2
 expect run2 0 0 0
@@ -85,12 +88,24 @@ state | diff "$sandbox_tmp/s1" - || fail "the second run changed the system"
 play check2 --check
 expect check2 0 0 0
 
-# 3. A critical finding (tcp_abort_on_overflow resets clients) fails the
-#    play with the finding in the message.
-sysctl -q -w net.ipv4.tcp_abort_on_overflow=1
+# 3. A critical line after the fragment (tcp_abort_on_overflow resets
+#    clients): apply sets the value live and in the fragment, but a reboot
+#    would still load the later line, so the audit fails the play and names
+#    the finding; with tcpadvise_resolve the line is commented out and the
+#    play passes.
+echo 'net.ipv4.tcp_abort_on_overflow = 1' >/etc/sysctl.d/99-late.conf
+sysctl -q -p /etc/sysctl.d/99-late.conf
 play critical
 [ "$rc" != 0 ] || fail "critical: the play did not fail"
 [ "$(recap critical failed)" = 1 ] || fail "critical: failed=$(recap critical failed)"
 grep -q 'TA-H010' "$sandbox_tmp/critical.out" || fail "critical: TA-H010 is not named"
-sysctl -q -w net.ipv4.tcp_abort_on_overflow=0
+grep -q '99-late.conf:1 (TA-H010)' "$sandbox_tmp/critical.out" ||
+    fail "critical: the line apply left alone is not reported"
+play resolve -e tcpadvise_resolve=true
+expect resolve 0 1 0
+grep -q '^# disabled by tcpadvise (TA-H010): net.ipv4.tcp_abort_on_overflow = 1' \
+    /etc/sysctl.d/99-late.conf || fail "resolve: 99-late.conf is $(cat /etc/sysctl.d/99-late.conf)"
+[ "$(live net.ipv4.tcp_abort_on_overflow)" = 0 ] || fail "resolve: tcp_abort_on_overflow is live 1"
+play resolve2 -e tcpadvise_resolve=true
+expect resolve2 0 0 0
 finish
