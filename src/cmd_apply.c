@@ -564,6 +564,21 @@ writable(const char *root, const char *path, bool dir)
 	return access(full, W_OK) == 0;
 }
 
+/* Whether the directory ROOT/path exists and may be written, or could be
+   made: its nearest existing ancestor may be written. */
+static bool
+creatable(const char *root, const char *path)
+{
+	char full[PATH_MAX], *slash;
+
+	if (path_join_root(root, path, full, sizeof full) < 0)
+		return false;
+	while (access(full, F_OK) < 0 && errno == ENOENT &&
+	    (slash = strrchr(full, '/')) != NULL && slash != full)
+		*slash = '\0';
+	return access(full, W_OK) == 0;
+}
+
 /*
  * What the real run would hit that a dry run can see: a live key, the
  * fragment's directory, a file to edit or the state directory that this
@@ -593,8 +608,7 @@ predict_failure(const struct run *x)
 			what = x->edits[i].path;
 	if (what == NULL && (frag_changes(x) || x->nedits > 0 ||
 	    (!o->persist_only && x->plan.live.n > 0)) &&
-	    !writable(o->root, APPLY_STATE_DIR, false) &&
-	    !writable(o->root, APPLY_STATE_DIR, true))
+	    !creatable(o->root, APPLY_STATE_DIR))
 		what = APPLY_STATE_DIR;
 	if (what == NULL)
 		return TA_EXIT_OK;
