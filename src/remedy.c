@@ -306,6 +306,7 @@ remedy_disable_line(const struct remedy_ctx *x, const struct sysctld_line *l,
     const char *why, struct remedy *r)
 {
 	const struct sysctld_config *c = x->s->config;
+	const struct catalog_entry *e;
 	int rc;
 
 	if (r->action == REMEDY_NONE) {
@@ -321,6 +322,12 @@ remedy_disable_line(const struct remedy_ctx *x, const struct sysctld_line *l,
 		r->action = REMEDY_COMMENT_OUT;
 	if ((rc = add_line(x, l, why, r)) < 0)
 		return rc;
+	/* A global key's line is the host's to judge: this namespace cannot
+	   see the key, and the file may be the one the host boots from. */
+	if (x->s->netns_child && l->key != NULL && (e = catalog_lookup(l->key)) != NULL &&
+	    e->scope != SCOPE_NETNS && catalog_in_release(e, &x->s->host.kernel))
+		return remedy_unfixable(r, "a global key: this network namespace cannot "
+		    "see or set it; its line is the host's to judge");
 	return 0;
 }
 

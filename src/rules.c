@@ -903,6 +903,14 @@ line_unknown(struct pol *x, const struct sysctld_line *l)
 	for (size_t i = 0; s->others_probed && i < s->nothers; i++)
 		if (strcmp(s->others[i].key, l->key) == 0 && s->others[i].exists)
 			return 0;
+	/* A child network namespace does not see global keys: a key missing
+	   here may well exist on the host. */
+	if (s->netns_child && s->others_probed)
+		return line_finding(x, l, "TA-C001", SEV_INFO, KIND_UNSUPPORTED, false,
+		    true, finding_printf("'%s' is not in this network namespace: a global "
+		    "key of the host, or a misspelt one", l->key), "A child network "
+		    "namespace (a container) sees only per-namespace keys; check the "
+		    "line on the host.");
 	if ((sugg = catalog_suggest(l->key)) != NULL)
 		return line_finding(x, l, "TA-C001", SEV_WARNING, KIND_UNSUPPORTED, true, false,
 		    finding_printf("unknown key '%s' (did you mean '%s'?)", l->key, sugg),

@@ -23,6 +23,12 @@ SYSCTLD=/lib/systemd/systemd-sysctl
 [ -x $SYSCTLD ] || { echo "SKIP: no systemd-sysctl"; exit 77; }
 command -v sysctl >/dev/null || { echo "SKIP: no procps sysctl"; exit 77; }
 command -v jq >/dev/null || { echo "SKIP: no jq"; exit 77; }
+# The keys of the host's network namespace, seen before leaving it: a line
+# of one of those that the test namespace lacks is a global key's.
+if [ -z "${TCPADVISE_SANDBOX:-}" ]; then
+	HOST_NET_KEYS=$(cd /proc/sys && find net -type f | tr / . | tr '\n' ' ')
+	export HOST_NET_KEYS
+fi
 enter_overlay_sandbox "$0"
 
 TCPADVISE=$(realpath ./tcpadvise)
@@ -69,6 +75,11 @@ state() {
 }
 sysctl -q --system >/dev/null 2>&1
 state >"$w/before"
+rm -rf "$w/files"
+mkdir "$w/files"
+for f in /etc/sysctl.conf /etc/sysctl.d/*.conf /usr/lib/sysctl.d/*.conf; do
+	[ -f "$f" ] && cp "$f" "$w/files/$(echo "$f" | tr / _)"
+done
 # lint (the files the appliers read) and check judge every line alike.
 $TCPADVISE check --profile "$profile" --format json >"$w/check0.json" 2>/dev/null
 $TCPADVISE lint --profile "$profile" --format json >"$w/lint0.json" 2>/dev/null
@@ -95,6 +106,18 @@ while read -r line; do no "$line"; done <"$w/left"
 for k in $(jq -r "$unfixable" "$w/live.json" | sort -u); do
 	p=/proc/sys/$(echo "$k" | tr . /)
 	[ -w "$p" ] && no "unfixable but writable here: $k"
+done
+# No line of a key the host has and this namespace cannot see was touched:
+# such a line is the host's to judge.
+for line in $(jq -r '.resolved[] | "\(.file):\(.line)"' "$w/apply.json"); do
+	f=${line%:*} n=${line##*:}
+	k=$(sed -n "${n}p" "$w/files/$(echo "$f" | tr / _)" 2>/dev/null |
+	    sed 's/^[[:space:]]*-\{0,1\}[[:space:]]*//; s/[[:space:]]*=.*//')
+	[ -n "$k" ] || continue
+	p=/proc/sys/$(echo "$k" | tr . /)
+	if [ ! -e "$p" ] && case " $HOST_NET_KEYS " in *" $k "*) true ;; *) false ;; esac; then
+		no "resolve disabled $line, a line of the host's global key $k"
+	fi
 done
 $TCPADVISE rollback >"$w/rollback.out" 2>&1 || no "rollback failed: $(cat "$w/rollback.out")"
 state >"$w/after"
