@@ -453,6 +453,7 @@ apply_commit(const struct apply_request *rq, const struct apply_plan *plan,
 	j.frag_path = (char *)(uintptr_t)rq->frag_path;
 	j.frag_existed = out->frag_existed;
 	j.frag_content = out->frag_existed && out->frag_changed ? out->frag_before : NULL;
+	j.frag_after = (char *)(uintptr_t)rq->frag_text;
 	j.live = keys;
 	j.nlive = nkeys;
 	if (out->nfiles > 0 && (files = calloc(out->nfiles, sizeof *files)) == NULL) {
@@ -592,8 +593,9 @@ apply_journal_format(const struct apply_journal *j, char **ret)
 			goto out;
 		}
 	if (j->frag_path != NULL)
-		frag = json_pack("{s:s, s:b, s:s?}", "path", j->frag_path,
-		    "existed", j->frag_existed, "content", j->frag_content);
+		frag = json_pack("{s:s, s:b, s:s?, s:s?}", "path", j->frag_path,
+		    "existed", j->frag_existed, "content", j->frag_content,
+		    "after", j->frag_after);
 	else
 		frag = json_null();
 	root = json_pack("{s:i, s:s, s:s, s:I, s:o, s:o, s:o}",
@@ -701,7 +703,9 @@ apply_journal_parse(const char *text, struct apply_journal **ret)
 		if ((r = dup_json_string(json_object_get(frag, "path"), false,
 		    &j->frag_path)) < 0 ||
 		    (r = dup_json_string(json_object_get(frag, "content"), true,
-		    &j->frag_content)) < 0)
+		    &j->frag_content)) < 0 ||
+		    (r = dup_json_string(json_object_get(frag, "after"), true,
+		    &j->frag_after)) < 0)
 			goto out;
 		r = -EBADMSG;
 		if (j->frag_path[0] != '/' || (j->frag_existed && j->frag_content == NULL))
@@ -781,6 +785,7 @@ apply_journal_free(struct apply_journal *j)
 	free(j->profile);
 	free(j->frag_path);
 	free(j->frag_content);
+	free(j->frag_after);
 	free(j);
 	return NULL;
 }
@@ -805,18 +810,22 @@ static int
 check_unedited(const char *root, const struct apply_journal *j,
     struct rollback_outcome *out)
 {
-	for (size_t i = 0; i < j->nfiles; i++) {
+	for (size_t i = 0; i <= j->nfiles; i++) {
+		const char *path = i < j->nfiles ? j->files[i].path : j->frag_path;
+		const char *after = i < j->nfiles ? j->files[i].after : j->frag_after;
 		char *now = NULL;
-		int r = fragment_read(root, j->files[i].path, &now);
+		int r;
 
-		if (r == -ENOMEM)
+		if (path == NULL || after == NULL)
+			continue;
+		if ((r = fragment_read(root, path, &now)) == -ENOMEM)
 			return r;
-		if (r == 0 && strcmp(now, j->files[i].after) == 0) {
+		if (r == 0 && strcmp(now, after) == 0) {
 			free(now);
 			continue;
 		}
-		out->stale = j->files[i].path;
-		out->stale_line = r == 0 ? first_difference(now, j->files[i].after) : 1;
+		out->stale = path;
+		out->stale_line = r == 0 ? first_difference(now, after) : 1;
 		free(now);
 		return -ESTALE;
 	}

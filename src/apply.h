@@ -199,6 +199,8 @@ struct apply_journal {
 	char *frag_path;
 	bool frag_existed;
 	char *frag_content;	/* NULL when it did not exist */
+	char *frag_after;	/* what the apply wrote; NULL in journals of
+				   earlier releases (then not compared) */
 	struct journal_key *live;
 	size_t nlive;
 	struct journal_file *files;

@@ -21,7 +21,7 @@ cmp_entry(const void *a, const void *b)
 {
 	const struct plan_entry *x = a, *y = b;
 
-	return strcmp(x->entry->name, y->entry->name);
+	return strcmp(x->key, y->key);
 }
 
 static int
@@ -47,7 +47,7 @@ static struct plan_entry *
 find_entry(const struct plan *pl, const char *key)
 {
 	for (size_t i = 0; i < pl->nfrag; i++)
-		if (strcmp(pl->frag[i].entry->name, key) == 0)
+		if (strcmp(pl->frag[i].key, key) == 0)
 			return &pl->frag[i];
 	return NULL;
 }
@@ -175,7 +175,6 @@ add_entry(struct plan *pl, const struct finding *f)
 	pl->frag = ne;
 	ne = &ne[pl->nfrag];
 	memset(ne, 0, sizeof *ne);
-	ne->entry = e;
 	b.key = e->name;
 	b.value = f->remedy.value;
 	b.comment = comment;
@@ -183,8 +182,10 @@ add_entry(struct plan *pl, const struct finding *f)
 	free(comment);
 	if (r < 0)
 		return r;
-	if (ne->block == NULL || (ne->value = strdup(f->remedy.value)) == NULL) {
+	if (ne->block == NULL || (ne->value = strdup(f->remedy.value)) == NULL ||
+	    (ne->key = strdup(e->name)) == NULL) {
 		free(ne->block);
+		free(ne->value);
 		return -ENOMEM;
 	}
 	pl->nfrag++;
@@ -271,7 +272,6 @@ keep_old(struct plan *pl, const char *old, char **dropped, size_t ndropped)
 	if ((r = fragment_blocks(old, &blocks, &n)) < 0)
 		return r;
 	for (size_t i = 0; i < n; i++) {
-		const struct catalog_entry *e = catalog_lookup(blocks[i].key);
 		struct plan_entry *ne;
 		bool drop = false;
 
@@ -279,7 +279,9 @@ keep_old(struct plan *pl, const char *old, char **dropped, size_t ndropped)
 			drop = strcmp(dropped[j], blocks[i].key) == 0;
 		if (drop)
 			pl->frag_edited = true;
-		if (e == NULL || drop || find_entry(pl, e->name) != NULL)
+		/* Keys the catalog does not know are kept too: nothing here
+		   judged them, so nothing may drop them. */
+		if (drop || find_entry(pl, blocks[i].key) != NULL)
 			continue;
 		if ((ne = realloc(pl->frag, (pl->nfrag + 1) * sizeof *ne)) == NULL) {
 			r = -ENOMEM;
@@ -288,11 +290,12 @@ keep_old(struct plan *pl, const char *old, char **dropped, size_t ndropped)
 		pl->frag = ne;
 		ne = &ne[pl->nfrag];
 		memset(ne, 0, sizeof *ne);
-		ne->entry = e;
 		ne->kept = true;
+		ne->key = strdup(blocks[i].key);
 		ne->value = strdup(blocks[i].value);
 		ne->block = strdup(blocks[i].verbatim);
-		if (ne->value == NULL || ne->block == NULL) {
+		if (ne->key == NULL || ne->value == NULL || ne->block == NULL) {
+			free(ne->key);
 			free(ne->value);
 			free(ne->block);
 			r = -ENOMEM;
@@ -424,6 +427,7 @@ plan_clear(struct plan *pl)
 {
 	apply_plan_clear(&pl->live);
 	for (size_t i = 0; i < pl->nfrag; i++) {
+		free(pl->frag[i].key);
 		free(pl->frag[i].value);
 		free(pl->frag[i].block);
 	}

@@ -36,7 +36,8 @@
 
 /* One key of the fragment. */
 struct plan_entry {
-	const struct catalog_entry *entry;
+	char *key;		/* dotted key (a block kept from an old fragment
+				   may name a key the catalog does not know) */
 	char *value;		/* canonical */
 	char *block;		/* the comment lines and the assignment, as
 				   written (kept entries: as found) */

@@ -277,6 +277,80 @@ test_commit_and_rollback(void **state)
 	tree_free(f.root);
 }
 
+/* Files besides the fragment: written in the transaction, journaled with
+   their bytes, refused by rollback when edited since, unless forced. */
+static void
+test_files_and_stale(void **state)
+{
+	static const char conf[] = "a = 1\r\nnet.ipv4.tcp_fin_timeout = 5\nlast";
+	struct fixture f;
+	struct apply_file files[2];
+	struct apply_journal *j = NULL;
+	struct rollback_outcome rb;
+	char *text = NULL;
+
+	(void)state;
+	fixture_init(&f, root_618(), yaml);
+	tree_write(f.root, "etc/sysctl.conf", conf);
+	files[0].path = "/etc/sysctl.conf";
+	files[0].text = "a = 1\r\n# disabled by tcpadvise (TA-H004): "
+	    "net.ipv4.tcp_fin_timeout = 5\nlast";
+	files[1].path = "/etc/sysctl.d/50-vendor.conf";	/* a new mask */
+	files[1].text = "# masked\n";
+	f.rq.files = files;
+	f.rq.nfiles = 2;
+	assert_int_equal(apply_prepare(&f.rq, &f.plan, &f.out), 0);
+	assert_true(f.out.files_changed[0]);
+	assert_true(f.out.files_changed[1]);
+	assert_null(f.out.files_before[1]);
+	assert_int_equal(apply_commit(&f.rq, &f.plan, &f.out), 0);
+	assert_int_equal(fragment_read(f.root, "/etc/sysctl.conf", &text), 0);
+	assert_string_equal(text, files[0].text);
+	free(text);
+	assert_true(exists(f.root, "/etc/sysctl.d/50-vendor.conf"));
+	assert_int_equal(apply_journal_read(f.root, &j), 0);
+	assert_int_equal(j->nfiles, 2);
+	assert_string_equal(j->files[0].before, conf);
+	assert_string_equal(j->files[0].after, files[0].text);
+	assert_false(j->files[1].existed);
+	assert_null(j->files[1].before);
+	assert_string_equal(j->frag_after, f.text);
+	j = apply_journal_free(j);
+
+	/* Edited since: refused before anything changes, naming the line. */
+	tree_write(f.root, "etc/sysctl.conf", "a = 1\r\nnet.ipv4.tcp_fin_timeout = 7\nlast");
+	memset(&rb, 0, sizeof rb);
+	assert_int_equal(apply_rollback(f.root, false, &rb), -ESTALE);
+	assert_string_equal(rb.stale, "/etc/sysctl.conf");
+	assert_int_equal(rb.stale_line, 2);
+	assert_int_equal(rb.nchanged, 0);
+	rollback_outcome_clear(&rb);
+	assert_live(f.root, "net.ipv4.tcp_fin_timeout", "30");
+	assert_true(exists(f.root, APPLY_JOURNAL_PATH));
+	/* The fragment edited since is refused too. */
+	tree_write(f.root, "etc/sysctl.conf", files[0].text);
+	tree_write(f.root, "etc/sysctl.d/90-tcpadvise.conf", "# by hand\n");
+	memset(&rb, 0, sizeof rb);
+	assert_int_equal(apply_rollback(f.root, false, &rb), -ESTALE);
+	assert_string_equal(rb.stale, FRAG);
+	assert_int_equal(rb.stale_line, 1);
+	rollback_outcome_clear(&rb);
+
+	/* Forced: everything back byte for byte, the new file removed. */
+	memset(&rb, 0, sizeof rb);
+	assert_int_equal(apply_rollback(f.root, true, &rb), 0);
+	assert_int_equal(rb.nfiles_changed, 2);
+	rollback_outcome_clear(&rb);
+	assert_int_equal(fragment_read(f.root, "/etc/sysctl.conf", &text), 0);
+	assert_string_equal(text, conf);
+	free(text);
+	assert_false(exists(f.root, "/etc/sysctl.d/50-vendor.conf"));
+	assert_false(exists(f.root, FRAG));
+	assert_live(f.root, "net.ipv4.tcp_fin_timeout", "60");
+	fixture_clear(&f);
+	tree_free(f.root);
+}
+
 static void
 test_idempotent_no_journal(void **state)
 {
@@ -537,6 +611,7 @@ main(void)
 		cmocka_unit_test(test_lock),
 		cmocka_unit_test(test_plan),
 		cmocka_unit_test(test_commit_and_rollback),
+		cmocka_unit_test(test_files_and_stale),
 		cmocka_unit_test(test_idempotent_no_journal),
 		cmocka_unit_test(test_failure_third_key),
 		cmocka_unit_test(test_failure_readback),
