@@ -204,55 +204,55 @@ plan_size(const struct plan *pl)
 	return pl->live.n + pl->nfrag + pl->ndisable + pl->nskip + pl->npending;
 }
 
+/* The planned texts, and the policy's findings on the system they and the
+   planned live values make, in x->after. Says why when it fails. */
+static int
+build_and_simulate(struct run *x)
+{
+	const char *file = NULL;
+	int r;
+
+	if ((r = build_texts(x, &file)) < 0) {
+		if (r == -ENOMEM)
+			cmd_error(x->o, "out of memory");
+		else
+			cmd_error(x->o, "cannot read %s: %s", file, strerror(-r));
+		return r;
+	}
+	findings_clear(&x->after);
+	if ((r = simulate(x, &x->after)) < 0)
+		cmd_error(x->o, "cannot read the sysctl.d files as planned: %s",
+		    strerror(-r));
+	return r;
+}
+
 /*
- * Plan, then plan again on the planned system until nothing new comes up.
- * x->after holds the findings of the last simulation. Returns 0, or a
- * negative errno (after saying why).
+ * Plan, then plan again on the planned system until nothing new comes up
+ * (at most PLAN_ROUNDS more times). x->after holds the findings of the
+ * last simulation, which matches the plan. Returns 0, or a negative errno
+ * (after saying why).
  */
 static int
 make_plan(struct run *x)
 {
 	struct findings f = FINDINGS_INIT;
 	struct policy_opts po = { x->path };
-	const char *file = NULL;
 	int r;
 
-	if ((r = rules_eval(x->p, x->s, &po, &f)) < 0 ||
-	    (r = plan_make(x->s, &f, &x->po, x->old_frag, &x->plan)) < 0)
-		goto nomem;
+	if ((r = rules_eval(x->p, x->s, &po, &f)) == 0)
+		r = plan_make(x->s, &f, &x->po, x->old_frag, &x->plan);
 	findings_clear(&f);
-	for (int round = 0; round < PLAN_ROUNDS; round++) {
+	for (int round = 0; r == 0; round++) {
 		size_t before = plan_size(&x->plan);
 
-		if ((r = build_texts(x, &file)) < 0) {
-			if (r == -ENOMEM)
-				goto nomem;
-			cmd_error(x->o, "cannot read %s: %s", file, strerror(-r));
+		if ((r = build_and_simulate(x)) < 0)
 			return r;
-		}
-		findings_clear(&x->after);
-		if ((r = simulate(x, &x->after)) < 0) {
-			cmd_error(x->o, "cannot read the sysctl.d files as planned: %s",
-			    strerror(-r));
-			return r;
-		}
-		if ((r = plan_make(x->s, &x->after, &x->po, x->old_frag, &x->plan)) < 0)
-			goto nomem;
-		if (plan_size(&x->plan) == before)
+		if (round == PLAN_ROUNDS)
+			return 0;
+		if ((r = plan_make(x->s, &x->after, &x->po, x->old_frag, &x->plan)) == 0 &&
+		    plan_size(&x->plan) == before)
 			return 0;
 	}
-	if ((r = build_texts(x, &file)) < 0) {
-		if (r == -ENOMEM)
-			goto nomem;
-		cmd_error(x->o, "cannot read %s: %s", file, strerror(-r));
-		return r;
-	}
-	findings_clear(&x->after);
-	if ((r = simulate(x, &x->after)) < 0)
-		goto nomem;
-	return 0;
-nomem:
-	findings_clear(&f);
 	cmd_error(x->o, "cannot plan: %s", strerror(-r));
 	return r;
 }

@@ -422,6 +422,17 @@ plan_edit_text(const struct plan *pl, const char *file, const char *bytes,
 	return 0;
 }
 
+static void
+disables_free(struct plan_disable *list, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(list[i].file);
+		free(list[i].mask);
+		free(list[i].id);
+	}
+	free(list);
+}
+
 void
 plan_clear(struct plan *pl)
 {
@@ -432,18 +443,8 @@ plan_clear(struct plan *pl)
 		free(pl->frag[i].block);
 	}
 	free(pl->frag);
-	for (size_t i = 0; i < pl->ndisable; i++) {
-		free(pl->disable[i].file);
-		free(pl->disable[i].mask);
-		free(pl->disable[i].id);
-	}
-	free(pl->disable);
-	for (size_t i = 0; i < pl->npending; i++) {
-		free(pl->pending[i].file);
-		free(pl->pending[i].mask);
-		free(pl->pending[i].id);
-	}
-	free(pl->pending);
+	disables_free(pl->disable, pl->ndisable);
+	disables_free(pl->pending, pl->npending);
 	for (size_t i = 0; i < pl->nskip; i++) {
 		free(pl->skip[i].key);
 		free(pl->skip[i].id);
