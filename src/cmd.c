@@ -10,6 +10,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <jansson.h>
+
 #include "apply.h"
 #include "cmd.h"
 #include "procfs.h"
@@ -24,6 +26,27 @@ cmd_error(const struct options *o, const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
+	if (o->result != NULL && o->result->message[0] == '\0') {
+		va_start(ap, fmt);
+		vsnprintf(o->result->message, sizeof o->result->message, fmt, ap);
+		va_end(ap);
+	}
+}
+
+int
+cmd_json_error(const char *command, int status, const char *message)
+{
+	json_t *root = json_pack("{s:i, s:s, s:s?, s:{s:i, s:s}}", "schema_version", 1,
+	    "tool_version", TCPADVISE_VERSION, "command", command, "error", "code",
+	    status, "message", message != NULL && *message ? message : "failed");
+	int r;
+
+	if (root == NULL)
+		return -EIO;
+	r = json_dumpf(root, stdout, JSON_INDENT(2)) < 0 || fputc('\n', stdout) == EOF ?
+	    -EIO : 0;
+	json_decref(root);
+	return r;
 }
 
 struct profile_search
@@ -43,6 +66,22 @@ cmd_load_profile(const struct options *o, const char *name, struct profile **ret
 
 	r = profile_load(name, &search, ret, &d);
 	diag_print_all(stderr, o->prog, &d);
+	/* The first error, as diag_print() words it, for the JSON object. */
+	if (r < 0 && o->result != NULL && o->result->message[0] == '\0' && d.n > 0) {
+		char *text = NULL;
+		size_t len = 0;
+		FILE *m = open_memstream(&text, &len);
+
+		if (m != NULL) {
+			diag_print(m, o->prog, &d.items[0]);
+			if (fclose(m) == 0 && len > strlen(o->prog) + 2) {
+				text[len - 1] = '\0';	/* the newline */
+				snprintf(o->result->message, sizeof o->result->message,
+				    "%s", text + strlen(o->prog) + 2);
+			}
+			free(text);
+		}
+	}
 	diag_list_clear(&d);
 	if (r == -ENOMEM) {
 		cmd_error(o, "out of memory");

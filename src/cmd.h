@@ -30,6 +30,12 @@ enum {
 
 #define MAX_PROFILE_DIRS 16
 
+/* What a failed command said, for the JSON error object main() prints. */
+struct cmd_result {
+	bool json;			/* --format json is on the command line */
+	char message[1024];		/* the first error, without "tcpadvise: " */
+};
+
 /* The parsed command line: the only mutable state besides locals. */
 struct options {
 	const char *prog;		/* "tcpadvise" */
@@ -53,6 +59,7 @@ struct options {
 	bool force;			/* apply --force, rollback --force */
 	const char *file;		/* --file: the fragment, or NULL for the default */
 	unsigned interval;		/* states --interval, 0: totals */
+	struct cmd_result *result;	/* owned by main(): the first error */
 };
 
 
@@ -82,9 +89,17 @@ int cmd_snapshot_error(const struct options *o, int r);
    stamped with the current time. */
 void cmd_report_opts(const struct options *o, struct report_opts *ret);
 
-/* Print "tcpadvise: message" (printf-style) on stderr. */
+/* Print "tcpadvise: message" (printf-style) on stderr, and keep the first
+   one in o->result for the JSON error object. */
 void cmd_error(const struct options *o, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+
+/*
+ * With --format json, a command that fails prints one object on stdout all
+ * the same: {"schema_version": 1, "tool_version", "command", "error":
+ * {"code": status, "message"}}. Returns 0 or -EIO.
+ */
+int cmd_json_error(const char *command, int status, const char *message);
 
 int cmd_apply(const struct options *o);
 int cmd_check(const struct options *o);

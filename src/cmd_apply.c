@@ -637,11 +637,6 @@ cmd_apply(const struct options *o)
 		cmd_error(o, "apply needs --profile");
 		return TA_EXIT_USAGE;
 	}
-	if (x.path[0] != '/' || x.path[strlen(x.path) - 1] == '/') {
-		cmd_error(o, "invalid --file '%s' (expected an absolute path to a file)",
-		    x.path);
-		return TA_EXIT_USAGE;
-	}
 	if (cmd_lock_timeout(o, &timeout) != TA_EXIT_OK)
 		return TA_EXIT_USAGE;
 	status = cmd_load_profile(o, o->profile, &x.p);

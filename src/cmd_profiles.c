@@ -4,7 +4,8 @@
  * Without NAME: every profile that can be named, with its description and
  * where it was found (a file, or built into the binary). With NAME: the
  * YAML text of that profile, so an operator can read exactly what is
- * checked, or copy it as the start of a profile of their own.
+ * checked, or copy it as the start of a profile of their own; with
+ * --format json, the resolved profile (what it extends included) as data.
  */
 #include <errno.h>
 #include <jansson.h>
@@ -48,10 +49,13 @@ list(const struct options *o)
 			    "shadows", info[i].shadows ? json_string(info[i].shadows) :
 			    json_null()));
 		}
-		if (a == NULL || json_dumpf(a, stdout, JSON_INDENT(2)) < 0)
+		json_t *root = json_pack("{s:i, s:s, s:o}", "schema_version", 1,
+		    "tool_version", TCPADVISE_VERSION, "profiles", a);
+
+		if (root == NULL || json_dumpf(root, stdout, JSON_INDENT(2)) < 0)
 			status = TA_EXIT_SYSTEM;
 		fputc('\n', stdout);
-		json_decref(a);
+		json_decref(root);
 	} else {
 		for (size_t i = 0; i < n; i++) {
 			printf("%-10s %s\n", info[i].name, info[i].description);
@@ -70,6 +74,105 @@ list(const struct options *o)
 	return status;
 }
 
+/* A value as its canonical text, or null. */
+static json_t *
+jvalue(const struct value *v)
+{
+	char buf[VALUE_STR_MAX];
+
+	if (v == NULL || value_format(v, buf, sizeof buf) < 0)
+		return json_null();
+	return json_string(buf);
+}
+
+/* A min or max of a setting: one integer per field, null where the field
+   is not constrained. */
+static json_t *
+jbound(bool has, const struct value *v, unsigned mask)
+{
+	json_t *a;
+
+	if (!has)
+		return json_null();
+	if ((a = json_array()) == NULL)
+		return NULL;
+	for (unsigned i = 0; i < v->nfields; i++)
+		json_array_append_new(a, (mask & (1u << i)) ?
+		    json_integer(v->field[i]) : json_null());
+	return a;
+}
+
+static const char *
+fix_kind_name(enum fix_kind k)
+{
+	switch (k) {
+	case FIX_REMOVE:
+		return "remove";
+	case FIX_DEFAULT:
+		return "default";
+	case FIX_VALUE:
+		return "value";
+	case FIX_AUTO:
+		break;
+	}
+	return "auto";
+}
+
+/* The resolved profile as one JSON object (`profiles NAME --format json`). */
+static json_t *
+profile_json(const struct profile *p)
+{
+	json_t *aliases = json_array(), *chain = json_array(), *settings = json_array(),
+	    *rules = json_array();
+	char want[256];
+
+	if (aliases == NULL || chain == NULL || settings == NULL || rules == NULL) {
+		json_decref(aliases);
+		json_decref(chain);
+		json_decref(settings);
+		json_decref(rules);
+		return NULL;
+	}
+	for (size_t i = 0; i < p->naliases; i++)
+		json_array_append_new(aliases, json_string(p->aliases[i]));
+	for (size_t i = 0; i < p->nchain; i++)
+		json_array_append_new(chain, json_string(p->chain[i]));
+	for (size_t i = 0; i < p->nsettings; i++) {
+		const struct setting *st = &p->settings[i];
+		json_t *one_of = json_array();
+
+		for (size_t j = 0; one_of != NULL && j < st->n_one_of; j++)
+			json_array_append_new(one_of, jvalue(&st->one_of[j]));
+		if (setting_describe(st, want, sizeof want) < 0)
+			want[0] = '\0';
+		json_array_append_new(settings, json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, "
+		    "s:o, s:s, s:s?, s:s?, s:s?}", "key", st->entry->name, "want", want,
+		    "eq", st->has_equal ? jvalue(&st->equal) : json_null(),
+		    "min", jbound(st->has_min, &st->min, st->min_mask),
+		    "max", jbound(st->has_max, &st->max, st->max_mask),
+		    "one_of", st->n_one_of > 0 ? one_of : json_null(),
+		    "apply", st->has_apply ? jvalue(&st->apply) : json_null(),
+		    "severity", severity_name(st->severity), "reason", st->reason,
+		    "source", st->source, "profile", st->profile));
+		if (st->n_one_of == 0)
+			json_decref(one_of);
+	}
+	for (size_t i = 0; i < p->nrules; i++) {
+		const struct rule *r = &p->rules[i];
+
+		json_array_append_new(rules, json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:s?, "
+		    "s:{s:s, s:o}, s:s?}", "id", r->id, "key", r->key->name, "severity",
+		    severity_name(r->severity), "title", r->title, "reason", r->reason,
+		    "source", r->source, "fix", "kind", fix_kind_name(r->fix_kind),
+		    "value", r->fix_kind == FIX_VALUE ? jvalue(&r->fix_value) : json_null(),
+		    "profile", r->profile));
+	}
+	return json_pack("{s:i, s:s, s:s, s:s?, s:s?, s:o, s:o, s:o, s:o}",
+	    "schema_version", 1, "tool_version", TCPADVISE_VERSION, "name", p->name,
+	    "description", p->description, "origin", p->origin, "aliases", aliases,
+	    "chain", chain, "settings", settings, "rules", rules);
+}
+
 /* Print the YAML text of one profile: the file, or the built-in text. */
 static int
 show(const struct options *o, const char *name)
@@ -84,7 +187,16 @@ show(const struct options *o, const char *name)
 	status = cmd_load_profile(o, name, &p);
 	if (status != TA_EXIT_OK)
 		return status;
-	if (strcmp(p->origin, "built-in") == 0) {
+	if (o->format == FORMAT_JSON) {
+		json_t *j = profile_json(p);
+
+		if (j == NULL || json_dumpf(j, stdout, JSON_INDENT(2)) < 0 ||
+		    fputc('\n', stdout) == EOF) {
+			cmd_error(o, "cannot write the profile: %s", strerror(errno));
+			status = TA_EXIT_SYSTEM;
+		}
+		json_decref(j);
+	} else if (strcmp(p->origin, "built-in") == 0) {
 		b = builtin_profile_find(p->name);
 		if (b != NULL)
 			fwrite(b->data, 1, (size_t)(b->end - b->data), stdout);

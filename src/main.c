@@ -38,32 +38,45 @@ enum {
 	OPT_FORCE = 1 << 9,
 };
 
+/* Bits of struct command.formats. */
+enum {
+	FMT_TEXT = 1 << FORMAT_TEXT,
+	FMT_JSON = 1 << FORMAT_JSON,
+	FMT_PROM = 1 << FORMAT_PROMETHEUS,
+};
+
 struct command {
 	const char *name;
 	int (*run)(const struct options *o);
 	unsigned opts;		/* command options it accepts */
+	unsigned formats;	/* the --format values it writes (FMT_*) */
 	size_t min_args, max_args;
 	const char *synopsis;
 };
 
 static const struct command commands[] = {
 	{ "apply", cmd_apply, OPT_PROFILE | OPT_FORMAT | OPT_LIVE_ONLY |
-	  OPT_PERSIST_ONLY | OPT_DRY_RUN | OPT_FILE | OPT_RESOLVE | OPT_FORCE, 0, 0,
+	  OPT_PERSIST_ONLY | OPT_DRY_RUN | OPT_FILE | OPT_RESOLVE | OPT_FORCE,
+	  FMT_TEXT | FMT_JSON, 0, 0,
 	  "apply --profile NAME|FILE [--resolve [--force]] [--live-only|--persist-only] "
 	  "[--dry-run] [--file PATH] [--format text|json]" },
-	{ "check", cmd_check, OPT_PROFILE | OPT_FORMAT | OPT_FAIL_ON | OPT_FILE, 0, 0,
+	{ "check", cmd_check, OPT_PROFILE | OPT_FORMAT | OPT_FAIL_ON | OPT_FILE,
+	  FMT_TEXT | FMT_JSON | FMT_PROM, 0, 0,
 	  "check [--profile NAME|FILE] [--format text|json|prometheus] "
 	  "[--fail-on info|warning|critical|never] [--file PATH]" },
-	{ "explain", cmd_explain, OPT_PROFILE, 1, 1,
+	{ "explain", cmd_explain, OPT_PROFILE, FMT_TEXT, 1, 1,
 	  "explain KEY|FINDING-ID [--profile NAME|FILE]" },
-	{ "lint", cmd_lint, OPT_PROFILE | OPT_FORMAT | OPT_FAIL_ON | OPT_FILE, 0, SIZE_MAX,
+	{ "lint", cmd_lint, OPT_PROFILE | OPT_FORMAT | OPT_FAIL_ON | OPT_FILE,
+	  FMT_TEXT | FMT_JSON, 0, SIZE_MAX,
 	  "lint [FILE...] [--profile NAME|FILE] [--file PATH] [--format text|json] "
 	  "[--fail-on info|warning|critical|never]" },
-	{ "profiles", cmd_profiles, OPT_FORMAT, 0, 1,
+	{ "profiles", cmd_profiles, OPT_FORMAT, FMT_TEXT | FMT_JSON, 0, 1,
 	  "profiles [NAME] [--format text|json]" },
-	{ "rollback", cmd_rollback, OPT_FORMAT | OPT_FILE | OPT_FORCE, 0, 0,
+	{ "rollback", cmd_rollback, OPT_FORMAT | OPT_FILE | OPT_FORCE,
+	  FMT_TEXT | FMT_JSON, 0, 0,
 	  "rollback [--force] [--file PATH] [--format text|json]" },
-	{ "states", cmd_states, OPT_FORMAT | OPT_INTERVAL, 0, 0,
+	{ "states", cmd_states, OPT_FORMAT | OPT_INTERVAL, FMT_TEXT | FMT_JSON | FMT_PROM,
+	  0, 0,
 	  "states [--interval SECONDS] [--format text|json|prometheus]" },
 };
 
@@ -83,19 +96,37 @@ print_synopsis(FILE *f, const char *prog)
 	fprintf(f, "%s\n", globals_synopsis);
 }
 
-/* The problem first, then the synopsis; never the full help. */
+/* The problem first, then the synopsis; never the full help. With
+   --format json, also the error object on stdout. */
 static int
-usage(const char *prog, const char *fmt, ...)
+usage(const struct options *o, const char *fmt, ...)
 {
 	va_list ap;
+	char msg[1024];
 
-	fprintf(stderr, "%s: ", prog);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
-	print_synopsis(stderr, prog);
+	fprintf(stderr, "%s: %s\n", o->prog, msg);
+	print_synopsis(stderr, o->prog);
+	if (o->result->json)
+		(void)cmd_json_error(o->command, TA_EXIT_USAGE, msg);
 	return TA_EXIT_USAGE;
+}
+
+/* Whether --format json (or --format=json) is anywhere on the command
+   line: a usage error found before it is parsed still answers in JSON. */
+static bool
+wants_json(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--format=json") == 0)
+			return true;
+		if (strcmp(argv[i], "--format") == 0 && i + 1 < argc &&
+		    strcmp(argv[i + 1], "json") == 0)
+			return true;
+	}
+	return false;
 }
 
 static void
@@ -205,6 +236,7 @@ main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct options o;
+	struct cmd_result result;
 	const struct command *cmd;
 	unsigned used = 0;
 	char *envpath = NULL, *tok, *save = NULL, rootdir[4096];
@@ -213,7 +245,10 @@ main(int argc, char **argv)
 	bool no_color = false;
 
 	memset(&o, 0, sizeof o);
+	memset(&result, 0, sizeof result);
 	o.prog = "tcpadvise";
+	o.result = &result;
+	result.json = wants_json(argc, argv);
 	o.root = "/";
 	o.format = FORMAT_TEXT;
 	o.fail_on = SEV_WARNING;
@@ -225,7 +260,7 @@ main(int argc, char **argv)
 			break;
 		case 'P':
 			if (add_profile_dir(&o, optarg) < 0)
-				return usage(o.prog, "too many --profile-path options");
+				return usage(&o, "too many --profile-path options");
 			break;
 		case 'K':
 			o.kernel = optarg;
@@ -251,13 +286,13 @@ main(int argc, char **argv)
 			break;
 		case 'f':
 			if (report_format_parse(optarg, &o.format) < 0)
-				return usage(o.prog, "invalid --format '%s' (expected text, "
+				return usage(&o, "invalid --format '%s' (expected text, "
 				    "json or prometheus)", optarg);
 			used |= OPT_FORMAT;
 			break;
 		case 'F':
 			if (parse_fail_on(optarg, &o) < 0)
-				return usage(o.prog, "invalid --fail-on '%s' (expected info, "
+				return usage(&o, "invalid --fail-on '%s' (expected info, "
 				    "warning, critical or never)", optarg);
 			used |= OPT_FAIL_ON;
 			break;
@@ -290,22 +325,22 @@ main(int argc, char **argv)
 			const char *err;
 
 			if (parse_ll(optarg, 1, 3600, &v, &err) < 0)
-				return usage(o.prog, "invalid --interval '%s' (%s; expected "
+				return usage(&o, "invalid --interval '%s' (%s; expected "
 				    "1 to 3600 seconds)", optarg, err);
 			o.interval = (unsigned)v;
 			used |= OPT_INTERVAL;
 			break;
 		}
 		case ':':
-			return usage(o.prog, "option '%s' needs an argument", argv[optind - 1]);
+			return usage(&o, "option '%s' needs an argument", argv[optind - 1]);
 		default:
 			if (optopt != 0)
-				return usage(o.prog, "unknown option '-%c'", optopt);
-			return usage(o.prog, "unknown option '%s'", argv[optind - 1]);
+				return usage(&o, "unknown option '-%c'", optopt);
+			return usage(&o, "unknown option '%s'", argv[optind - 1]);
 		}
 	}
 	if (optind >= argc)
-		return usage(o.prog, "no command given");
+		return usage(&o, "no command given");
 	o.command = argv[optind];
 	if ((cmd = find_command(o.command)) == NULL) {
 		const char *names[NCOMMANDS], *close;
@@ -313,17 +348,17 @@ main(int argc, char **argv)
 		for (size_t i = 0; i < NCOMMANDS; i++)
 			names[i] = commands[i].name;
 		if ((close = suggest_best(o.command, names, NCOMMANDS, 1)) != NULL)
-			return usage(o.prog, "unknown command '%s' (did you mean '%s'?)",
+			return usage(&o, "unknown command '%s' (did you mean '%s'?)",
 			    o.command, close);
-		return usage(o.prog, "unknown command '%s'", o.command);
+		return usage(&o, "unknown command '%s'", o.command);
 	}
 	o.args = argv + optind + 1;
 	o.nargs = (size_t)(argc - optind - 1);
 	if (o.nargs < cmd->min_args)
-		return usage(o.prog, "'%s' needs %s", cmd->name,
+		return usage(&o, "'%s' needs %s", cmd->name,
 		    cmd->min_args == 1 ? "an argument" : "more arguments");
 	if (o.nargs > cmd->max_args)
-		return usage(o.prog, "unexpected argument '%s' for '%s'",
+		return usage(&o, "unexpected argument '%s' for '%s'",
 		    o.args[cmd->max_args], cmd->name);
 	if (used & ~cmd->opts) {
 		static const char *const names[] = { "--profile", "--format",
@@ -333,18 +368,33 @@ main(int argc, char **argv)
 
 		while (!(bad & (1u << i)))
 			i++;
-		return usage(o.prog, "option '%s' does not apply to '%s'", names[i],
+		return usage(&o, "option '%s' does not apply to '%s'", names[i],
 		    cmd->name);
 	}
 	if (o.live_only && o.persist_only)
-		return usage(o.prog, "--live-only and --persist-only exclude each other");
+		return usage(&o, "--live-only and --persist-only exclude each other");
 	if (o.resolve && o.live_only)
-		return usage(o.prog, "--resolve edits configuration files: it excludes "
+		return usage(&o, "--resolve edits configuration files: it excludes "
 		    "--live-only");
-	if ((used & OPT_FORMAT) && o.format == FORMAT_PROMETHEUS &&
-	    strcmp(cmd->name, "check") != 0 && strcmp(cmd->name, "states") != 0)
-		return usage(o.prog, "'--format prometheus' applies only to 'check' and "
-		    "'states'");
+	if (!(cmd->formats & (1u << o.format))) {
+		char which[64] = "";
+
+		for (size_t i = 0; i < NCOMMANDS; i++)
+			if (commands[i].formats & (1u << o.format))
+				snprintf(which + strlen(which), sizeof which - strlen(which),
+				    "%s'%s'", which[0] ? ", " : "", commands[i].name);
+		return usage(&o, "'--format %s' does not apply to '%s' (only to %s)",
+		    report_format_name(o.format), cmd->name, which);
+	}
+	if (o.file != NULL && (o.file[0] != '/' || o.file[strlen(o.file) - 1] == '/'))
+		return usage(&o, "invalid --file '%s' (expected an absolute path to a "
+		    "file)", o.file);
+	/* Neither applier reads a file whose name does not end in ".conf". */
+	if (o.file != NULL && (strlen(o.file) < 6 ||
+	    strcmp(o.file + strlen(o.file) - 5, ".conf") != 0))
+		return usage(&o, "invalid --file '%s': neither sysctl --system nor "
+		    "systemd-sysctl reads a file whose name does not end in '.conf'",
+		    o.file);
 
 	/* Colour only on a terminal, never with NO_COLOR (no-color.org). */
 	env = getenv("NO_COLOR");
@@ -363,16 +413,20 @@ main(int argc, char **argv)
 			break;
 		if (add_profile_dir(&o, tok) < 0) {
 			free(envpath);
-			return usage(o.prog, "too many profile directories");
+			return usage(&o, "too many profile directories");
 		}
 	}
 	if (path_join_root(o.root, SYSCONFDIR "/tcpadvise/profiles", rootdir,
 	    sizeof rootdir) < 0 || add_profile_dir(&o, rootdir) < 0) {
 		free(envpath);
-		return usage(o.prog, "--root '%s' is too long", o.root);
+		return usage(&o, "--root '%s' is too long", o.root);
 	}
 
 	status = cmd->run(&o);
+	/* A failure answers in JSON too: commands print their object only
+	   when they succeed (or find something, exit 1). */
+	if (status >= TA_EXIT_USAGE && (result.json || o.format == FORMAT_JSON))
+		(void)cmd_json_error(o.command, status, result.message);
 
 	if (fflush(stdout) != 0 || ferror(stdout) || fclose(stdout) != 0) {
 		if (errno != EPIPE)

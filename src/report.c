@@ -14,18 +14,24 @@
 
 #include "report.h"
 
+static const char *const format_names[] = { "text", "json", "prometheus" };
+
 int
 report_format_parse(const char *s, enum report_format *ret)
 {
-	if (strcmp(s, "text") == 0)
-		*ret = FORMAT_TEXT;
-	else if (strcmp(s, "json") == 0)
-		*ret = FORMAT_JSON;
-	else if (strcmp(s, "prometheus") == 0)
-		*ret = FORMAT_PROMETHEUS;
-	else
-		return -EINVAL;
-	return 0;
+	for (size_t i = 0; i < sizeof format_names / sizeof format_names[0]; i++)
+		if (strcmp(s, format_names[i]) == 0) {
+			*ret = (enum report_format)i;
+			return 0;
+		}
+	return -EINVAL;
+}
+
+const char *
+report_format_name(enum report_format f)
+{
+	return (size_t)f < sizeof format_names / sizeof format_names[0] ?
+	    format_names[f] : "?";
 }
 
 const char *

@@ -27,6 +27,9 @@ enum report_format {
 /* Returns 0 or -EINVAL. */
 int report_format_parse(const char *s, enum report_format *ret);
 
+/* "text", "json", "prometheus". */
+const char *report_format_name(enum report_format f);
+
 struct report_opts {
 	bool color;		/* ANSI colours (only on a terminal, never with NO_COLOR) */
 	int verbosity;		/* -1 quiet, 0 normal, 1 verbose */
