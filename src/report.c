@@ -100,8 +100,8 @@ report_about_line(const struct finding *f)
 {
 	if (f->file == NULL || f->line == 0)
 		return false;
-	return strncmp(f->id, "TA-L", 4) == 0 || strncmp(f->id, "TA-C", 4) == 0 ||
-	    strncmp(f->id, "TA-U", 4) == 0;
+	return strncmp(f->id, "TA-L", 4) == 0 || strncmp(f->id, "TA-U", 4) == 0 ||
+	    (strncmp(f->id, "TA-C", 4) == 0 && strcmp(f->id, "TA-C004") != 0);
 }
 
 static void
@@ -212,6 +212,8 @@ text_header(FILE *out, const struct report_opts *o, const struct profile *p,
 	    s->netns_child ? "child (container)" : "init");
 	fprintf(out, "persisted values: what %s sets at boot from %zu file%s\n",
 	    applier_name(s->boot), nfiles, nfiles == 1 ? "" : "s");
+	if (o->verbosity > 0 && s->boot_how != NULL)
+		fprintf(out, "boot: %s\n", s->boot_how);
 	if (o->verbosity > 0)
 		for (size_t i = 0; i < s->config->nfiles; i++) {
 			const struct sysctld_file *file = &s->config->files[i];
@@ -414,6 +416,19 @@ status_name(enum live_status st)
 	return "?";
 }
 
+/* ["procps", "systemd"]: the appliers that run at boot. */
+static json_t *
+json_boot_appliers(const struct snapshot *s)
+{
+	json_t *a = json_array();
+
+	for (int ap = APPLIER_PROCPS; a != NULL && ap <= APPLIER_SYSTEMD; ap++)
+		if (s->boot_appliers & (1u << ap))
+			json_array_append_new(a, json_string(ap == APPLIER_SYSTEMD ?
+			    "systemd" : "procps"));
+	return a;
+}
+
 static json_t *
 json_keys(const struct snapshot *s)
 {
@@ -479,6 +494,8 @@ report_json(FILE *out, const struct profile *p, const struct snapshot *s,
 	findings = NULL;
 	json_object_set_new(root, "summary", report_summary_json(f));
 	json_object_set_new(root, "keys", json_keys(s));
+	json_object_set_new(root, "boot_appliers", json_boot_appliers(s));
+	json_object_set_new(root, "boot_detected", jstr(s->boot_how));
 	if (json_dumpf(root, out, JSON_INDENT(2)) < 0 || fputc('\n', out) == EOF)
 		r = -EIO;
 out:

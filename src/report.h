@@ -77,8 +77,9 @@ json_t *report_findings_json(const struct findings *f);
 /* {"critical", "warning", "info", "total"} counts (new reference). */
 json_t *report_summary_json(const struct findings *f);
 
-/* Whether the finding is about one configuration line (TA-L, TA-C and
-   TA-U findings that name a file and line): shown by its position. */
+/* Whether the finding is about one configuration line (TA-L, TA-U and
+   TA-C findings but TA-C004, that name a file and line): shown by its
+   position. */
 bool report_about_line(const struct finding *f);
 
 /* The "fix:", "now:" and "not fixable here:" lines of a finding. */

@@ -1330,7 +1330,9 @@ eval_divergence_drift(struct pol *x)
 
 		if (k->status != LIVE_OK || judged(x->ret, k->entry->name))
 			continue;
-		if (!appliers_agree(k)) {
+		/* Only where both really run at boot does it matter. */
+		if (s->boot_appliers == ((1u << APPLIER_PROCPS) | (1u << APPLIER_SYSTEMD)) &&
+		    !appliers_agree(k)) {
 			if (divergence(x, k) < 0)
 				return -ENOMEM;
 			continue;

@@ -7,12 +7,14 @@
  * whole of /proc/sys, which is what makes a check cheaper than `sysctl -a`.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/utsname.h>
+#include <unistd.h>
 
 #include "procfs.h"
 #include "snapshot.h"
@@ -77,6 +79,130 @@ detect_netns_child(const char *root)
 
 	return procfs_stat(root, "net.core.netdev_max_backlog", &writable) == -ENOENT &&
 	    procfs_stat(root, "net.core.somaxconn", &writable) == 0;
+}
+
+/* Whether ROOT/path exists (lstat: a dangling link counts). */
+static bool
+exists_below(const char *root, const char *path, struct stat *ret)
+{
+	char full[4096];
+	struct stat st;
+
+	if (path_join_root(root, path, full, sizeof full) < 0 || lstat(full, &st) < 0)
+		return false;
+	if (ret != NULL)
+		*ret = st;
+	return true;
+}
+
+/* The target of the symbolic link ROOT/path, in buf ("" when none). */
+static const char *
+link_below(const char *root, const char *path, char *buf, size_t size)
+{
+	char full[4096];
+	ssize_t n;
+
+	buf[0] = '\0';
+	if (path_join_root(root, path, full, sizeof full) == 0 &&
+	    (n = readlink(full, buf, size - 1)) >= 0)
+		buf[n] = '\0';
+	return buf;
+}
+
+/* Whether ROOT/path is an executable file that runs procps sysctl over
+   the configuration ("sysctl -p", "sysctl --system"). */
+static bool
+calls_sysctl(const char *root, const char *path)
+{
+	char full[4096], buf[8192];
+	struct stat st;
+	ssize_t n;
+	int fd;
+
+	if (path_join_root(root, path, full, sizeof full) < 0 ||
+	    (fd = open(full, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0)
+		return false;
+	n = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 0111) ?
+	    read(fd, buf, sizeof buf - 1) : -1;
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	return strstr(buf, "sysctl -p") != NULL || strstr(buf, "sysctl --system") != NULL ||
+	    strstr(buf, "sysctl -q -p") != NULL || strstr(buf, "sysctl -q --system") != NULL;
+}
+
+/*
+ * Which appliers run at boot, from the image itself. systemd-sysctl runs
+ * where systemd is init (sd_booted(): /run/systemd/system on a live
+ * system; /sbin/init a link to systemd in an image) and its unit is there
+ * and not masked. procps runs where a SysV or OpenRC init script calls it
+ * (/etc/init.d/procps on Debian, /etc/init.d/sysctl on Alpine and
+ * Gentoo): under systemd such a script is not run when a unit of the same
+ * name exists, and Debian's procps.service is an alias of
+ * systemd-sysctl.service; an executable /etc/rc.local that calls sysctl
+ * runs after it. Where nothing tells (a bare tree), procps is the guess:
+ * it reads every file, so nothing a file sets is left out of the view.
+ */
+static void
+detect_boot(struct snapshot *s)
+{
+	static const char *const unit_dirs[] = { "/etc/systemd/system",
+	    "/run/systemd/system", "/usr/lib/systemd/system", "/lib/systemd/system" };
+	static const char *const scripts[] = { "/etc/init.d/procps",
+	    "/etc/init.d/sysctl", "/etc/rc.d/init.d/sysctl" };
+	char path[4096], link[4096];
+	struct stat st;
+	bool systemd_init = false, unit = false, masked = false, script = false;
+
+	if (exists_below(s->root, "/run/systemd/system", &st) && S_ISDIR(st.st_mode))
+		systemd_init = true;
+	else if (strstr(link_below(s->root, "/sbin/init", link, sizeof link),
+	    "systemd") != NULL)
+		systemd_init = true;
+	for (size_t i = 0; i < sizeof unit_dirs / sizeof unit_dirs[0]; i++) {
+		snprintf(path, sizeof path, "%s/systemd-sysctl.service", unit_dirs[i]);
+		if (!exists_below(s->root, path, NULL))
+			continue;
+		if (i < 2 && strcmp(link_below(s->root, path, link, sizeof link),
+		    "/dev/null") == 0)
+			masked = true;
+		else
+			unit = true;
+	}
+	for (size_t i = 0; i < sizeof scripts / sizeof scripts[0]; i++)
+		script |= exists_below(s->root, scripts[i], &st) && S_ISREG(st.st_mode);
+	(void)unit;
+	s->boot_appliers = 0;
+	if (systemd_init && !masked)
+		s->boot_appliers |= 1u << APPLIER_SYSTEMD;
+	if (script && !systemd_init)
+		s->boot_appliers |= 1u << APPLIER_PROCPS;
+	/* Under systemd, rc.local (rc-local.service) runs late: a sysctl -p
+	   there is applied after systemd-sysctl, and its result stays. */
+	if (systemd_init && calls_sysctl(s->root, "/etc/rc.local")) {
+		s->boot_appliers |= 1u << APPLIER_PROCPS;
+		s->boot = APPLIER_PROCPS;
+		s->boot_how = masked ? "/etc/rc.local runs sysctl (systemd-sysctl is "
+		    "masked)" : "systemd-sysctl.service, then /etc/rc.local runs sysctl";
+		return;
+	}
+	if (s->boot_appliers & (1u << APPLIER_SYSTEMD)) {
+		s->boot = APPLIER_SYSTEMD;
+		s->boot_how = "systemd-sysctl.service (systemd is init)";
+	} else if (s->boot_appliers != 0) {
+		s->boot = APPLIER_PROCPS;
+		s->boot_how = "an init script runs sysctl --system";
+	} else if (systemd_init && masked) {
+		/* systemd without its applier: nothing sets the files. */
+		s->boot = APPLIER_SYSTEMD;
+		s->boot_how = "systemd-sysctl.service is masked: nothing applies the "
+		    "files at boot";
+	} else {
+		s->boot = APPLIER_PROCPS;
+		s->boot_appliers = 1u << s->boot;
+		s->boot_how = "guessed: procps (no init found below the root)";
+	}
 }
 
 /*
@@ -250,12 +376,7 @@ snapshot_take(const char *root, const char *kernel_override,
 	if ((r = read_ehash(s)) < 0)
 		goto fail;
 
-	/* systemd's sd_booted(): /run/systemd/system exists only when systemd
-	   is pid 1, and then systemd-sysctl applies the files at boot. */
-	s->boot = APPLIER_PROCPS;
-	if (path_join_root(s->root, "/run/systemd/system", path, sizeof path) == 0 &&
-	    stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-		s->boot = APPLIER_SYSTEMD;
+	detect_boot(s);
 	if ((r = sysctld_load(s->root, &s->config)) < 0)
 		goto fail;
 
@@ -337,6 +458,8 @@ snapshot_from_files(const char *root, const char *const *paths,
 		goto fail;
 	/* procps reads every file it is given, hidden names included. */
 	s->boot = APPLIER_PROCPS;
+	s->boot_appliers = 1u << APPLIER_PROCPS;
+	s->boot_how = "files given to lint: read as procps reads them";
 	s->files_only = true;
 
 	for (size_t i = 0; i < npaths; i++) {
@@ -425,6 +548,8 @@ snapshot_simulate(const struct snapshot *s, struct sysctld_config *config,
 	c->netns_child = s->netns_child;
 	c->proc_ro = s->proc_ro;
 	c->boot = s->boot;
+	c->boot_appliers = s->boot_appliers;
+	c->boot_how = s->boot_how;
 	c->nkeys = s->nkeys;
 	if ((c->keys = calloc(c->nkeys, sizeof *c->keys)) == NULL)
 		goto fail;

@@ -62,7 +62,10 @@ struct snapshot {
 	bool netns_child;		/* global keys are missing: a child network namespace */
 	bool proc_ro;			/* /proc/sys is mounted read-only (a container):
 					   no live value can be written */
-	enum sysctld_applier boot;	/* who applies the files at boot */
+	enum sysctld_applier boot;	/* whose result a reboot leaves (the one that
+					   runs last when both run) */
+	unsigned boot_appliers;		/* bits 1 << APPLIER_*: which run at boot */
+	const char *boot_how;		/* static: how that was found out */
 	struct sysctld_config *config;
 	struct snapshot_key *keys;	/* one per catalog entry, in catalog order */
 	size_t nkeys;

@@ -3,6 +3,8 @@
  * namespace, live values, what each applier would persist, defaults).
  */
 #include <errno.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -151,10 +153,75 @@ test_no_proc(void **state)
 	tree_free(root);
 }
 
+/* Which appliers run at boot, from the layout of the image. */
+static void
+test_boot_appliers(void **state)
+{
+	char *root;
+	struct snapshot *s;
+	char path[4096];
+
+	(void)state;
+	/* Debian 12 with systemd: procps.service is an alias, the SysV
+	   script is not run. */
+	root = tree_new();
+	tree_sysctl(root, "kernel.osrelease", "6.1.0");
+	tree_sysctl(root, "net.core.somaxconn", "4096");
+	tree_sysctl(root, "net.core.netdev_max_backlog", "1000");
+	tree_write(root, "etc/init.d/procps", "#!/bin/sh\nsysctl -q --system\n");
+	tree_write(root, "lib/systemd/system/systemd-sysctl.service", "[Unit]\n");
+
+	snprintf(path, sizeof path, "%s/sbin", root);
+	mkdir(path, 0755);
+	snprintf(path, sizeof path, "%s/sbin/init", root);
+	assert_int_equal(symlink("/lib/systemd/systemd", path), 0);
+	assert_int_equal(snapshot_take(root, NULL, &s), 0);
+	assert_int_equal(s->boot, APPLIER_SYSTEMD);
+	assert_int_equal(s->boot_appliers, 1u << APPLIER_SYSTEMD);
+	s = snapshot_free(s);
+	/* ... with rc.local calling sysctl: both, procps last. */
+	tree_write(root, "etc/rc.local", "#!/bin/sh\nsysctl -p\n");
+	snprintf(path, sizeof path, "%s/etc/rc.local", root);
+	chmod(path, 0755);
+	assert_int_equal(snapshot_take(root, NULL, &s), 0);
+	assert_int_equal(s->boot, APPLIER_PROCPS);
+	assert_int_equal(s->boot_appliers,
+	    (1u << APPLIER_PROCPS) | (1u << APPLIER_SYSTEMD));
+	s = snapshot_free(s);
+	/* ... with systemd-sysctl masked and no rc.local: nothing. */
+	unlink(path);
+	tree_write(root, "etc/systemd/system/.keep", "");
+	snprintf(path, sizeof path, "%s/etc/systemd/system/systemd-sysctl.service", root);
+	assert_int_equal(symlink("/dev/null", path), 0);
+	assert_int_equal(snapshot_take(root, NULL, &s), 0);
+	assert_int_equal(s->boot_appliers, 0);
+	assert_non_null(strstr(s->boot_how, "masked"));
+	s = snapshot_free(s);
+	tree_free(root);
+
+	/* OpenRC (Alpine): init is not systemd, /etc/init.d/sysctl runs. */
+	root = tree_new();
+	tree_sysctl(root, "kernel.osrelease", "6.6.0");
+	tree_sysctl(root, "net.core.somaxconn", "4096");
+	tree_sysctl(root, "net.core.netdev_max_backlog", "1000");
+	tree_write(root, "etc/init.d/sysctl", "#!/sbin/openrc-run\n");
+	snprintf(path, sizeof path, "%s/sbin", root);
+	mkdir(path, 0755);
+	snprintf(path, sizeof path, "%s/sbin/init", root);
+	assert_int_equal(symlink("/bin/busybox", path), 0);
+	assert_int_equal(snapshot_take(root, NULL, &s), 0);
+	assert_int_equal(s->boot, APPLIER_PROCPS);
+	assert_int_equal(s->boot_appliers, 1u << APPLIER_PROCPS);
+	assert_non_null(strstr(s->boot_how, "init script"));
+	s = snapshot_free(s);
+	tree_free(root);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_boot_appliers),
 		cmocka_unit_test(test_modern),
 		cmocka_unit_test(test_vector_and_override),
 		cmocka_unit_test(test_child_netns_and_systemd),
