@@ -112,6 +112,8 @@ fix_kind_name(enum fix_kind k)
 		return "default";
 	case FIX_VALUE:
 		return "value";
+	case FIX_NONE:
+		return "none";
 	case FIX_AUTO:
 		break;
 	}

@@ -1734,6 +1734,8 @@ check_rule(struct ctx *c, const struct ynode *n, struct profile *p,
 
 		if (fx->type == Y_SCALAR && strcmp(fx->text, "remove") == 0)
 			r.fix_kind = FIX_REMOVE;
+		else if (fx->type == Y_SCALAR && strcmp(fx->text, "none") == 0)
+			r.fix_kind = FIX_NONE;
 		else if (fx->type == Y_SCALAR && strcmp(fx->text, "default") == 0)
 			r.fix_kind = FIX_DEFAULT;
 		else if (r.key != NULL && r.key->removed != NULL) {

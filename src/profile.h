@@ -139,6 +139,7 @@ enum fix_kind {
 	FIX_REMOVE,	/* delete the line(s) that set the key */
 	FIX_DEFAULT,	/* set the key to its default on this kernel */
 	FIX_VALUE,	/* set the key to fix_value */
+	FIX_NONE,	/* advice only: no value or line to change */
 };
 
 struct rule {

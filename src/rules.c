@@ -661,6 +661,7 @@ rule_target(const struct pol *x, const struct rule *r, const struct snapshot_key
 		}
 		return NULL;
 	case FIX_REMOVE:
+	case FIX_NONE:
 		break;
 	}
 	return NULL;
@@ -705,7 +706,9 @@ eval_rules(struct pol *x)
 			}
 		}
 		target = rule_target(x, r, k, tbuf, sizeof tbuf);
-		if (target == NULL || *target == '\0') {
+		if (r->fix_kind == FIX_NONE) {
+			/* Advice: the reason says what to look at. */
+		} else if (target == NULL || *target == '\0') {
 			if (remedy_remove(x, &f, k) < 0)
 				goto nomem;
 		} else {

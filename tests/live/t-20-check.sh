@@ -7,6 +7,8 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/live/lib.sh
 enter_sandbox "$0"
 
+# Debian's layout: systemd-sysctl reads /etc/sysctl.conf through the link.
+ln -s ../sysctl.conf /etc/sysctl.d/99-sysctl.conf
 cat >/etc/sysctl.conf <<CONF
 # pasted from an old article
 net.ipv4.tcp_tw_recycle = 1

@@ -213,8 +213,7 @@ cp "$FRAG" "$sandbox_tmp/old.conf"
 for k in $keys; do echo "$k = $(live "$k")"; done >"$sandbox_tmp/s0"
 # Later names override ours in any directory; an earlier one does not; a
 # same-named file in /run is shadowed by ours in /etc; /etc/sysctl.conf
-# comes last for procps only (systemd reads it only through a
-# 99-sysctl.conf link, and there is none here). nginx accepts 45 and 50
+# comes through the 99-sysctl.conf link for both. nginx accepts 45 and 50
 # for tcp_fin_timeout and timestamps 2; it refuses syncookies 2 and
 # somaxconn 1024.
 printf 'net.ipv4.tcp_fin_timeout = 45\n' >/etc/sysctl.d/95-late.conf
@@ -222,6 +221,9 @@ printf 'net.ipv4.tcp_timestamps = 2\n' >/usr/lib/sysctl.d/99-vendor.conf
 printf 'net.ipv4.tcp_syncookies = 2\n' >/usr/lib/sysctl.d/10-early.conf
 printf 'net.core.somaxconn = 2048\n' >/run/sysctl.d/90-tcpadvise.conf
 printf 'net.core.somaxconn = 1024\n' >/etc/sysctl.conf
+# Debian's layout: systemd-sysctl, the boot applier here, reads
+# /etc/sysctl.conf through this link; procps reads it again, last.
+ln -s ../sysctl.conf /etc/sysctl.d/99-sysctl.conf
 
 # --dry-run shows what would change and changes nothing; its diff is one
 # that patch(1) applies to the old fragment to give the new one.
@@ -290,7 +292,7 @@ done
 # later sets the key.
 [ "$(tr '\n' ' ' <"$sandbox_tmp/sys.procps")" = "net.core.somaxconn = 1024 net.ipv4.tcp_fin_timeout = 45 net.ipv4.tcp_syncookies = 1 net.ipv4.tcp_timestamps = 2 " ] ||
     fail "procps ends with $(cat "$sandbox_tmp/sys.procps")"
-[ "$(tr '\n' ' ' <"$sandbox_tmp/sys.systemd")" = "net.core.somaxconn = 4096 net.ipv4.tcp_fin_timeout = 45 net.ipv4.tcp_syncookies = 1 net.ipv4.tcp_timestamps = 2 " ] ||
+[ "$(tr '\n' ' ' <"$sandbox_tmp/sys.systemd")" = "net.core.somaxconn = 1024 net.ipv4.tcp_fin_timeout = 45 net.ipv4.tcp_syncookies = 1 net.ipv4.tcp_timestamps = 2 " ] ||
     fail "systemd-sysctl ends with $(cat "$sandbox_tmp/sys.systemd")"
 
 # 3. Idempotence: the same apply again changes nothing, not the file's

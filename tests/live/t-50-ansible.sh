@@ -88,24 +88,24 @@ state | diff "$sandbox_tmp/s1" - || fail "the second run changed the system"
 play check2 --check
 expect check2 0 0 0
 
-# 3. A critical line after the fragment (tcp_abort_on_overflow resets
+# 3. A critical line after the fragment (tcp_synack_retries = 1 drops
 #    clients): apply sets the value live and in the fragment, but a reboot
 #    would still load the later line, so the audit fails the play and names
 #    the finding; with tcpadvise_resolve the line is commented out and the
 #    play passes.
-echo 'net.ipv4.tcp_abort_on_overflow = 1' >/etc/sysctl.d/99-late.conf
+echo 'net.ipv4.tcp_synack_retries = 1' >/etc/sysctl.d/99-late.conf
 sysctl -q -p /etc/sysctl.d/99-late.conf
 play critical
 [ "$rc" != 0 ] || fail "critical: the play did not fail"
 [ "$(recap critical failed)" = 1 ] || fail "critical: failed=$(recap critical failed)"
-grep -q 'TA-H010' "$sandbox_tmp/critical.out" || fail "critical: TA-H010 is not named"
-grep -q '99-late.conf:1 (TA-H010)' "$sandbox_tmp/critical.out" ||
+grep -q 'TA-H211' "$sandbox_tmp/critical.out" || fail "critical: TA-H211 is not named"
+grep -q '99-late.conf:1 (TA-H211)' "$sandbox_tmp/critical.out" ||
     fail "critical: the line apply left alone is not reported"
 play resolve -e tcpadvise_resolve=true
 expect resolve 0 1 0
-grep -q '^# disabled by tcpadvise (TA-H010): net.ipv4.tcp_abort_on_overflow = 1' \
+grep -q '^# disabled by tcpadvise (TA-H211): net.ipv4.tcp_synack_retries = 1' \
     /etc/sysctl.d/99-late.conf || fail "resolve: 99-late.conf is $(cat /etc/sysctl.d/99-late.conf)"
-[ "$(live net.ipv4.tcp_abort_on_overflow)" = 0 ] || fail "resolve: tcp_abort_on_overflow is live 1"
+[ "$(live net.ipv4.tcp_synack_retries)" = 5 ] || fail "resolve: tcp_synack_retries is not 5 live"
 play resolve2 -e tcpadvise_resolve=true
 expect resolve2 0 0 0
 finish
