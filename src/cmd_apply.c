@@ -1,11 +1,13 @@
 /*
- * cmd_apply: `tcpadvise apply`, the one command that changes the system.
+ * cmd_apply: `tcpadvise apply`, one of the two commands that change the
+ * system.
  *
  * Load the profile (exit 2 on any error), take the apply lock, read the
- * system, render the fragment, plan, then commit through apply.h: live
- * values first (transactional), then the fragment (atomic). Then warn about
- * every later configuration line that overrides one of our keys, since a
- * "90-" name does not beat a "99-" file or /etc/sysctl.conf.
+ * system, render the fragment, plan, then commit through apply.h as one
+ * numbered transaction: the history first, live values (transactional),
+ * then the files (the fragment; each atomic). Then warn about every later
+ * configuration line that overrides one of our keys, since a "90-" name
+ * does not beat a "99-" file or /etc/sysctl.conf.
  *
  * --dry-run takes no lock and writes nothing at all: it prints the plan and
  * a unified diff of the fragment. Exit 0 whether or not anything changed;
@@ -32,6 +34,7 @@ struct apply_view {
 	const struct options *o;
 	const struct profile *p;
 	const char *path;			/* the fragment, NULL with --live-only */
+	const struct apply_request *rq;
 	const struct apply_plan *plan;
 	const struct apply_outcome *out;
 	const char *frag_text;
@@ -122,7 +125,7 @@ compose_msg(struct apply_view *v)
 
 	if (v->path != NULL)
 		snprintf(frag, sizeof frag, "; %s %s", v->path,
-		    !out->frag_changed ? "unchanged" :
+		    !out->files[0].changed ? "unchanged" :
 		    v->o->dry_run ? "would be written" : "written");
 	if (v->o->persist_only)
 		snprintf(v->msg, sizeof v->msg, "%sprofile %s: %zu skipped%s; live "
@@ -160,16 +163,24 @@ print_text(const struct apply_view *v)
 			printf("%s: unchanged\n", it->key);
 		}
 	}
-	if (v->path != NULL) {
-		if (!v->out->frag_changed)
-			printf("unchanged: %s\n", v->path);
+	for (size_t i = 0; i < v->rq->nfiles; i++) {
+		const struct apply_file *f = &v->rq->files[i];
+		const struct apply_file_state *fs = &v->out->files[i];
+
+		if (!fs->changed)
+			printf("unchanged: %s\n", f->path);
+		else if (f->text == NULL)
+			printf("%s %s\n", o->dry_run ? "would remove" : "removed", f->path);
 		else
-			printf("%s %s\n", o->dry_run ? "would write" : "wrote", v->path);
+			printf("%s %s\n", o->dry_run ? "would write" : "wrote", f->path);
 	}
-	if (o->dry_run && v->path != NULL && v->out->frag_changed) {
+	for (size_t i = 0; o->dry_run && i < v->rq->nfiles; i++) {
+		const struct apply_file *f = &v->rq->files[i];
 		char *diff = NULL;
 
-		if (fragment_diff(v->path, v->out->frag_before, v->frag_text, &diff) < 0)
+		if (!v->out->files[i].changed || f->text == NULL)
+			continue;
+		if (fragment_diff(f->path, v->out->files[i].before, f->text, &diff) < 0)
 			return -ENOMEM;
 		fputs(diff, stdout);
 		free(diff);
@@ -184,15 +195,21 @@ static int
 print_json(const struct apply_view *v)
 {
 	const struct options *o = v->o;
-	json_t *root, *live, *same, *skipped, *over, *persisted;
+	json_t *root, *live, *same, *skipped, *over, *persisted, *files;
 	int r = -ENOMEM;
 
 	live = json_array();
 	same = json_array();
 	skipped = json_array();
 	over = json_array();
-	if (live == NULL || same == NULL || skipped == NULL || over == NULL)
+	files = json_array();
+	if (live == NULL || same == NULL || skipped == NULL || over == NULL ||
+	    files == NULL)
 		goto fail;
+	for (size_t i = 0; i < v->rq->nfiles; i++)
+		json_array_append_new(files, json_pack("{s:s, s:b, s:b}", "path",
+		    v->rq->files[i].path, "changed", v->out->files[i].changed,
+		    "existed", v->out->files[i].existed));
 	for (size_t i = 0; i < v->plan->n; i++) {
 		const struct apply_item *it = &v->plan->items[i];
 
@@ -222,90 +239,90 @@ print_json(const struct apply_view *v)
 		    "value", ov->value, "appliers", ap));
 	}
 	persisted = v->path == NULL ? json_null() : json_pack("{s:s, s:b}", "path",
-	    v->path, "changed", v->out->frag_changed);
-	root = json_pack("{s:i, s:s, s:s, s:b, s:b, s:s, s:o, s:o, s:o, s:o, s:o}",
+	    v->path, "changed", v->out->files[0].changed);
+	root = json_pack("{s:i, s:s, s:s, s:b, s:o, s:b, s:s, s:o, s:o, s:o, s:o, s:o, s:o}",
 	    "schema_version", 1, "tool_version", TCPADVISE_VERSION,
-	    "profile", v->p->name, "changed", v->out->changed, "failed", 0,
-	    "msg", v->msg, "live", live, "unchanged", same, "persisted", persisted,
-	    "skipped", skipped, "overridden_by", over);
-	live = same = skipped = over = NULL;
+	    "profile", v->p->name, "changed", v->out->changed, "transaction",
+	    v->out->txn > 0 ? json_integer((json_int_t)v->out->txn) : json_null(),
+	    "failed", 0, "msg", v->msg, "live", live, "unchanged", same,
+	    "persisted", persisted, "files", files, "skipped", skipped,
+	    "overridden_by", over);
+	live = same = skipped = over = files = NULL;
 	if (root == NULL)
 		goto fail;
-	if (v->path != NULL && v->out->frag_changed)
+	if (v->path != NULL && v->out->files[0].changed)
 		json_object_set_new(root, "diff", json_pack("{s:s?, s:s}", "before",
-		    v->out->frag_before, "after", v->frag_text));
+		    v->out->files[0].before, "after", v->frag_text));
 	if (o->dry_run)
 		json_object_set_new(root, "dry_run", json_true());
-	r = json_dumpf(root, stdout, JSON_INDENT(2)) < 0 || fputc('\n', stdout) == EOF ?
-	    -EIO : 0;
-	json_decref(root);
-	return r;
+	return cmd_print_json(root);
 fail:
 	json_decref(live);
 	json_decref(same);
 	json_decref(skipped);
 	json_decref(over);
+	json_decref(files);
 	return r;
 }
 
-/* "restored the 2 keys already set" and what could not be restored. */
+/* "restored the 2 keys already set" (and the files already written), and
+   what could not be restored. */
 static void
 restored_text(const struct apply_outcome *out, const char *what, char *buf,
     size_t size)
 {
+	size_t failed = out->restore_failed + out->files_restore_failed;
 	int n;
 
-	if (out->restored == 0 && out->restore_failed == 0)
+	if (out->restored == 0 && out->files_restored == 0 && failed == 0)
 		n = snprintf(buf, size, "nothing was changed");
-	else
+	else if (out->files_restored == 0)
 		n = snprintf(buf, size, "restored the %zu %s%s already set", out->restored,
 		    what, out->restored == 1 ? "" : "s");
-	if (out->restore_failed > 0 && n > 0 && (size_t)n < size)
+	else
+		n = snprintf(buf, size, "restored the %zu %s%s already set and the %zu "
+		    "file%s already written", out->restored, what,
+		    out->restored == 1 ? "" : "s", out->files_restored,
+		    out->files_restored == 1 ? "" : "s");
+	if (failed > 0 && n > 0 && (size_t)n < size)
 		snprintf(buf + n, size - (size_t)n, "; %zu could not be restored "
-		    "(tcpadvise rollback may)", out->restore_failed);
-}
-
-static const char *
-frag_error(int e)
-{
-	switch (e) {
-	case -ELOOP:
-		return "it is a symbolic link, which tcpadvise never follows";
-	case -EISDIR:
-	case -EINVAL:
-		return "it is not a regular file";
-	default:
-		return strerror(-e);
-	}
+		    "(tcpadvise rollback may)", failed);
 }
 
 static int
 report_failure(const struct options *o, const struct apply_request *rq,
     const struct apply_outcome *out)
 {
-	char dir[4096], extra[160];
+	const struct apply_file *f = out->failed_file < rq->nfiles ?
+	    &rq->files[out->failed_file] : NULL;
+	const char *verb = f != NULL && f->text == NULL ? "remove" : "write";
+	char dir[4096], extra[200];
 	const char *slash;
 
 	switch (out->stage) {
-	case STAGE_FRAGMENT_DIR:
-		slash = strrchr(rq->frag_path, '/');
-		snprintf(dir, sizeof dir, "%.*s", slash == rq->frag_path ? 1 :
-		    (int)(slash - rq->frag_path), rq->frag_path);
+	case STAGE_FILE_DIR:
+		slash = strrchr(f->path, '/');
+		snprintf(dir, sizeof dir, "%.*s", slash == f->path ? 1 :
+		    (int)(slash - f->path), f->path);
 		if (out->error == -ENOENT)
-			cmd_error(o, "cannot write %s: the directory %s does not exist "
+			cmd_error(o, "cannot %s %s: the directory %s does not exist "
 			    "(tcpadvise does not create it); nothing was changed",
-			    rq->frag_path, dir);
+			    verb, f->path, dir);
 		else
-			cmd_error(o, "cannot write %s: %s: %s; nothing was changed",
-			    rq->frag_path, dir, strerror(-out->error));
+			cmd_error(o, "cannot %s %s: %s: %s; nothing was changed",
+			    verb, f->path, dir, strerror(-out->error));
 		break;
-	case STAGE_FRAGMENT_READ:
-		cmd_error(o, "cannot write %s: %s; nothing was changed", rq->frag_path,
-		    frag_error(out->error));
+	case STAGE_FILE_READ:
+		cmd_error(o, "cannot %s %s: %s; nothing was changed", verb, f->path,
+		    cmd_file_error(out->error));
 		break;
 	case STAGE_JOURNAL:
-		cmd_error(o, "cannot write the journal %s: %s; nothing was changed",
-		    APPLY_JOURNAL_PATH, strerror(-out->error));
+		if (out->error == -EBADMSG)
+			cmd_error(o, "cannot read the history: %s is not a transaction "
+			    "tcpadvise can read; nothing was changed", out->journal);
+		else
+			cmd_error(o, "cannot write the history %s: %s; nothing was changed",
+			    out->journal, strerror(-out->error));
 		break;
 	case STAGE_LIVE:
 		if ((out->error == -EACCES || out->error == -EPERM ||
@@ -324,10 +341,10 @@ report_failure(const struct options *o, const struct apply_request *rq,
 			cmd_error(o, "cannot set %s to '%s': %s; %s", out->failed->key,
 			    out->failed->after, strerror(-out->error), extra);
 		break;
-	case STAGE_FRAGMENT:
+	case STAGE_FILE:
 		restored_text(out, "live key", extra, sizeof extra);
-		cmd_error(o, "cannot write %s: %s; %s", rq->frag_path,
-		    frag_error(out->error), extra);
+		cmd_error(o, "cannot %s %s: %s; %s", verb, f->path,
+		    cmd_file_error(out->error), extra);
 		break;
 	case STAGE_NONE:
 		cmd_error(o, "cannot apply: %s", strerror(-out->error));
@@ -347,6 +364,7 @@ cmd_apply(const struct options *o)
 	struct apply_plan plan = { NULL, 0 };
 	struct apply_outcome out;
 	struct apply_request rq;
+	struct apply_file files[1];
 	struct apply_view v;
 	const char *path = o->file ? o->file : FRAGMENT_DEFAULT;
 	char *text = NULL;
@@ -359,7 +377,7 @@ cmd_apply(const struct options *o)
 		cmd_error(o, "apply needs --profile");
 		return TA_EXIT_USAGE;
 	}
-	if (path[0] != '/' || path[strlen(path) - 1] == '/') {
+	if (!apply_path_plain(path)) {
 		cmd_error(o, "invalid --file '%s' (expected an absolute path to a file)",
 		    path);
 		return TA_EXIT_USAGE;
@@ -387,8 +405,12 @@ cmd_apply(const struct options *o)
 	memset(&rq, 0, sizeof rq);
 	rq.root = o->root;
 	rq.profile = p->name;
-	rq.frag_path = o->live_only ? NULL : path;
-	rq.frag_text = text;
+	/* The fragment is the only file this apply writes. */
+	files[0].path = path;
+	files[0].text = text;
+	files[0].why = "the profile's fragment";
+	rq.files = o->live_only ? NULL : files;
+	rq.nfiles = o->live_only ? 0 : 1;
 	rq.live = !o->persist_only;
 	rq.now = (long long)time(NULL);
 	if (apply_prepare(&rq, &plan, &out) < 0) {
@@ -402,7 +424,7 @@ cmd_apply(const struct options *o)
 
 	/* Overrides are looked up in the files as they now are, with our
 	   fragment in its place among them; for a dry run, as they would be. */
-	if (rq.frag_path != NULL) {
+	if (rq.nfiles > 0) {
 		r = o->dry_run ? fragment_config_planned(o->root, path, text, &config) :
 		    sysctld_load(o->root, &config);
 		if (r < 0 ||
@@ -415,7 +437,8 @@ cmd_apply(const struct options *o)
 	memset(&v, 0, sizeof v);
 	v.o = o;
 	v.p = p;
-	v.path = rq.frag_path;
+	v.path = rq.nfiles > 0 ? path : NULL;
+	v.rq = &rq;
 	v.plan = &plan;
 	v.out = &out;
 	v.frag_text = text;

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "apply.h"
 #include "cmd.h"
 #include "parse.h"
 #include "procfs.h"
@@ -34,6 +35,8 @@ enum {
 	OPT_DRY_RUN = 1 << 5,
 	OPT_FILE = 1 << 6,
 	OPT_INTERVAL = 1 << 7,
+	OPT_FORCE = 1 << 8,
+	OPT_TO = 1 << 9,
 };
 
 struct command {
@@ -46,7 +49,7 @@ struct command {
 
 static const struct command commands[] = {
 	{ "apply", cmd_apply, OPT_PROFILE | OPT_FORMAT | OPT_LIVE_ONLY |
-	  OPT_PERSIST_ONLY | OPT_DRY_RUN | OPT_FILE, 0, 0,
+	  OPT_PERSIST_ONLY | OPT_DRY_RUN | OPT_FILE | OPT_FORCE, 0, 0,
 	  "apply --profile NAME|FILE [--live-only|--persist-only] [--dry-run] "
 	  "[--file PATH] [--format text|json]" },
 	{ "check", cmd_check, OPT_PROFILE | OPT_FORMAT | OPT_FAIL_ON | OPT_FILE, 0, 0,
@@ -54,13 +57,14 @@ static const struct command commands[] = {
 	  "[--fail-on info|warning|critical|never] [--file PATH]" },
 	{ "explain", cmd_explain, OPT_PROFILE, 1, 1,
 	  "explain KEY|FINDING-ID [--profile NAME|FILE]" },
+	{ "history", cmd_history, OPT_FORMAT, 0, 0, "history [--format text|json]" },
 	{ "lint", cmd_lint, OPT_PROFILE | OPT_FORMAT | OPT_FAIL_ON, 1, SIZE_MAX,
 	  "lint FILE... [--profile NAME|FILE] [--format text|json] "
 	  "[--fail-on info|warning|critical|never]" },
 	{ "profiles", cmd_profiles, OPT_FORMAT, 0, 1,
 	  "profiles [NAME] [--format text|json]" },
-	{ "rollback", cmd_rollback, OPT_FORMAT | OPT_FILE, 0, 0,
-	  "rollback [--file PATH] [--format text|json]" },
+	{ "rollback", cmd_rollback, OPT_FORMAT | OPT_FILE | OPT_FORCE | OPT_TO, 0, 0,
+	  "rollback [--to N] [--force] [--format text|json]" },
 	{ "states", cmd_states, OPT_FORMAT | OPT_INTERVAL, 0, 0,
 	  "states [--interval SECONDS] [--format text|json|prometheus]" },
 };
@@ -113,7 +117,9 @@ help(const char *prog)
 	    "\n"
 	    "  apply      write the profile's values: one sysctl.d fragment, atomically,\n"
 	    "             and the live values, transactionally; says what changed\n"
-	    "  rollback   undo the last apply (live values and fragment)\n"
+	    "  history    list the applies: number, time, profile, keys and files changed\n"
+	    "  rollback   undo the last apply, or with --to N every one after N (live\n"
+	    "             values and files, byte for byte)\n"
 	    "  lint       check sysctl.conf / sysctl.d files: syntax, unknown or removed\n"
 	    "             keys, values out of range, hazards, duplicates, shadowed keys\n"
 	    "  states     socket states, TCP counters and what they show: TIME_WAIT by\n"
@@ -128,6 +134,8 @@ help(const char *prog)
 	    "  --persist-only         apply: write the fragment, leave live values alone\n"
 	    "  --dry-run              apply: change nothing, show what would change\n"
 	    "  --file PATH            the fragment (default /etc/sysctl.d/90-tcpadvise.conf)\n"
+	    "  --to N                 rollback: undo every apply after apply N (0: all)\n"
+	    "  --force                rollback: restore files even if edited since the apply\n"
 	    "  --fail-on SEVERITY     exit 1 on findings at or above: info, warning\n"
 	    "                         (default), critical, or never\n"
 	    "  --root DIR             read /proc, /etc, /run, /usr/lib below DIR\n"
@@ -193,6 +201,8 @@ main(int argc, char **argv)
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "file", required_argument, NULL, 'W' },
 		{ "interval", required_argument, NULL, 'I' },
+		{ "force", no_argument, NULL, 'X' },
+		{ "to", required_argument, NULL, 'T' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct options o;
@@ -208,6 +218,7 @@ main(int argc, char **argv)
 	o.root = "/";
 	o.format = FORMAT_TEXT;
 	o.fail_on = SEV_WARNING;
+	o.to = -1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":qvh", longopts, NULL)) != -1) {
 		switch (c) {
@@ -279,6 +290,19 @@ main(int argc, char **argv)
 			used |= OPT_INTERVAL;
 			break;
 		}
+		case 'X':
+			o.force = true;
+			used |= OPT_FORCE;
+			break;
+		case 'T': {
+			const char *err;
+
+			if (parse_ll(optarg, 0, APPLY_TXN_MAX, &o.to, &err) < 0)
+				return usage(o.prog, "invalid --to '%s' (%s; expected the number "
+				    "of an apply, 0 to %d)", optarg, err, APPLY_TXN_MAX);
+			used |= OPT_TO;
+			break;
+		}
 		case ':':
 			return usage(o.prog, "option '%s' needs an argument", argv[optind - 1]);
 		default:
@@ -311,7 +335,7 @@ main(int argc, char **argv)
 	if (used & ~cmd->opts) {
 		static const char *const names[] = { "--profile", "--format",
 		    "--fail-on", "--live-only", "--persist-only", "--dry-run", "--file",
-		    "--interval" };
+		    "--interval", "--force", "--to" };
 		unsigned bad = used & ~cmd->opts, i = 0;
 
 		while (!(bad & (1u << i)))

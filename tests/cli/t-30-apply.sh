@@ -1,10 +1,10 @@
 #!/bin/sh
 # apply and rollback in sequences, on copies of the modern fixture root:
-# idempotence (same inode and mtime), rollback twice, --dry-run changes
-# nothing, a symlink at the fragment path or a missing /etc/sysctl.d is
-# refused with exit 3 and nothing changed, the lock times out, the
-# dry-run diff is one that patch(1) applies, and a dry run names the later
-# lines that will override the fragment.
+# idempotence (same inode and mtime, no transaction), rollback twice,
+# --dry-run changes nothing, a symlink at the fragment path or a missing
+# /etc/sysctl.d is refused with exit 3 and nothing changed (no transaction),
+# the lock times out, the dry-run diff is one that patch(1) applies, and a
+# dry run names the later lines that will override the fragment.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/cli/lib.sh
 tmp=$(mktemp -d) || exit 1
@@ -24,6 +24,13 @@ tree_sum() {
 	    find . $skip -prune -o -type f -exec cat {} + ) | md5sum
 }
 
+# no_transaction WHAT: a refused apply left nothing in the history.
+no_transaction() {
+	for t in "$tmp"/r/var/lib/tcpadvise/history/*.json; do
+		[ -e "$t" ] && fail "$1: transaction $t written"
+	done
+}
+
 # apply twice: the second changes nothing and leaves the file alone.
 fresh
 $TCPADVISE --root "$tmp/r" apply --profile nginx >/dev/null ||
@@ -37,6 +44,8 @@ sleep 1
 out=$($TCPADVISE --root "$tmp/r" apply --profile nginx --format json)
 [ $? = 0 ] || fail "second apply failed"
 echo "$out" | grep -q '"changed": false' || fail "second apply changed something: $out"
+echo "$out" | grep -q '"transaction": null' || fail "second apply recorded a transaction: $out"
+[ -e "$tmp/r/var/lib/tcpadvise/history/2.json" ] && fail "second apply wrote history/2.json"
 [ "$(stat -c '%i %Y.%y' "$tmp/r/$frag")" = "$before" ] ||
     fail "second apply touched the fragment"
 ls -A "$tmp/r/etc/sysctl.d" | grep -q '^\.#' && fail "temporary file left behind"
@@ -106,7 +115,7 @@ rc=$?
 grep -q 'symbolic link' "$tmp/err" || fail "symlink: message: $(cat "$tmp/err")"
 [ "$(cat "$tmp/r/victim")" = precious ] || fail "symlink target written"
 [ "$(tree_sum state)" = "$sum" ] || fail "symlink: something changed"
-[ -e "$tmp/r/var/lib/tcpadvise/journal.json" ] && fail "symlink: journal written"
+no_transaction "symlink"
 
 # A missing /etc/sysctl.d: a clear message, exit 3, nothing changed.
 fresh
@@ -120,7 +129,7 @@ grep -q 'the directory /etc/sysctl.d does not exist' "$tmp/err" ||
 [ -d "$tmp/r/etc/sysctl.d" ] && fail "missing dir: created it"
 [ "$(cat "$tmp/r/proc/sys/net/ipv4/tcp_fin_timeout")" = 60 ] ||
     fail "missing dir: live value changed"
-[ -e "$tmp/r/var/lib/tcpadvise/journal.json" ] && fail "missing dir: journal written"
+no_transaction "missing dir"
 
 # Somebody holds the lock: give up after TCPADVISE_LOCK_TIMEOUT seconds.
 fresh

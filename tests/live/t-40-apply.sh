@@ -16,7 +16,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/live/lib.sh
 SYSCTLD=/lib/systemd/systemd-sysctl
 FRAG=/etc/sysctl.d/90-tcpadvise.conf
-JOURNAL=/var/lib/tcpadvise/journal.json
+HISTORY=/var/lib/tcpadvise/history
 
 # live KEY: the kernel's value with fields separated by one space, the way a
 # fragment writes it (/proc separates the fields of a vector by tabs).
@@ -91,7 +91,7 @@ fragment_shape() {
 one_profile() {
 	p=$1
 	d=$sandbox_tmp/$p
-	rm -f "$FRAG" "$JOURNAL"
+	rm -f "$FRAG"
 	expected "$p" >"$d.want"
 	live_of "$d.want" >"$d.before"
 	$TCPADVISE apply --profile "$p" --format json >"$d.json" || fail "$p: apply exits $?"
@@ -204,8 +204,10 @@ printf 'net.ipv4.tcp_syncookies = 2\n' >/usr/lib/sysctl.d/10-early.conf
 printf 'net.core.somaxconn = 2048\n' >/run/sysctl.d/90-tcpadvise.conf
 printf 'net.core.somaxconn = 1024\n' >/etc/sysctl.conf
 
-# --dry-run shows what would change and changes nothing; its diff is one
-# that patch(1) applies to the old fragment to give the new one.
+# --dry-run shows what would change and changes nothing (the history
+# neither); its diff is one that patch(1) applies to the old fragment to
+# give the new one.
+history_state >"$sandbox_tmp/h0"
 $TCPADVISE apply --profile nginx --dry-run --format json >"$sandbox_tmp/dry.json" ||
     fail "apply --dry-run exits $?"
 $TCPADVISE apply --profile nginx --dry-run >"$sandbox_tmp/dry.txt" ||
@@ -215,7 +217,7 @@ jq -e '.dry_run == true and .changed == true' "$sandbox_tmp/dry.json" >/dev/null
 cmp -s "$FRAG" "$sandbox_tmp/old.conf" || fail "dry run changed the fragment"
 for k in $keys; do echo "$k = $(live "$k")"; done | diff "$sandbox_tmp/s0" - ||
     fail "dry run changed live values"
-[ ! -e "$JOURNAL" ] || fail "dry run wrote a journal"
+history_state | diff "$sandbox_tmp/h0" - >/dev/null || fail "dry run wrote to the history"
 if command -v patch >/dev/null; then
 	cp "$sandbox_tmp/old.conf" "$sandbox_tmp/patched.conf"
 	patch -s "$sandbox_tmp/patched.conf" <"$sandbox_tmp/dry.txt" >/dev/null 2>&1 ||
@@ -276,14 +278,19 @@ done
     fail "systemd-sysctl ends with $(cat "$sandbox_tmp/sys.systemd")"
 
 # 3. Idempotence: the same apply again changes nothing, not the file's
-#    inode or mtime, and leaves the journal of the first apply alone.
+#    inode or mtime, and records no transaction.
 st1=$(stat -c '%i %.9Y' "$FRAG")
-cp "$JOURNAL" "$sandbox_tmp/journal.1" 2>/dev/null || fail "no journal after a changing apply"
+n1=$(jq .transaction "$sandbox_tmp/a1.json")
+[ -f "$HISTORY/$n1.json" ] || fail "no transaction $n1 after a changing apply"
+[ "$(stat -c %a "$HISTORY/$n1.json")" = 600 ] || fail "transaction mode $(stat -c %a "$HISTORY/$n1.json")"
+history_state >"$sandbox_tmp/h1"
 $TCPADVISE apply --profile nginx --format json >"$sandbox_tmp/a2.json" || fail "second apply exits $?"
 jq -e '.changed == false and .persisted.changed == false and (.live | length) == 0 and .diff == null' \
     "$sandbox_tmp/a2.json" >/dev/null || fail "second apply: $(jq -c '{changed, persisted, live, diff}' "$sandbox_tmp/a2.json")"
 [ "$(stat -c '%i %.9Y' "$FRAG")" = "$st1" ] || fail "second apply rewrote the fragment"
-cmp -s "$JOURNAL" "$sandbox_tmp/journal.1" || fail "an apply that changed nothing rewrote the journal"
+history_state | diff "$sandbox_tmp/h1" - >/dev/null ||
+    fail "an apply that changed nothing wrote to the history"
+jq -e '.transaction == null' "$sandbox_tmp/a2.json" >/dev/null || fail "second apply: transaction is not null"
 # The text report warns about every overriding line, also when unchanged.
 $TCPADVISE apply --profile nginx >"$sandbox_tmp/a3.txt" 2>&1 || fail "third apply exits $?"
 for l in /etc/sysctl.conf:1 /etc/sysctl.d/95-late.conf:1 /usr/lib/sysctl.d/99-vendor.conf:1; do
@@ -292,7 +299,8 @@ done
 [ "$(stat -c '%i %.9Y' "$FRAG")" = "$st1" ] || fail "third apply rewrote the fragment"
 
 # 4. rollback restores the values and the fragment of before the first
-#    apply; a second rollback has nothing to undo.
+#    apply and marks it rolled back; a second rollback has nothing to undo
+#    (the applies of section 1 were all rolled back already).
 $TCPADVISE rollback --format json >"$sandbox_tmp/rb.json" || fail "rollback exits $?"
 jq -e '.changed == true' "$sandbox_tmp/rb.json" >/dev/null || fail "rollback: changed is not true"
 [ "$(jq -r '.live[] | "\(.key) \(.before) \(.after)"' "$sandbox_tmp/rb.json")" = \
@@ -302,7 +310,8 @@ jq -e ".persisted.path == \"$FRAG\" and .persisted.changed == true" "$sandbox_tm
 for k in $keys; do echo "$k = $(live "$k")"; done | diff "$sandbox_tmp/s0" - ||
     fail "rollback did not restore the live values"
 cmp "$FRAG" "$sandbox_tmp/old.conf" || fail "rollback did not restore the old fragment"
-[ ! -e "$JOURNAL" ] || fail "rollback left the journal"
+[ "$($TCPADVISE history --format json | jq ".transactions[] | select(.number == $n1) | .rolled_back")" = true ] ||
+    fail "rollback did not mark transaction $n1 as rolled back"
 st2=$(stat -c '%i %.9Y' "$FRAG")
 out=$($TCPADVISE rollback)
 rc=$?
