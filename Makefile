@@ -40,7 +40,8 @@ MODULES = diag suggest parse catalog procfs sysctld profile builtin snapshot reg
           census \
           counters procs \
           fragment apply plan \
-          evidence cmd cmd_apply cmd_check cmd_explain cmd_lint cmd_profiles cmd_rollback cmd_states
+          evidence cmd cmd_apply cmd_check cmd_explain cmd_history cmd_lint cmd_profiles \
+          cmd_rollback cmd_states
 OBJS    = $(MODULES:%=src/%.o) src/profiles_data.o
 PROFILES = profiles/baseline.yaml profiles/nginx.yaml profiles/crawler.yaml profiles/proxy.yaml
 
@@ -145,6 +146,9 @@ FUZZERS = $(patsubst tests/fuzz/%.c,tests/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_SRC_fuzz_profile = src/profile.c src/suggest.c src/catalog.c src/parse.c src/diag.c src/builtin.c src/profiles_data.S
 FUZZ_SRC_fuzz_sysctld = src/sysctld.c src/procfs.c src/parse.c
 FUZZ_SRC_fuzz_value   = src/parse.c src/procfs.c
+FUZZ_SRC_fuzz_txn     = src/apply.c src/fragment.c src/profile.c src/catalog.c src/parse.c \
+                        src/diag.c src/builtin.c src/profiles_data.S src/snapshot.c \
+                        src/sysctld.c src/procfs.c src/suggest.c
 
 tests/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(wildcard src/*.c src/*.h) $(PROFILES)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_SRC_fuzz_$*) $(DEPS_LIBS)

@@ -1,6 +1,7 @@
 /*
- * apply: the lock, the plan, the live transaction, the journal and
- * rollback; see apply.h for the calling sequence and the error handling.
+ * apply: the lock, the plan, the transaction over live values and files,
+ * the history and rollback; see apply.h for the calling sequence and the
+ * error handling.
  *
  * Live writes follow what systemd-sysctl does: open the key O_WRONLY, one
  * write() of "value\n", check write() and close() (the kernel reports a
@@ -10,12 +11,21 @@
  * congestion control name needs its module). Anything that does not stick
  * is a failure, and every key already written gets its old value back.
  *
- * The journal is written before the first live write, so that a crash in
- * the middle still leaves the old values on disk for `rollback`, and it is
- * replaced atomically like the fragment (mode 0600: it is ours alone).
+ * The transaction is written before the first live write, so that a crash
+ * in the middle still leaves the old values and bytes on disk for
+ * `rollback`; it is written atomically like the fragment (mode 0600: it is
+ * ours alone, and holds copies of configuration files). A rollback after
+ * such a crash finds files still as they were before the apply, and leaves
+ * them alone.
+ *
+ * Files are kept byte for byte. JSON strings hold only UTF-8, so content
+ * that is not UTF-8 (a Latin-1 comment in an old /etc/sysctl.conf) is kept
+ * as base64 instead; contents never hold a NUL byte (fragment_read()
+ * refuses such files), so C strings carry them.
  *
  * Never prints; returns negative errno values.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -70,21 +80,29 @@ apply_lock_timeout(const char *env, unsigned *ret)
 	return 0;
 }
 
-/* mkdir -p ROOT/var/lib/tcpadvise, mode 0755 for what is created. */
+/* mkdir -p ROOT/var/lib/tcpadvise, and its history/ with history set;
+   mode 0755 for what is created (the files in it are 0600). */
 static int
-make_state_dir(const char *root)
+make_dirs(const char *root, bool history)
 {
-	static const char *const parts[] = { "/var", "/var/lib", APPLY_STATE_DIR };
+	static const char *const parts[] = { "/var", "/var/lib", APPLY_STATE_DIR,
+	    APPLY_HISTORY_DIR };
 	char path[PATH_MAX];
 	int r;
 
-	for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+	for (size_t i = 0; i < sizeof parts / sizeof parts[0] - !history; i++) {
 		if ((r = path_join_root(root, parts[i], path, sizeof path)) < 0)
 			return r;
 		if (mkdir(path, 0755) < 0 && errno != EEXIST)
 			return -errno;
 	}
 	return 0;
+}
+
+static int
+make_state_dir(const char *root)
+{
+	return make_dirs(root, false);
 }
 
 static long long
@@ -326,6 +344,29 @@ restore_items(const char *root, const struct apply_plan *plan, size_t n,
 	}
 }
 
+
+bool
+apply_path_plain(const char *path)
+{
+	size_t len;
+
+	if (path == NULL || path[0] != '/' || (len = strlen(path)) >= APPLY_PATH_MAX)
+		return false;
+	for (const char *p = path; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			return false;
+	for (const char *c = path + 1;; ) {
+		size_t n = strcspn(c, "/");
+
+		if (n == 0 || (n == 1 && c[0] == '.') ||
+		    (n == 2 && c[0] == '.' && c[1] == '.'))
+			return false;
+		if (c[n] == '\0')
+			return true;
+		c += n + 1;
+	}
+}
+
 int
 apply_prepare(const struct apply_request *rq, const struct apply_plan *plan,
     struct apply_outcome *out)
@@ -333,157 +374,786 @@ apply_prepare(const struct apply_request *rq, const struct apply_plan *plan,
 	int r;
 
 	out->nlive = rq->live ? apply_plan_count(plan, APPLY_CHANGE) : 0;
-	if (rq->frag_path != NULL) {
-		if ((r = fragment_check_dir(rq->root, rq->frag_path)) < 0) {
-			out->stage = STAGE_FRAGMENT_DIR;
-			out->error = r;
-			return r;
-		}
-		r = fragment_read(rq->root, rq->frag_path, &out->frag_before);
-		if (r < 0 && r != -ENOENT) {
-			out->stage = STAGE_FRAGMENT_READ;
-			out->error = r;
-			return r;
-		}
-		out->frag_existed = r == 0;
-		out->frag_changed = out->frag_before == NULL ||
-		    strcmp(out->frag_before, rq->frag_text) != 0;
+	out->changed = out->nlive > 0;
+	if (rq->nfiles > APPLY_FILES_MAX)
+		return -EINVAL;
+	for (size_t i = 0; i < rq->nfiles; i++) {
+		if (!apply_path_plain(rq->files[i].path))
+			return -EINVAL;
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(rq->files[i].path, rq->files[j].path) == 0)
+				return -EINVAL;
 	}
-	out->changed = out->frag_changed || out->nlive > 0;
-	if (rq->nfiles == 0)
-		return 0;
-	out->files_before = calloc(rq->nfiles, sizeof *out->files_before);
-	out->files_changed = calloc(rq->nfiles, sizeof *out->files_changed);
-	if (out->files_before == NULL || out->files_changed == NULL)
+	if (rq->nfiles > 0 &&
+	    (out->files = calloc(rq->nfiles, sizeof *out->files)) == NULL)
 		return -ENOMEM;
 	out->nfiles = rq->nfiles;
 	for (size_t i = 0; i < rq->nfiles; i++) {
-		if ((r = fragment_check_dir(rq->root, rq->files[i].path)) == 0)
-			r = fragment_read(rq->root, rq->files[i].path, &out->files_before[i]);
-		if (r < 0 && r != -ENOENT) {
-			out->stage = STAGE_FILE_READ;
-			out->failed_file = i;
+		const struct apply_file *f = &rq->files[i];
+		struct apply_file_state *fs = &out->files[i];
+
+		out->failed_file = i;
+		if ((r = fragment_check_dir(rq->root, f->path)) < 0) {
+			out->stage = STAGE_FILE_DIR;
 			out->error = r;
 			return r;
 		}
-		out->files_changed[i] = out->files_before[i] == NULL ||
-		    strcmp(out->files_before[i], rq->files[i].text) != 0;
-		out->changed |= out->files_changed[i];
+		r = fragment_read(rq->root, f->path, &fs->before);
+		if (r < 0 && r != -ENOENT) {
+			out->stage = STAGE_FILE_READ;
+			out->error = r;
+			return r;
+		}
+		fs->existed = r == 0;
+		fs->changed = f->text == NULL ? fs->existed :
+		    !fs->existed || strcmp(fs->before, f->text) != 0;
+		out->changed |= fs->changed;
+	}
+	out->failed_file = 0;
+	return 0;
+}
+
+/* "/var/lib/tcpadvise/history/N.json" (below the root). */
+static int
+txn_path(unsigned long number, char *buf, size_t size)
+{
+	int n = snprintf(buf, size, APPLY_HISTORY_DIR "/%lu.json", number);
+
+	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
+}
+
+static int
+cmp_ulong(const void *a, const void *b)
+{
+	unsigned long x = *(const unsigned long *)a, y = *(const unsigned long *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * The numbers N of the files "N.json" in the history directory, ascending;
+ * other names (the hidden temporary files of the atomic write among them)
+ * are ignored. No directory: none. *ret is malloc'ed (NULL when none).
+ */
+static int
+list_numbers(const char *root, unsigned long **ret, size_t *ret_n)
+{
+	char dir[PATH_MAX], num[16];
+	unsigned long *v = NULL, *nv;
+	size_t n = 0, cap = 0;
+	struct dirent *de;
+	DIR *d;
+	int r = 0;
+
+	if ((r = path_join_root(root, APPLY_HISTORY_DIR, dir, sizeof dir)) < 0)
+		return r;
+	if ((d = opendir(dir)) == NULL) {
+		if (errno != ENOENT)
+			return -errno;
+		*ret = NULL;
+		*ret_n = 0;
+		return 0;
+	}
+	while ((de = readdir(d)) != NULL) {
+		size_t len = strlen(de->d_name);
+		long long x;
+
+		if (len <= 5 || len - 5 >= sizeof num ||
+		    strcmp(de->d_name + len - 5, ".json") != 0)
+			continue;
+		memcpy(num, de->d_name, len - 5);
+		num[len - 5] = '\0';
+		if (parse_ll(num, 1, APPLY_TXN_MAX, &x, NULL) < 0)
+			continue;
+		if (n == APPLY_HISTORY_MAX) {
+			r = -E2BIG;
+			goto out;
+		}
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16;
+			if ((nv = realloc(v, cap * sizeof *v)) == NULL) {
+				r = -ENOMEM;
+				goto out;
+			}
+			v = nv;
+		}
+		v[n++] = (unsigned long)x;
+	}
+	if (n > 1)
+		qsort(v, n, sizeof *v, cmp_ulong);
+	*ret = v;
+	*ret_n = n;
+	v = NULL;
+out:
+	closedir(d);
+	free(v);
+	return r;
+}
+
+/* The number the next transaction gets: the highest there plus one. */
+static int
+next_number(const char *root, unsigned long *ret)
+{
+	unsigned long *v = NULL;
+	size_t n = 0;
+	int r;
+
+	if ((r = list_numbers(root, &v, &n)) < 0)
+		return r;
+	*ret = n > 0 ? v[n - 1] + 1 : 1;
+	free(v);
+	return *ret > APPLY_TXN_MAX ? -EOVERFLOW : 0;
+}
+
+static const char b64[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+static char *
+base64_encode(const char *text)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	size_t n = strlen(text), o = 0;
+	char *out;
+
+	if ((out = malloc(4 * ((n + 2) / 3) + 1)) == NULL)
+		return NULL;
+	for (size_t i = 0; i < n; i += 3) {
+		unsigned long w = (unsigned long)s[i] << 16 |
+		    (i + 1 < n ? (unsigned long)s[i + 1] << 8 : 0) |
+		    (i + 2 < n ? s[i + 2] : 0);
+
+		out[o++] = b64[w >> 18 & 63];
+		out[o++] = b64[w >> 12 & 63];
+		out[o++] = i + 1 < n ? b64[w >> 6 & 63] : '=';
+		out[o++] = i + 2 < n ? b64[w & 63] : '=';
+	}
+	out[o] = '\0';
+	return out;
+}
+
+/* Strict base64 (padded, no white space) to a C string: -EBADMSG for
+   anything else, and for a NUL byte in the result. */
+static int
+base64_decode(const char *s, char **ret)
+{
+	size_t n = strlen(s), o = 0;
+	char *out;
+
+	if (n % 4 != 0)
+		return -EBADMSG;
+	if ((out = malloc(n / 4 * 3 + 1)) == NULL)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i += 4) {
+		unsigned long w = 0;
+		int pad = 0;
+
+		for (size_t k = 0; k < 4; k++) {
+			const char *c = s[i + k] != '\0' ? strchr(b64, s[i + k]) : NULL;
+
+			if (s[i + k] == '=' && i + 4 == n && k >= 2 &&
+			    (k == 3 || s[i + 3] == '=')) {
+				pad++;
+				w <<= 6;
+				continue;
+			}
+			if (c == NULL || pad > 0)
+				goto bad;
+			w = w << 6 | (unsigned long)(c - b64);
+		}
+		out[o++] = (char)(w >> 16 & 0xff);
+		if (pad < 2)
+			out[o++] = (char)(w >> 8 & 0xff);
+		if (pad < 1)
+			out[o++] = (char)(w & 0xff);
+	}
+	out[o] = '\0';
+	if (strlen(out) != o)
+		goto bad;
+	*ret = out;
+	return 0;
+bad:
+	free(out);
+	return -EBADMSG;
+}
+
+/* A file's content as JSON: null (no file), a string, or {"base64"} for
+   bytes that are not UTF-8. NULL when out of memory. */
+static json_t *
+content_json(const char *text)
+{
+	json_t *v;
+	char *enc;
+
+	if (text == NULL)
+		return json_null();
+	/* json_string() checks the UTF-8 and says no by returning NULL. */
+	if ((v = json_string(text)) != NULL)
+		return v;
+	if ((enc = base64_encode(text)) == NULL)
+		return NULL;
+	v = json_pack("{s:s}", "base64", enc);
+	free(enc);
+	return v;
+}
+
+static int
+content_parse(json_t *v, char **ret)
+{
+	json_t *enc;
+
+	if (json_is_null(v)) {
+		*ret = NULL;
+		return 0;
+	}
+	if (json_is_string(v)) {
+		/* A "\u0000" would cut the C string short: refused. */
+		if (strlen(json_string_value(v)) != json_string_length(v))
+			return -EBADMSG;
+		return (*ret = strdup(json_string_value(v))) != NULL ? 0 : -ENOMEM;
+	}
+	if (!json_is_object(v) || json_object_size(v) != 1 ||
+	    !json_is_string(enc = json_object_get(v, "base64")))
+		return -EBADMSG;
+	return base64_decode(json_string_value(enc), ret);
+}
+
+static int
+dup_json_string(json_t *v, bool null_ok, char **ret)
+{
+	if (null_ok && (v == NULL || json_is_null(v))) {
+		*ret = NULL;
+		return 0;
+	}
+	if (!json_is_string(v) ||
+	    strlen(json_string_value(v)) != json_string_length(v))
+		return -EBADMSG;
+	return (*ret = strdup(json_string_value(v))) != NULL ? 0 : -ENOMEM;
+}
+
+/* The text of a JSON document with a final newline, which json_dumps()
+   leaves out. */
+static int
+dump_json(json_t *root, char **ret)
+{
+	char *text;
+	size_t len;
+
+	if ((text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER)) == NULL)
+		return -ENOMEM;
+	len = strlen(text);
+	if ((*ret = malloc(len + 2)) == NULL) {
+		free(text);
+		return -ENOMEM;
+	}
+	memcpy(*ret, text, len);
+	memcpy(*ret + len, "\n", 2);
+	free(text);
+	return 0;
+}
+
+int
+apply_txn_format(const struct apply_txn *t, char **ret)
+{
+	json_t *root = NULL, *live = NULL, *files = NULL, *rb;
+	int r = -ENOMEM;
+
+	if ((live = json_array()) == NULL || (files = json_array()) == NULL)
+		goto out;
+	for (size_t i = 0; i < t->nlive; i++)
+		if (json_array_append_new(live, json_pack("{s:s, s:s, s:s}",
+		    "key", t->live[i].key, "before", t->live[i].before,
+		    "after", t->live[i].after)) < 0)
+			goto out;
+	for (size_t i = 0; i < t->nfiles; i++) {
+		const struct txn_file *f = &t->files[i];
+
+		if (json_array_append_new(files, json_pack("{s:s, s:s?, s:b, s:o, s:o}",
+		    "path", f->path, "why", f->why, "existed", f->before != NULL,
+		    "before", content_json(f->before), "after",
+		    content_json(f->after))) < 0)
+			goto out;
+	}
+	rb = t->rolled_back ? json_pack("{s:I}", "time",
+	    (json_int_t)t->rolled_back_time) : json_null();
+	root = json_pack("{s:i, s:s, s:I, s:s, s:I, s:o, s:o, s:o}",
+	    "schema_version", APPLY_TXN_SCHEMA, "tool_version", t->tool_version,
+	    "transaction", (json_int_t)t->number, "profile", t->profile,
+	    "time", (json_int_t)t->time, "rolled_back", rb, "live", live,
+	    "files", files);
+	live = files = NULL;
+	if (root != NULL)
+		r = dump_json(root, ret);
+out:
+	json_decref(live);
+	json_decref(files);
+	json_decref(root);
+	return r;
+}
+
+/* The "live" array of a transaction or an old journal. */
+static int
+parse_live(json_t *live, struct apply_txn *t)
+{
+	char key[SYSCTL_KEY_MAX];
+	int r;
+
+	if (!json_is_array(live))
+		return -EBADMSG;
+	if (json_array_size(live) > 0 &&
+	    (t->live = calloc(json_array_size(live), sizeof *t->live)) == NULL)
+		return -ENOMEM;
+	for (size_t i = 0; i < json_array_size(live); i++) {
+		json_t *e = json_array_get(live, i);
+		struct txn_key *k = &t->live[t->nlive];
+
+		if (!json_is_object(e))
+			return -EBADMSG;
+		t->nlive++;
+		if ((r = dup_json_string(json_object_get(e, "key"), false, &k->key)) < 0 ||
+		    (r = dup_json_string(json_object_get(e, "before"), false,
+		    &k->before)) < 0 ||
+		    (r = dup_json_string(json_object_get(e, "after"), false,
+		    &k->after)) < 0)
+			return r;
+		/* The key names a file below /proc/sys: only a valid name. */
+		if (sysctl_key_normalize(k->key, key, sizeof key) < 0 ||
+		    strcmp(key, k->key) != 0 || strlen(k->before) >= VALUE_STR_MAX ||
+		    strlen(k->after) >= VALUE_STR_MAX)
+			return -EBADMSG;
 	}
 	return 0;
 }
 
-/* Put the first n files of rq back as they were before this apply. */
+/* The common head of a transaction and an old journal. */
+static int
+parse_head(json_t *root, long long schema, struct apply_txn *t)
+{
+	json_t *v;
+	int r;
+
+	if (!json_is_object(root))
+		return -EBADMSG;
+	v = json_object_get(root, "schema_version");
+	if (!json_is_integer(v) || json_integer_value(v) != schema)
+		return -EBADMSG;
+	if ((r = dup_json_string(json_object_get(root, "tool_version"), false,
+	    &t->tool_version)) < 0 ||
+	    (r = dup_json_string(json_object_get(root, "profile"), false,
+	    &t->profile)) < 0)
+		return r;
+	v = json_object_get(root, "time");
+	if (!json_is_integer(v))
+		return -EBADMSG;
+	t->time = json_integer_value(v);
+	return parse_live(json_object_get(root, "live"), t);
+}
+
+int
+apply_txn_parse(const char *text, struct apply_txn **ret)
+{
+	struct apply_txn *t;
+	json_t *root, *files, *v;
+	json_error_t err;
+	int r;
+
+	if ((t = calloc(1, sizeof *t)) == NULL)
+		return -ENOMEM;
+	root = json_loads(text, JSON_REJECT_DUPLICATES, &err);
+	if ((r = parse_head(root, APPLY_TXN_SCHEMA, t)) < 0)
+		goto out;
+	r = -EBADMSG;
+	v = json_object_get(root, "transaction");
+	if (!json_is_integer(v) || json_integer_value(v) < 1 ||
+	    json_integer_value(v) > APPLY_TXN_MAX)
+		goto out;
+	t->number = (unsigned long)json_integer_value(v);
+	v = json_object_get(root, "rolled_back");
+	if (json_is_object(v)) {
+		if (!json_is_integer(json_object_get(v, "time")))
+			goto out;
+		t->rolled_back = true;
+		t->rolled_back_time = json_integer_value(json_object_get(v, "time"));
+	} else if (!json_is_null(v)) {
+		goto out;
+	}
+	files = json_object_get(root, "files");
+	if (!json_is_array(files) || json_array_size(files) > APPLY_FILES_MAX)
+		goto out;
+	if (json_array_size(files) > 0 &&
+	    (t->files = calloc(json_array_size(files), sizeof *t->files)) == NULL) {
+		r = -ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < json_array_size(files); i++) {
+		json_t *e = json_array_get(files, i);
+		struct txn_file *f = &t->files[t->nfiles];
+
+		if (!json_is_object(e))
+			goto out;
+		t->nfiles++;
+		if ((r = dup_json_string(json_object_get(e, "path"), false, &f->path)) < 0 ||
+		    (r = dup_json_string(json_object_get(e, "why"), true, &f->why)) < 0 ||
+		    (r = content_parse(json_object_get(e, "before"), &f->before)) < 0 ||
+		    (r = content_parse(json_object_get(e, "after"), &f->after)) < 0)
+			goto out;
+		r = -EBADMSG;
+		v = json_object_get(e, "existed");
+		if (!json_is_boolean(v) || json_is_true(v) != (f->before != NULL) ||
+		    (f->before == NULL && f->after == NULL) || !apply_path_plain(f->path))
+			goto out;
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(t->files[j].path, f->path) == 0)
+				goto out;
+	}
+	*ret = t;
+	t = NULL;
+	r = 0;
+out:
+	json_decref(root);
+	apply_txn_free(t);
+	return r;
+}
+
+struct apply_txn *
+apply_txn_free(struct apply_txn *t)
+{
+	if (t == NULL)
+		return NULL;
+	for (size_t i = 0; i < t->nlive; i++) {
+		free(t->live[i].key);
+		free(t->live[i].before);
+		free(t->live[i].after);
+	}
+	for (size_t i = 0; i < t->nfiles; i++) {
+		free(t->files[i].path);
+		free(t->files[i].before);
+		free(t->files[i].after);
+		free(t->files[i].why);
+	}
+	free(t->live);
+	free(t->files);
+	free(t->tool_version);
+	free(t->profile);
+	free(t);
+	return NULL;
+}
+
+/*
+ * An old journal.json ({"schema_version": 1, "tool_version", "profile",
+ * "time", "fragment": null or {"path", "existed", "content"}, "live"}) as
+ * transaction number. It kept the fragment's bytes before the apply only:
+ * what the apply wrote is taken to be the fragment as it is now.
+ */
+static int
+legacy_parse(const char *root, const char *text, unsigned long number,
+    struct apply_txn **ret)
+{
+	struct apply_txn *t;
+	struct txn_file *f;
+	json_t *json, *frag, *v;
+	json_error_t err;
+	int r;
+
+	if ((t = calloc(1, sizeof *t)) == NULL)
+		return -ENOMEM;
+	t->number = number;
+	json = json_loads(text, JSON_REJECT_DUPLICATES, &err);
+	if ((r = parse_head(json, APPLY_LEGACY_SCHEMA, t)) < 0)
+		goto out;
+	r = -EBADMSG;
+	frag = json_object_get(json, "fragment");
+	if (json_is_object(frag)) {
+		if ((t->files = calloc(1, sizeof *t->files)) == NULL) {
+			r = -ENOMEM;
+			goto out;
+		}
+		f = &t->files[t->nfiles++];
+		v = json_object_get(frag, "existed");
+		if (!json_is_boolean(v))
+			goto out;
+		if ((r = dup_json_string(json_object_get(frag, "path"), false,
+		    &f->path)) < 0 ||
+		    (r = dup_json_string(json_object_get(frag, "content"), true,
+		    &f->before)) < 0)
+			goto out;
+		r = -EBADMSG;
+		if (!apply_path_plain(f->path) || json_is_true(v) != (f->before != NULL))
+			goto out;
+		r = fragment_read(root, f->path, &f->after);
+		if (r < 0 && r != -ENOENT)
+			goto out;
+		/* Neither before nor now: nothing of it to undo. */
+		if (f->before == NULL && f->after == NULL) {
+			free(f->path);
+			t->nfiles--;
+		}
+	} else if (!json_is_null(frag)) {
+		goto out;
+	}
+	*ret = t;
+	t = NULL;
+	r = 0;
+out:
+	json_decref(json);
+	apply_txn_free(t);
+	return r;
+}
+
+/* Append t to h (which owns it from then on, or frees it on failure). */
+static int
+history_push(struct apply_history *h, struct apply_txn *t)
+{
+	struct apply_txn **v;
+
+	if ((v = realloc(h->txns, (h->n + 1) * sizeof *v)) == NULL) {
+		apply_txn_free(t);
+		return -ENOMEM;
+	}
+	h->txns = v;
+	h->txns[h->n++] = t;
+	return 0;
+}
+
 static void
-restore_files(const struct apply_request *rq, const struct apply_outcome *out,
-    size_t n)
+set_failed_path(struct apply_history *h, const char *path)
+{
+	snprintf(h->failed_path, sizeof h->failed_path, "%s", path);
+}
+
+int
+apply_history_read(const char *root, struct apply_history *ret)
+{
+	struct apply_history h;
+	struct apply_txn *t = NULL;
+	unsigned long *v = NULL;
+	char path[64], *text = NULL;
+	size_t n = 0;
+	int r;
+
+	memset(&h, 0, sizeof h);
+	set_failed_path(&h, APPLY_HISTORY_DIR);
+	if ((r = list_numbers(root, &v, &n)) < 0)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		if ((r = txn_path(v[i], path, sizeof path)) < 0)
+			goto out;
+		set_failed_path(&h, path);
+		if ((r = fragment_read_max(root, path, APPLY_TXN_MAX_BYTES, &text)) < 0)
+			goto out;
+		r = apply_txn_parse(text, &t);
+		free(text);
+		text = NULL;
+		if (r == 0 && t->number != v[i]) {
+			t = apply_txn_free(t);
+			r = -EBADMSG;
+		}
+		if (r < 0 || (r = history_push(&h, t)) < 0)
+			goto out;
+	}
+	set_failed_path(&h, APPLY_LEGACY_JOURNAL_PATH);
+	r = fragment_read(root, APPLY_LEGACY_JOURNAL_PATH, &text);
+	if (r == 0) {
+		r = legacy_parse(root, text, n > 0 ? v[n - 1] + 1 : 1, &t);
+		if (r < 0 || (r = history_push(&h, t)) < 0)
+			goto out;
+		h.legacy = true;
+	} else if (r != -ENOENT) {
+		goto out;
+	}
+	h.failed_path[0] = '\0';
+	*ret = h;
+	memset(&h, 0, sizeof h);
+	r = 0;
+out:
+	if (r < 0) {
+		memset(ret, 0, sizeof *ret);
+		snprintf(ret->failed_path, sizeof ret->failed_path, "%s", h.failed_path);
+	}
+	apply_history_clear(&h);
+	free(text);
+	free(v);
+	return r;
+}
+
+void
+apply_history_clear(struct apply_history *h)
+{
+	if (h == NULL)
+		return;
+	for (size_t i = 0; i < h->n; i++)
+		apply_txn_free(h->txns[i]);
+	free(h->txns);
+	memset(h, 0, sizeof *h);
+}
+
+/* Write t as ROOT/var/lib/tcpadvise/history/N.json, mode 0600. */
+static int
+txn_write(const char *root, const struct apply_txn *t)
+{
+	char path[64], *text = NULL;
+	bool changed;
+	int r;
+
+	if ((r = txn_path(t->number, path, sizeof path)) < 0 ||
+	    (r = apply_txn_format(t, &text)) < 0)
+		return r;
+	if (strlen(text) > APPLY_TXN_MAX_BYTES)
+		r = -EFBIG;
+	else
+		r = fragment_write_mode(root, path, text, 0600, &changed);
+	free(text);
+	return r;
+}
+
+static int
+txn_remove(const char *root, unsigned long number)
+{
+	char path[64];
+	bool changed;
+	int r;
+
+	if ((r = txn_path(number, path, sizeof path)) < 0)
+		return r;
+	return fragment_remove(root, path, &changed);
+}
+
+/*
+ * Move a journal.json of an earlier build into the history as the next
+ * transaction (the caller holds the lock). A crash between the two steps
+ * leaves both; the journal is then recognised by its time and profile in
+ * the newest transaction and only removed. -EBADMSG: it does not parse
+ * (set_failed_path() names it in h).
+ */
+static int
+migrate_legacy(const char *root, struct apply_history *h)
+{
+	struct apply_history cur;
+	const struct apply_txn *t, *prev;
+	char *text = NULL;
+	bool changed;
+	int r;
+
+	/* The common case: there is none, and the history is not read. */
+	r = fragment_read(root, APPLY_LEGACY_JOURNAL_PATH, &text);
+	free(text);
+	if (r == -ENOENT)
+		return 0;
+	set_failed_path(h, APPLY_LEGACY_JOURNAL_PATH);
+	if (r < 0 || (r = make_dirs(root, true)) < 0)
+		return r;
+	if ((r = apply_history_read(root, &cur)) < 0) {
+		set_failed_path(h, cur.failed_path);
+		return r;
+	}
+	if (!cur.legacy) {
+		apply_history_clear(&cur);
+		h->failed_path[0] = '\0';
+		return 0;
+	}
+	/* The journal is the last one, numbered next. */
+	t = cur.txns[cur.n - 1];
+	prev = cur.n >= 2 ? cur.txns[cur.n - 2] : NULL;
+	if (prev == NULL || prev->time != t->time || strcmp(prev->profile, t->profile) != 0)
+		r = txn_write(root, t);
+	apply_history_clear(&cur);
+	if (r == 0 && (r = fragment_remove(root, APPLY_LEGACY_JOURNAL_PATH, &changed)) == 0)
+		h->failed_path[0] = '\0';
+	return r;
+}
+
+/* Put back the files apply_commit() wrote, last first: their bytes from
+   before, or removed again when they did not exist. */
+static void
+restore_files(const struct apply_request *rq, struct apply_outcome *out)
 {
 	bool changed;
 
-	while (n-- > 0) {
-		if (!out->files_changed[n])
+	for (size_t i = out->nfiles; i-- > 0;) {
+		struct apply_file_state *fs = &out->files[i];
+		const char *path = rq->files[i].path;
+		int r;
+
+		if (!fs->written)
 			continue;
-		if (out->files_before[n] != NULL)
-			(void)fragment_write(rq->root, rq->files[n].path,
-			    out->files_before[n], &changed);
-		else
-			(void)fragment_remove(rq->root, rq->files[n].path, &changed);
+		r = fs->existed ? fragment_write(rq->root, path, fs->before, &changed) :
+		    fragment_remove(rq->root, path, &changed);
+		if (r == 0) {
+			fs->written = false;
+			out->files_restored++;
+		} else {
+			out->files_restore_failed++;
+		}
 	}
 }
 
+/* The transaction of an apply: borrowed strings of the request, the plan
+   and the outcome (free only the two arrays). */
 static int
-journal_write_text(const char *root, const char *text)
+txn_of_apply(const struct apply_request *rq, const struct apply_plan *plan,
+    const struct apply_outcome *out, struct apply_txn *t)
 {
-	bool changed;
+	memset(t, 0, sizeof *t);
+	/* Casts: the transaction only reads these strings. */
+	t->tool_version = (char *)(uintptr_t)TCPADVISE_VERSION;
+	t->profile = (char *)(uintptr_t)rq->profile;
+	t->time = rq->now;
+	if (out->nlive > 0 && (t->live = calloc(out->nlive, sizeof *t->live)) == NULL)
+		return -ENOMEM;
+	for (size_t i = 0; rq->live && i < plan->n; i++) {
+		const struct apply_item *it = &plan->items[i];
 
-	return fragment_write_mode(root, APPLY_JOURNAL_PATH, text, 0600, &changed);
-}
+		if (it->state != APPLY_CHANGE)
+			continue;
+		t->live[t->nlive].key = (char *)(uintptr_t)it->key;
+		t->live[t->nlive].before = it->before;
+		t->live[t->nlive].after = (char *)(uintptr_t)it->after;
+		t->nlive++;
+	}
+	if (out->nfiles > 0 && (t->files = calloc(out->nfiles, sizeof *t->files)) == NULL)
+		return -ENOMEM;
+	for (size_t i = 0; i < out->nfiles; i++) {
+		const struct apply_file *f = &rq->files[i];
 
-static int
-journal_remove(const char *root)
-{
-	bool changed;
-
-	return fragment_remove(root, APPLY_JOURNAL_PATH, &changed);
-}
-
-/* Put the journal back as it was before this apply. */
-static void
-journal_put_back(const char *root, const char *old)
-{
-	if (old != NULL)
-		(void)journal_write_text(root, old);
-	else
-		(void)journal_remove(root);
+		/* A file this apply leaves alone is no business of the rollback. */
+		if (!out->files[i].changed)
+			continue;
+		t->files[t->nfiles].path = (char *)(uintptr_t)f->path;
+		t->files[t->nfiles].before = out->files[i].before;
+		t->files[t->nfiles].after = (char *)(uintptr_t)f->text;
+		t->files[t->nfiles].why = (char *)(uintptr_t)f->why;
+		t->nfiles++;
+	}
+	return 0;
 }
 
 int
 apply_commit(const struct apply_request *rq, const struct apply_plan *plan,
     struct apply_outcome *out)
 {
-	struct apply_journal j;
-	struct journal_key *keys = NULL;
-	struct journal_file *files = NULL;
-	char *text = NULL, *old = NULL;
-	size_t nkeys = 0, i;
+	struct apply_history h;
+	struct apply_txn t;
 	bool changed;
+	size_t i;
 	int r;
 
 	if (!out->changed)
 		return 0;
-	memset(&j, 0, sizeof j);
-	if (out->nlive > 0 && (keys = calloc(out->nlive, sizeof *keys)) == NULL) {
-		r = -ENOMEM;
+	memset(&h, 0, sizeof h);
+	if ((r = txn_of_apply(rq, plan, out, &t)) < 0)
+		goto out;
+	out->stage = STAGE_JOURNAL;
+	snprintf(out->journal, sizeof out->journal, "%s", APPLY_HISTORY_DIR);
+	if ((r = make_dirs(rq->root, true)) < 0)
+		goto out;
+	if ((r = migrate_legacy(rq->root, &h)) < 0) {
+		snprintf(out->journal, sizeof out->journal, "%s", h.failed_path);
 		goto out;
 	}
-	for (i = 0; rq->live && i < plan->n; i++) {
-		const struct apply_item *it = &plan->items[i];
-
-		if (it->state != APPLY_CHANGE)
-			continue;
-		/* Casts: the journal only reads these strings. */
-		keys[nkeys].key = (char *)(uintptr_t)it->key;
-		keys[nkeys].before = it->before;
-		keys[nkeys].after = (char *)(uintptr_t)it->after;
-		nkeys++;
-	}
-	j.tool_version = (char *)(uintptr_t)TCPADVISE_VERSION;
-	j.profile = (char *)(uintptr_t)rq->profile;
-	j.time = rq->now;
-	j.frag_path = (char *)(uintptr_t)rq->frag_path;
-	j.frag_existed = out->frag_existed;
-	j.frag_content = out->frag_existed && out->frag_changed ? out->frag_before : NULL;
-	j.frag_after = (char *)(uintptr_t)rq->frag_text;
-	j.live = keys;
-	j.nlive = nkeys;
-	if (out->nfiles > 0 && (files = calloc(out->nfiles, sizeof *files)) == NULL) {
-		r = -ENOMEM;
+	if ((r = next_number(rq->root, &t.number)) < 0 ||
+	    (r = txn_path(t.number, out->journal, sizeof out->journal)) < 0 ||
+	    (r = txn_write(rq->root, &t)) < 0)
 		goto out;
-	}
-	for (i = 0; i < out->nfiles; i++) {
-		if (!out->files_changed[i])
-			continue;
-		files[j.nfiles].path = (char *)(uintptr_t)rq->files[i].path;
-		files[j.nfiles].existed = out->files_before[i] != NULL;
-		files[j.nfiles].before = out->files_before[i];
-		files[j.nfiles].after = (char *)(uintptr_t)rq->files[i].text;
-		j.nfiles++;
-	}
-	j.files = files;
-	/* A fragment this apply leaves alone is no business of the rollback. */
-	if (!out->frag_changed)
-		j.frag_path = NULL;
-	if ((r = apply_journal_format(&j, &text)) < 0)
-		goto out;
-	r = fragment_read(rq->root, APPLY_JOURNAL_PATH, &old);
-	if (r < 0 && r != -ENOENT) {
-		out->stage = STAGE_JOURNAL;
-		goto out;
-	}
-	if ((r = journal_write_text(rq->root, text)) < 0) {
-		out->stage = STAGE_JOURNAL;
-		goto out;
-	}
+	out->stage = STAGE_NONE;
 
 	for (i = 0; rq->live && i < plan->n; i++) {
 		const struct apply_item *it = &plan->items[i];
@@ -505,50 +1175,36 @@ apply_commit(const struct apply_request *rq, const struct apply_plan *plan,
 			restore_items(rq->root, plan, i, out);
 			out->error = r < 0 ? r : 0;
 			r = r < 0 ? r : -EIO;
-			journal_put_back(rq->root, old);
+			(void)txn_remove(rq->root, t.number);
 			goto out;
 		}
 	}
 
-	if (rq->frag_path != NULL && out->frag_changed) {
-		r = fragment_write(rq->root, rq->frag_path, rq->frag_text, &changed);
-		if (r < 0) {
-			out->stage = STAGE_FRAGMENT;
-			if (rq->live)
-				restore_items(rq->root, plan, plan->n, out);
-			journal_put_back(rq->root, old);
-			goto out;
-		}
-	}
 	for (i = 0; i < out->nfiles; i++) {
-		if (!out->files_changed[i])
+		const struct apply_file *f = &rq->files[i];
+
+		if (!out->files[i].changed)
 			continue;
-		r = fragment_write(rq->root, rq->files[i].path, rq->files[i].text, &changed);
+		r = f->text != NULL ? fragment_write(rq->root, f->path, f->text, &changed) :
+		    fragment_remove(rq->root, f->path, &changed);
 		if (r < 0) {
 			out->stage = STAGE_FILE;
 			out->failed_file = i;
-			restore_files(rq, out, i);
-			if (rq->frag_path != NULL && out->frag_changed) {
-				if (out->frag_before != NULL)
-					(void)fragment_write(rq->root, rq->frag_path,
-					    out->frag_before, &changed);
-				else
-					(void)fragment_remove(rq->root, rq->frag_path, &changed);
-			}
+			restore_files(rq, out);
 			if (rq->live)
 				restore_items(rq->root, plan, plan->n, out);
-			journal_put_back(rq->root, old);
+			(void)txn_remove(rq->root, t.number);
 			goto out;
 		}
+		out->files[i].written = changed;
 	}
+	out->txn = t.number;
 	r = 0;
 out:
 	if (r < 0 && out->error == 0 && out->stage != STAGE_LIVE)
 		out->error = r;
-	free(files);
-	free(keys);
-	free(text);
-	free(old);
+	free(t.live);
+	free(t.files);
 	return r;
 }
 
@@ -557,302 +1213,141 @@ apply_outcome_clear(struct apply_outcome *out)
 {
 	if (out == NULL)
 		return;
-	free(out->frag_before);
 	for (size_t i = 0; i < out->nfiles; i++)
-		free(out->files_before[i]);
-	free(out->files_before);
-	free(out->files_changed);
+		free(out->files[i].before);
+	free(out->files);
 	memset(out, 0, sizeof *out);
 }
 
-int
-apply_journal_format(const struct apply_journal *j, char **ret)
-{
-	json_t *root = NULL, *live, *frag, *files;
-	char *text;
-	int r = -ENOMEM;
-
-	if ((files = json_array()) == NULL)
-		goto out;
-	for (size_t i = 0; i < j->nfiles; i++)
-		if (json_array_append_new(files, json_pack("{s:s, s:b, s:s?, s:s}",
-		    "path", j->files[i].path, "existed", j->files[i].existed,
-		    "before", j->files[i].before, "after", j->files[i].after)) < 0) {
-			json_decref(files);
-			goto out;
-		}
-	if ((live = json_array()) == NULL) {
-		json_decref(files);
-		goto out;
-	}
-	for (size_t i = 0; i < j->nlive; i++)
-		if (json_array_append_new(live, json_pack("{s:s, s:s, s:s}",
-		    "key", j->live[i].key, "before", j->live[i].before,
-		    "after", j->live[i].after)) < 0) {
-			json_decref(live);
-			goto out;
-		}
-	if (j->frag_path != NULL)
-		frag = json_pack("{s:s, s:b, s:s?, s:s?}", "path", j->frag_path,
-		    "existed", j->frag_existed, "content", j->frag_content,
-		    "after", j->frag_after);
-	else
-		frag = json_null();
-	root = json_pack("{s:i, s:s, s:s, s:I, s:o, s:o, s:o}",
-	    "schema_version", APPLY_JOURNAL_SCHEMA, "tool_version", j->tool_version,
-	    "profile", j->profile, "time", (json_int_t)j->time, "fragment", frag,
-	    "live", live, "files", files);
-	if (root == NULL)
-		goto out;
-	if ((text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER)) == NULL)
-		goto out;
-	/* json_dumps() leaves out the final newline. */
-	if ((*ret = malloc(strlen(text) + 2)) == NULL) {
-		free(text);
-		goto out;
-	}
-	memcpy(*ret, text, strlen(text));
-	memcpy(*ret + strlen(text), "\n", 2);
-	free(text);
-	r = 0;
-out:
-	json_decref(root);
-	return r;
-}
-
-static int
-dup_json_string(json_t *v, bool null_ok, char **ret)
-{
-	if (null_ok && (v == NULL || json_is_null(v))) {
-		*ret = NULL;
-		return 0;
-	}
-	if (!json_is_string(v))
-		return -EBADMSG;
-	return (*ret = strdup(json_string_value(v))) != NULL ? 0 : -ENOMEM;
-}
-
-/* The "files" of a journal (absent in journals of earlier releases). */
-static int
-parse_files(json_t *files, struct apply_journal *j)
-{
-	int r;
-
-	if (files == NULL)
-		return 0;
-	if (!json_is_array(files))
-		return -EBADMSG;
-	if (json_array_size(files) > 0 &&
-	    (j->files = calloc(json_array_size(files), sizeof *j->files)) == NULL)
-		return -ENOMEM;
-	for (size_t i = 0; i < json_array_size(files); i++) {
-		json_t *e = json_array_get(files, i), *v;
-		struct journal_file *f = &j->files[j->nfiles];
-
-		if (!json_is_object(e) || !json_is_boolean(v = json_object_get(e, "existed")))
-			return -EBADMSG;
-		j->nfiles++;
-		f->existed = json_is_true(v);
-		if ((r = dup_json_string(json_object_get(e, "path"), false, &f->path)) < 0 ||
-		    (r = dup_json_string(json_object_get(e, "before"), true,
-		    &f->before)) < 0 ||
-		    (r = dup_json_string(json_object_get(e, "after"), false,
-		    &f->after)) < 0)
-			return r;
-		/* An absolute path with no "..": where rollback writes. */
-		if (f->path[0] != '/' || strstr(f->path, "/../") != NULL ||
-		    (f->existed && f->before == NULL))
-			return -EBADMSG;
-	}
-	return 0;
-}
-
-int
-apply_journal_parse(const char *text, struct apply_journal **ret)
-{
-	struct apply_journal *j;
-	json_t *root, *live, *frag, *v;
-	json_error_t err;
-	char key[SYSCTL_KEY_MAX];
-	int r = -EBADMSG;
-
-	if ((j = calloc(1, sizeof *j)) == NULL)
-		return -ENOMEM;
-	root = json_loads(text, JSON_REJECT_DUPLICATES, &err);
-	if (!json_is_object(root))
-		goto out;
-	v = json_object_get(root, "schema_version");
-	if (!json_is_integer(v) || json_integer_value(v) != APPLY_JOURNAL_SCHEMA)
-		goto out;
-	if ((r = dup_json_string(json_object_get(root, "tool_version"), false,
-	    &j->tool_version)) < 0 ||
-	    (r = dup_json_string(json_object_get(root, "profile"), false,
-	    &j->profile)) < 0)
-		goto out;
-	r = -EBADMSG;
-	v = json_object_get(root, "time");
-	if (!json_is_integer(v))
-		goto out;
-	j->time = json_integer_value(v);
-	frag = json_object_get(root, "fragment");
-	if (json_is_object(frag)) {
-		v = json_object_get(frag, "existed");
-		if (!json_is_boolean(v))
-			goto out;
-		j->frag_existed = json_is_true(v);
-		if ((r = dup_json_string(json_object_get(frag, "path"), false,
-		    &j->frag_path)) < 0 ||
-		    (r = dup_json_string(json_object_get(frag, "content"), true,
-		    &j->frag_content)) < 0 ||
-		    (r = dup_json_string(json_object_get(frag, "after"), true,
-		    &j->frag_after)) < 0)
-			goto out;
-		r = -EBADMSG;
-		if (j->frag_path[0] != '/' || (j->frag_existed && j->frag_content == NULL))
-			goto out;
-	} else if (!json_is_null(frag)) {
-		goto out;
-	}
-	live = json_object_get(root, "live");
-	if (!json_is_array(live))
-		goto out;
-	if (json_array_size(live) > 0 &&
-	    (j->live = calloc(json_array_size(live), sizeof *j->live)) == NULL) {
-		r = -ENOMEM;
-		goto out;
-	}
-	for (size_t i = 0; i < json_array_size(live); i++) {
-		json_t *e = json_array_get(live, i);
-		struct journal_key *k = &j->live[j->nlive];
-
-		if (!json_is_object(e))
-			goto out;
-		j->nlive++;
-		if ((r = dup_json_string(json_object_get(e, "key"), false, &k->key)) < 0 ||
-		    (r = dup_json_string(json_object_get(e, "before"), false,
-		    &k->before)) < 0 ||
-		    (r = dup_json_string(json_object_get(e, "after"), false,
-		    &k->after)) < 0)
-			goto out;
-		r = -EBADMSG;
-		/* The key names a file below /proc/sys: only a valid name. */
-		if (sysctl_key_normalize(k->key, key, sizeof key) < 0 ||
-		    strcmp(key, k->key) != 0 || strlen(k->before) >= VALUE_STR_MAX)
-			goto out;
-	}
-	if ((r = parse_files(json_object_get(root, "files"), j)) < 0)
-		goto out;
-	*ret = j;
-	j = NULL;
-	r = 0;
-out:
-	json_decref(root);
-	apply_journal_free(j);
-	return r;
-}
-
-int
-apply_journal_read(const char *root, struct apply_journal **ret)
-{
-	char *text = NULL;
-	int r;
-
-	if ((r = fragment_read(root, APPLY_JOURNAL_PATH, &text)) < 0)
-		return r;
-	r = apply_journal_parse(text, ret);
-	free(text);
-	return r;
-}
-
-struct apply_journal *
-apply_journal_free(struct apply_journal *j)
-{
-	if (j == NULL)
-		return NULL;
-	for (size_t i = 0; i < j->nlive; i++) {
-		free(j->live[i].key);
-		free(j->live[i].before);
-		free(j->live[i].after);
-	}
-	free(j->live);
-	for (size_t i = 0; i < j->nfiles; i++) {
-		free(j->files[i].path);
-		free(j->files[i].before);
-		free(j->files[i].after);
-	}
-	free(j->files);
-	free(j->tool_version);
-	free(j->profile);
-	free(j->frag_path);
-	free(j->frag_content);
-	free(j->frag_after);
-	free(j);
-	return NULL;
-}
-
-/* The first line (1-based) where two texts differ. */
+/* The 1-based line where a and b first differ (a line that one of them
+   lacks counts as differing). */
 static unsigned
-first_difference(const char *a, const char *b)
+first_diff_line(const char *a, const char *b)
 {
 	unsigned line = 1;
 
 	for (; *a != '\0' && *a == *b; a++, b++)
-		if (*a == '\n')
-			line++;
+		line += *a == '\n';
 	return line;
 }
 
-/*
- * Whether every file of the journal still holds what the apply wrote;
- * else the file and line go into out. Returns 0, -ESTALE or -ENOMEM.
- */
-static int
-check_unedited(const char *root, const struct apply_journal *j,
-    struct rollback_outcome *out)
+static bool
+same_content(const char *a, const char *b)
 {
-	for (size_t i = 0; i <= j->nfiles; i++) {
-		const char *path = i < j->nfiles ? j->files[i].path : j->frag_path;
-		const char *after = i < j->nfiles ? j->files[i].after : j->frag_after;
-		char *now = NULL;
-		int r;
-
-		if (path == NULL || after == NULL)
-			continue;
-		if ((r = fragment_read(root, path, &now)) == -ENOMEM)
-			return r;
-		if (r == 0 && strcmp(now, after) == 0) {
-			free(now);
-			continue;
-		}
-		out->stale = path;
-		out->stale_line = r == 0 ? first_difference(now, after) : 1;
-		free(now);
-		return -ESTALE;
-	}
-	return 0;
+	return a == NULL || b == NULL ? a == b : strcmp(a, b) == 0;
 }
 
-int
-apply_rollback(const char *root, bool force, struct rollback_outcome *out)
+/* A file as the rollback goes back through the transactions. */
+struct vfile {
+	const char *path;
+	const char *text;	/* NULL: no file */
+	char *owned;		/* text as read from disk */
+};
+
+/*
+ * Decide what to do with every file of the transactions to undo (newest
+ * first), without changing anything: out->files gets one entry per file of
+ * each transaction, in that order. A file must hold what its transaction
+ * left, or still what was there before it (then it is left alone);
+ * anything else is a conflict, which --force overrides. A file that cannot
+ * be read, or that is to be written back into a directory that is gone,
+ * is a conflict --force does not override. Returns 0, -ESTALE with
+ * out->conflict, or -ENOMEM.
+ */
+static int
+rollback_check(const struct rollback_request *rq, struct rollback_outcome *out,
+    size_t nfiles)
 {
-	struct apply_journal *j = NULL;
+	struct rollback_conflict *c = &out->conflict;
+	struct vfile *vf = NULL;
+	size_t nvf = 0;
+	int r = 0;
+
+	if (nfiles > 0 && ((out->files = calloc(nfiles, sizeof *out->files)) == NULL ||
+	    (vf = calloc(nfiles, sizeof *vf)) == NULL))
+		return -ENOMEM;
+	for (size_t i = 0; i < out->nundone && r == 0; i++) {
+		const struct apply_txn *t = out->undone[i];
+
+		for (size_t j = 0; j < t->nfiles && r == 0; j++) {
+			const struct txn_file *f = &t->files[j];
+			struct rollback_file *rf = &out->files[out->nfiles++];
+			struct vfile *v = NULL;
+
+			rf->txn = t->number;
+			rf->path = f->path;
+			for (size_t k = 0; k < nvf && v == NULL; k++)
+				if (strcmp(vf[k].path, f->path) == 0)
+					v = &vf[k];
+			if (v == NULL) {
+				v = &vf[nvf++];
+				v->path = f->path;
+				r = fragment_read(rq->root, f->path, &v->owned);
+				v->text = v->owned;
+				if (r < 0 && r != -ENOENT) {
+					c->kind = CONFLICT_UNREADABLE;
+					c->error = r;
+					break;
+				}
+				r = 0;
+			}
+			if (same_content(v->text, f->before)) {
+				rf->action = ROLLBACK_SAME;
+				continue;
+			}
+			rf->action = f->before != NULL ? ROLLBACK_RESTORED : ROLLBACK_REMOVED;
+			if (!same_content(v->text, f->after)) {
+				c->kind = v->text == NULL ? CONFLICT_REMOVED :
+				    f->after == NULL ? CONFLICT_CREATED : CONFLICT_EDITED;
+				c->line = c->kind == CONFLICT_EDITED ?
+				    first_diff_line(v->text, f->after) : 0;
+				if (!rq->force) {
+					r = -ESTALE;
+					break;
+				}
+				rf->forced = true;
+			}
+			if (f->before != NULL && (r = fragment_check_dir(rq->root, f->path)) < 0) {
+				c->kind = CONFLICT_UNREADABLE;
+				c->error = r;
+				break;
+			}
+			v->text = f->before;
+		}
+		if (r < 0) {
+			c->txn = t->number;
+			c->path = out->files[out->nfiles - 1].path;
+			r = -ESTALE;
+		}
+	}
+	if (r == 0)
+		memset(c, 0, sizeof *c);
+	for (size_t k = 0; k < nvf; k++)
+		free(vf[k].owned);
+	free(vf);
+	return r;
+}
+
+/*
+ * Undo one transaction: its live keys (appended to out->keys), then its
+ * files as rollback_check() decided (out->files from *fi on). Goes on past
+ * a failure; returns -EIO when anything failed.
+ */
+static int
+rollback_txn(const char *root, const struct apply_txn *t,
+    struct rollback_outcome *out, size_t *fi)
+{
 	char rb[VALUE_STR_MAX];
 	bool changed;
 	int r;
 
-	if ((r = apply_journal_read(root, &j)) < 0)
-		return r;
-	out->journal = j;
-	if (!force && (r = check_unedited(root, j, out)) < 0)
-		return r;
-	if (j->nlive > 0 && (out->keys = calloc(j->nlive, sizeof *out->keys)) == NULL)
-		return -ENOMEM;
-	for (size_t i = 0; i < j->nlive; i++) {
+	for (size_t i = 0; i < t->nlive; i++) {
 		struct rollback_key *k = &out->keys[out->nkeys++];
-		const struct catalog_entry *e = catalog_lookup(j->live[i].key);
+		const struct catalog_entry *e = catalog_lookup(t->live[i].key);
 
-		k->key = j->live[i].key;
-		k->to = j->live[i].before;
+		k->txn = t->number;
+		k->key = t->live[i].key;
+		k->to = t->live[i].before;
 		r = procfs_read(root, k->key, &k->now);
 		if (r == -ENOMEM)
 			return r;
@@ -867,31 +1362,80 @@ apply_rollback(const char *root, bool force, struct rollback_outcome *out)
 		if (k->error != 0 && out->failed == NULL)
 			out->failed = k;
 	}
-	if (j->frag_path != NULL) {
-		if (j->frag_existed) {
-			r = fragment_write(root, j->frag_path, j->frag_content, &changed);
-		} else {
-			r = fragment_remove(root, j->frag_path, &changed);
-			out->frag_removed = changed;
-		}
-		out->frag_changed = r == 0 && changed;
-		out->frag_error = r;
-	}
-	for (size_t i = 0; i < j->nfiles; i++) {
-		const struct journal_file *f = &j->files[i];
+	for (size_t j = 0; j < t->nfiles; j++) {
+		struct rollback_file *rf = &out->files[(*fi)++];
+		const struct txn_file *f = &t->files[j];
 
-		if (f->existed)
-			r = fragment_write(root, f->path, f->before, &changed);
-		else
-			r = fragment_remove(root, f->path, &changed);
-		if (r < 0 && out->failed_file == NULL)
-			out->failed_file = f->path;
-		else if (r == 0 && changed)
-			out->nfiles_changed++;
+		if (rf->action == ROLLBACK_RESTORED)
+			rf->error = fragment_write(root, f->path, f->before, &changed);
+		else if (rf->action == ROLLBACK_REMOVED)
+			rf->error = fragment_remove(root, f->path, &changed);
+		if (rf->error < 0 && out->failed_file == NULL)
+			out->failed_file = rf;
 	}
-	if (out->failed != NULL || out->frag_error < 0 || out->failed_file != NULL)
-		return -EIO;
-	return journal_remove(root);
+	return out->failed != NULL || out->failed_file != NULL ? -EIO : 0;
+}
+
+int
+apply_rollback(const struct rollback_request *rq, struct rollback_outcome *out)
+{
+	struct apply_history *h = &out->history;
+	size_t nkeys = 0, nfiles = 0, fi = 0;
+	unsigned long newest;
+	int r;
+
+	if ((r = migrate_legacy(rq->root, h)) < 0 ||
+	    (r = apply_history_read(rq->root, h)) < 0)
+		return r;
+	newest = h->n > 0 ? h->txns[h->n - 1]->number : 0;
+	if (rq->to > (long long)newest)
+		return -ERANGE;
+	if (h->n > 0 && (out->undone = calloc(h->n, sizeof *out->undone)) == NULL)
+		return -ENOMEM;
+	/* The list to undo, newest first; out->undone fills up as it goes. */
+	for (size_t i = h->n; i-- > 0;) {
+		const struct apply_txn *t = h->txns[i];
+
+		if (t->rolled_back)
+			continue;
+		if (rq->to >= 0 && t->number <= (unsigned long)rq->to)
+			break;
+		out->undone[out->nundone++] = t;
+		nkeys += t->nlive;
+		nfiles += t->nfiles;
+		if (rq->to < 0)
+			break;
+	}
+	if (out->nundone == 0)
+		return -ENOENT;
+	if ((r = rollback_check(rq, out, nfiles)) < 0) {
+		out->nundone = 0;
+		return r;
+	}
+	if (nkeys > 0 && (out->keys = calloc(nkeys, sizeof *out->keys)) == NULL)
+		return -ENOMEM;
+
+	for (size_t i = 0; i < out->nundone; i++) {
+		/* The history's own copy, to mark it. */
+		struct apply_txn *t = (struct apply_txn *)(uintptr_t)out->undone[i];
+
+		if ((r = rollback_txn(rq->root, t, out, &fi)) < 0) {
+			if (r == -EIO)
+				out->failed_txn = t;
+			out->nundone = i;
+			return r;
+		}
+		t->rolled_back = true;
+		t->rolled_back_time = rq->now;
+		if ((r = txn_write(rq->root, t)) < 0) {
+			t->rolled_back = false;
+			out->failed_txn = t;
+			out->mark_error = r;
+			out->nundone = i;
+			return r;
+		}
+	}
+	return 0;
 }
 
 void
@@ -902,6 +1446,8 @@ rollback_outcome_clear(struct rollback_outcome *out)
 	for (size_t i = 0; i < out->nkeys; i++)
 		free(out->keys[i].now);
 	free(out->keys);
-	apply_journal_free(out->journal);
+	free(out->files);
+	free(out->undone);
+	apply_history_clear(&out->history);
 	memset(out, 0, sizeof *out);
 }

@@ -1,12 +1,13 @@
 /*
  * apply: changing the system. The apply lock, the plan (what would change),
- * the transactional live write with read-back and restore, the journal of
- * the last apply, and rollback.
+ * the transactional write of live values and files with read-back and
+ * restore, the numbered history of transactions, and rollback.
  *
- * Owns: everything written below ROOT/proc/sys and ROOT/var/lib/tcpadvise;
- * the fragment itself is written through fragment.h.
+ * Owns: everything written below ROOT/proc/sys and ROOT/var/lib/tcpadvise,
+ * and the order in which an apply writes its files (each through the
+ * atomic recipe of fragment.h).
  * Never: prints or exits. Failures come back as negative errno values with
- * the details (which key, what the kernel kept, how many keys were
+ * the details (which key or file, what the kernel kept, how much was
  * restored) in the outcome structures, for the command to word.
  *
  * Calling sequence (cmd_apply):
@@ -15,21 +16,37 @@
  *   ... snapshot_take(), fragment_render() ...
  *   r = apply_plan_make(profile, snapshot, &plan);
  *   r = apply_prepare(&request, &plan, &outcome);   (reads only: --dry-run stops here)
- *   r = apply_commit(&request, &plan, &outcome);
+ *   r = apply_commit(&request, &plan, &outcome);    (outcome.txn: its number)
  *   apply_outcome_clear(&outcome);
  *   apply_plan_clear(&plan);
  *   lockfd = apply_unlock(lockfd);
- * and for rollback, under the same lock:
- *   r = apply_rollback(root, &rollback);      (-ENOENT: nothing to roll back)
+ * for rollback, under the same lock:
+ *   r = apply_rollback(&rollback_request, &rollback);  (-ENOENT: nothing to undo)
  *   rollback_outcome_clear(&rollback);
+ * and for `history`, without the lock (it only reads):
+ *   r = apply_history_read(root, &history);
+ *   apply_history_clear(&history);
  *
- * Error handling: apply_commit() is all or nothing. It writes the journal
- * first, then the live keys that change in key order, reading each back;
- * the first write that fails or does not stick restores every key already
- * written. Then the fragment; if that fails the live keys are restored too.
- * On any failure the previous journal is put back, so `rollback` still
- * undoes the apply before. apply_rollback() restores every key it can and
- * keeps the journal when anything failed, so it can be run again.
+ * The history. Every apply that changes something is transaction N
+ * (1, 2, 3, ...), the file ROOT/var/lib/tcpadvise/history/N.json, mode 0600:
+ * the live keys with their values before and after, and every file it
+ * touched with its exact bytes before and after. Numbers are the highest
+ * one there plus one, and transactions are never deleted (a rollback marks
+ * them), so a number is never used twice. The single journal.json of
+ * earlier builds is moved into the history as the next transaction by the
+ * first apply or rollback that meets it, and `history` lists it as that
+ * number until then.
+ *
+ * Error handling: apply_commit() is all or nothing. It writes the
+ * transaction first, then the live keys that change in key order, reading
+ * each back, then the files in request order. The first step that fails
+ * restores every key and file already written (files byte for byte, or
+ * removed again if they did not exist) and deletes the transaction, so the
+ * history is as before. apply_rollback() checks every file it would restore
+ * before it changes anything and refuses (-ESTALE) when one was edited
+ * since; a key or file that cannot be restored stops it after the rest of
+ * that transaction was tried, which then stays in the history unmarked so
+ * that it can be run again.
  */
 #ifndef TCPADVISE_APPLY_H
 #define TCPADVISE_APPLY_H
@@ -42,10 +59,18 @@
 
 #define APPLY_STATE_DIR "/var/lib/tcpadvise"
 #define APPLY_LOCK_PATH APPLY_STATE_DIR "/lock"
-#define APPLY_JOURNAL_PATH APPLY_STATE_DIR "/journal.json"
+#define APPLY_HISTORY_DIR APPLY_STATE_DIR "/history"
+/* The one journal of earlier builds: the state before the last apply. */
+#define APPLY_LEGACY_JOURNAL_PATH APPLY_STATE_DIR "/journal.json"
 #define APPLY_LOCK_TIMEOUT_DEFAULT 30	/* seconds */
 #define APPLY_LOCK_TIMEOUT_MAX 3600
-#define APPLY_JOURNAL_SCHEMA 1
+#define APPLY_TXN_SCHEMA 2		/* schema_version of history/N.json */
+#define APPLY_LEGACY_SCHEMA 1		/* schema_version of journal.json */
+#define APPLY_TXN_MAX 999999999		/* the highest transaction number */
+#define APPLY_TXN_MAX_BYTES (16 << 20)	/* a larger transaction is refused */
+#define APPLY_FILES_MAX 64		/* files in one apply_request */
+#define APPLY_HISTORY_MAX 100000	/* transactions read by apply_history_read() */
+#define APPLY_PATH_MAX 1024		/* bytes of a file's path, with the NUL */
 
 /*
  * The lock timeout from the value of TCPADVISE_LOCK_TIMEOUT (NULL or ""
@@ -104,167 +129,253 @@ void apply_plan_clear(struct apply_plan *plan);
 /* Number of items in a state. */
 size_t apply_plan_count(const struct apply_plan *plan, enum apply_state state);
 
-/* A configuration file besides the fragment that apply rewrites (lines
-   disabled by --resolve, or a copy masking a vendor file). */
+/*
+ * Whether path may be written by an apply and kept in the history: absolute,
+ * shorter than APPLY_PATH_MAX, no empty, "." or ".." component, no trailing
+ * '/', no control characters.
+ */
+bool apply_path_plain(const char *path);
+
+/* One file an apply writes: the fragment, or another sysctl file. */
 struct apply_file {
-	const char *path;		/* absolute, below root */
-	const char *text;		/* the new content */
+	const char *path;		/* absolute, below root; its directory must exist */
+	const char *text;		/* the new content; NULL: remove the file */
+	const char *why;		/* what it is for (kept in the history); may be NULL */
 };
 
 /* What apply_prepare() and apply_commit() are asked to do. */
 struct apply_request {
 	const char *root;
-	const char *profile;		/* name, for the journal */
-	const char *frag_path;		/* absolute, below root; NULL: no fragment */
-	const char *frag_text;		/* fragment_render() output; with frag_path */
+	const char *profile;		/* name, for the history */
+	const struct apply_file *files;	/* written in this order; the fragment
+					   first when there is one */
+	size_t nfiles;			/* 0..APPLY_FILES_MAX (0: --live-only) */
 	bool live;			/* write the live values (not --persist-only) */
-	long long now;			/* journal time stamp (unix seconds) */
-	const struct apply_file *files;	/* written after the fragment, in order */
-	size_t nfiles;
+	long long now;			/* time stamp of the transaction (unix seconds) */
 };
 
 /* Which step failed. */
 enum apply_stage {
 	STAGE_NONE,
-	STAGE_FRAGMENT_READ,	/* the existing fragment could not be read */
-	STAGE_FRAGMENT_DIR,	/* the fragment's directory is missing */
-	STAGE_JOURNAL,		/* the journal could not be written */
+	STAGE_FILE_READ,	/* a file could not be read (failed_file) */
+	STAGE_FILE_DIR,		/* a file's directory is missing (failed_file) */
+	STAGE_JOURNAL,		/* the history could not be read or written */
 	STAGE_LIVE,		/* a live key could not be set */
-	STAGE_FRAGMENT,		/* the fragment could not be written */
-	STAGE_FILE_READ,	/* a file of rq->files could not be read */
-	STAGE_FILE,		/* a file of rq->files could not be written */
+	STAGE_FILE,		/* a file could not be written (failed_file) */
+};
+
+/* One file of the request, as apply_prepare() found it. */
+struct apply_file_state {
+	bool existed;
+	char *before;			/* its bytes, NULL if it did not exist */
+	bool changed;			/* (would be) written or removed */
+	bool written;			/* apply_commit() changed it */
 };
 
 struct apply_outcome {
-	bool frag_existed;
-	char *frag_before;		/* the fragment before, NULL if none */
-	bool frag_changed;		/* (would be) rewritten */
+	struct apply_file_state *files;	/* one per request file, same order */
+	size_t nfiles;
 	size_t nlive;			/* live keys (to be) changed */
-	bool changed;			/* frag_changed || nlive > 0 */
+	bool changed;			/* a file changed or nlive > 0 */
+	unsigned long txn;		/* the transaction recorded; 0: none */
 	/* on failure */
 	enum apply_stage stage;
 	int error;			/* negative errno; 0 with STAGE_LIVE: the
 					   kernel kept another value (readback) */
+	size_t failed_file;		/* STAGE_FILE*: index into rq->files */
+	char journal[64];		/* STAGE_JOURNAL: the file of the history
+					   (below the root) */
 	const struct apply_item *failed;	/* STAGE_LIVE: the key */
 	char readback[VALUE_STR_MAX];	/* STAGE_LIVE, error 0: what the kernel kept */
 	size_t restored;		/* live keys written and then restored */
 	size_t restore_failed;		/* live keys that could not be restored */
-	char **files_before;		/* per rq->files: its content, NULL: none */
-	bool *files_changed;		/* per rq->files: (would be) rewritten */
-	size_t nfiles;
-	size_t failed_file;		/* STAGE_FILE_READ, STAGE_FILE: its index */
+	size_t files_restored;		/* files written and then restored */
+	size_t files_restore_failed;	/* files that could not be restored */
 };
 
 /*
  * Work out what apply_commit() would change without changing anything:
- * read the existing fragment, check its directory, count the live changes.
- * Fills *out (initialise it with memset 0; clear with
- * apply_outcome_clear()). Returns 0, or a negative errno with out->stage
- * STAGE_FRAGMENT_READ (-ELOOP, -EISDIR, -EINVAL...) or STAGE_FRAGMENT_DIR.
+ * check every file's directory, read every file's current bytes (never
+ * through a symbolic link), count the live changes. Fills *out (initialise
+ * it with memset 0; clear with apply_outcome_clear()). Returns 0, -EINVAL
+ * (more than APPLY_FILES_MAX files, or one path twice; out->stage
+ * STAGE_NONE), -ENOMEM, or a negative errno with out->failed_file and
+ * out->stage STAGE_FILE_READ (-ELOOP, -EISDIR, -EINVAL, -EFBIG, -EBADMSG...)
+ * or STAGE_FILE_DIR.
  */
 int apply_prepare(const struct apply_request *rq, const struct apply_plan *plan,
     struct apply_outcome *out);
 
 /*
  * Make the changes apply_prepare() found (nothing when out->changed is
- * false; the journal is then left alone). The caller holds the apply lock.
- * Returns 0 or a negative errno with out->stage and the details set; the
- * system is then as it was, except for keys counted in restore_failed.
+ * false: no transaction is recorded) and record them as the next
+ * transaction (out->txn). The caller holds the apply lock. Returns 0 or a
+ * negative errno with out->stage and the details set; the system and the
+ * history are then as they were, except for what restore_failed and
+ * files_restore_failed count.
  */
 int apply_commit(const struct apply_request *rq, const struct apply_plan *plan,
     struct apply_outcome *out);
 
 void apply_outcome_clear(struct apply_outcome *out);
 
-/* One key of the journal. */
-struct journal_key {
+/* A live key of a transaction. */
+struct txn_key {
 	char *key;
 	char *before;		/* what rollback writes back */
 	char *after;		/* what the apply set */
 };
 
-/* A file the apply rewrote besides the fragment. */
-struct journal_file {
-	char *path;
-	bool existed;
-	char *before;		/* NULL when it did not exist */
-	char *after;		/* what the apply wrote */
+/* A file of a transaction. */
+struct txn_file {
+	char *path;		/* absolute, below the root */
+	char *before;		/* exact bytes before; NULL: it did not exist */
+	char *after;		/* exact bytes the apply left; NULL: it removed it */
+	char *why;		/* NULL when the apply gave no reason */
 };
 
-/* The state before the last apply that changed something. */
-struct apply_journal {
+/* One transaction: what one apply changed. */
+struct apply_txn {
+	unsigned long number;		/* 1..APPLY_TXN_MAX */
 	char *tool_version;
 	char *profile;
-	long long time;
-	char *frag_path;
-	bool frag_existed;
-	char *frag_content;	/* NULL when it did not exist */
-	char *frag_after;	/* what the apply wrote; NULL in journals of
-				   earlier releases (then not compared) */
-	struct journal_key *live;
+	long long time;			/* unix seconds */
+	bool rolled_back;
+	long long rolled_back_time;	/* with rolled_back */
+	struct txn_key *live;
 	size_t nlive;
-	struct journal_file *files;
+	struct txn_file *files;
 	size_t nfiles;
 };
 
 /*
- * The journal as JSON text ({"schema_version":1, "tool_version", "profile",
- * "time", "fragment": {"path", "existed", "content"}, "live": [{"key",
- * "before", "after"}], "files": [{"path", "existed", "before", "after"}]}),
- * and back ("files" may be missing in journals of earlier releases). Parsing checks every type and that keys
- * are valid sysctl names; returns -EBADMSG otherwise.
+ * A transaction as JSON text and back: {"schema_version": 2,
+ * "tool_version", "transaction": N, "profile", "time": unix seconds,
+ * "rolled_back": null or {"time"}, "live": [{"key", "before", "after"}],
+ * "files": [{"path", "why", "existed", "before", "after"}]}. A file's
+ * content is a string, null (no file), or {"base64": "..."} for bytes that
+ * are not UTF-8 (JSON strings cannot hold them). Parsing checks every type,
+ * that keys are valid sysctl names, that paths are absolute and plain (no
+ * "." or ".." components), that "existed" agrees with "before", and that
+ * no content holds a NUL byte; returns -EBADMSG otherwise.
  * Both return 0 or a negative errno; the caller frees *ret (free() /
- * apply_journal_free()).
+ * apply_txn_free()).
  */
-int apply_journal_format(const struct apply_journal *j, char **ret);
-int apply_journal_parse(const char *text, struct apply_journal **ret);
-
-/* ROOT/var/lib/tcpadvise/journal.json: -ENOENT when there is none. */
-int apply_journal_read(const char *root, struct apply_journal **ret);
+int apply_txn_format(const struct apply_txn *t, char **ret);
+int apply_txn_parse(const char *text, struct apply_txn **ret);
 
 /* Frees everything; accepts NULL; returns NULL. */
-struct apply_journal *apply_journal_free(struct apply_journal *j);
+struct apply_txn *apply_txn_free(struct apply_txn *t);
 
-/* One key rollback looked at. */
+/* Every transaction, oldest first. */
+struct apply_history {
+	struct apply_txn **txns;
+	size_t n;
+	bool legacy;		/* the newest is journal.json, not moved yet */
+	char failed_path[64];	/* on failure: the file (or directory) at fault */
+};
+
+/*
+ * Read ROOT/var/lib/tcpadvise/history/N.json for every N (other names are
+ * ignored), and a journal.json of an earlier build as the next number (its
+ * fragment's "after" is the fragment as it is now). No history directory is
+ * an empty history. Fills *ret (clear it with apply_history_clear(); on
+ * failure it is empty but for failed_path).
+ * Returns 0, -EBADMSG (failed_path names the file; a file's number must
+ * match its name), -E2BIG (more than APPLY_HISTORY_MAX), -ENOMEM, or the
+ * -errno of reading the directory or a file.
+ */
+int apply_history_read(const char *root, struct apply_history *ret);
+void apply_history_clear(struct apply_history *h);
+
+/* What apply_rollback() is asked to do. */
+struct rollback_request {
+	const char *root;
+	long long to;		/* undo every transaction after this number
+				   (0: all); -1: only the newest not yet undone */
+	bool force;		/* restore files that were edited since */
+	long long now;		/* when (unix seconds), for the history */
+};
+
+/* A key rollback looked at. */
 struct rollback_key {
-	const char *key;	/* points into the journal */
+	unsigned long txn;
+	const char *key;	/* points into the history */
 	char *now;		/* the live value before the rollback, NULL: unreadable */
-	const char *to;		/* the journal's before value */
+	const char *to;		/* the transaction's before value */
 	bool changed;		/* written (it differed) */
 	int error;		/* negative errno, or 1: the kernel kept another value */
 };
 
+enum rollback_action {
+	ROLLBACK_SAME,		/* already as before the apply */
+	ROLLBACK_RESTORED,	/* its bytes before the apply written back */
+	ROLLBACK_REMOVED,	/* the apply had created it: removed */
+};
+
+/* A file rollback looked at. */
+struct rollback_file {
+	unsigned long txn;
+	const char *path;	/* points into the history */
+	enum rollback_action action;
+	bool forced;		/* edited since the apply; restored by --force */
+	int error;		/* negative errno of the write or removal */
+};
+
+enum rollback_conflict_kind {
+	CONFLICT_EDITED,	/* the file differs from what the apply wrote */
+	CONFLICT_REMOVED,	/* the apply wrote it; it is gone */
+	CONFLICT_CREATED,	/* the apply removed it; it exists again */
+	CONFLICT_UNREADABLE,	/* it cannot be read (error) */
+};
+
+/* Why a rollback was refused: the first file found, newest transaction first. */
+struct rollback_conflict {
+	enum rollback_conflict_kind kind;
+	unsigned long txn;
+	const char *path;	/* points into the history */
+	unsigned line;		/* CONFLICT_EDITED: the first line that differs */
+	int error;		/* CONFLICT_UNREADABLE: negative errno */
+};
+
 struct rollback_outcome {
-	struct apply_journal *journal;
-	struct rollback_key *keys;
+	struct apply_history history;
+	const struct apply_txn **undone;	/* rolled back now, newest first */
+	size_t nundone;
+	struct rollback_key *keys;	/* in the order restored */
 	size_t nkeys;
-	size_t nchanged;
-	bool frag_changed;
-	bool frag_removed;	/* the apply had created it: removed */
-	size_t nfiles_changed;	/* other files put back or removed */
+	size_t nchanged;		/* keys written */
+	struct rollback_file *files;	/* in the order restored */
+	size_t nfiles;
+	struct rollback_conflict conflict;	/* with -ESTALE */
 	/* on failure */
-	const struct rollback_key *failed;	/* the first key that failed, or NULL */
-	int frag_error;		/* negative errno of the fragment step, or 0 */
-	const char *stale;	/* -ESTALE: the file edited since the apply */
-	unsigned stale_line;	/* ... and its first line that differs */
-	const char *failed_file;	/* a file that could not be put back */
+	const struct apply_txn *failed_txn;	/* the transaction not undone, or
+						   not marked (mark_error) */
+	const struct rollback_key *failed;	/* -EIO: its first key that failed, or NULL */
+	const struct rollback_file *failed_file;	/* -EIO: its first file that failed */
+	int mark_error;		/* undone, but marking it failed: negative errno */
 };
 
 /*
- * Undo the last apply from its journal: first check that every other file
- * the apply rewrote still holds exactly what it wrote (else -ESTALE, with
- * out->stale and stale_line naming the file and its first line that
- * differs, and nothing is changed), unless force; then write back every
- * live key whose value differs from the journal's before value (read back
- * and compared by shape), put the fragment's content back atomically, or
- * remove it if the apply created it, put every other file back byte for
- * byte (or remove it), then delete the journal. The caller holds the lock.
- * Returns 0; -ENOENT when there is no journal (nothing to roll back);
- * -EBADMSG for a journal that does not parse; -EIO when some key or the
- * fragment could not be restored (details in *out; the journal is kept);
- * or another negative errno. Clear *out with rollback_outcome_clear().
+ * Undo transactions, newest first: the newest one not yet rolled back, or
+ * (rq->to >= 0) every one after rq->to not yet rolled back. First, without
+ * changing anything, every file is checked: it must hold exactly the bytes
+ * its transaction left (or still those from before it, then it is left
+ * alone); otherwise -ESTALE with out->conflict, unless rq->force. Then for
+ * each transaction: every live key whose value differs from the before
+ * value is written and read back; every file gets its bytes from before
+ * back (atomic write, mode 0644), or is removed if the apply created it;
+ * the transaction is marked rolled back. The caller holds the lock.
+ * Returns 0; -ENOENT when there is nothing to undo; -ERANGE when rq->to is
+ * beyond the newest transaction; -ESTALE (nothing was changed); -EBADMSG
+ * for a history that does not parse (history.failed_path); -EIO when a key
+ * or file of a transaction could not be restored (the rest of it was; it
+ * stays unmarked, older ones are left alone; details in *out); the errno
+ * of marking a transaction that was undone (out->mark_error); or another
+ * negative errno. out->undone lists what was rolled back, also on failure.
+ * Clear *out with rollback_outcome_clear().
  */
-int apply_rollback(const char *root, bool force, struct rollback_outcome *out);
+int apply_rollback(const struct rollback_request *rq, struct rollback_outcome *out);
 void rollback_outcome_clear(struct rollback_outcome *out);
 
 #endif

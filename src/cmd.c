@@ -49,6 +49,55 @@ cmd_json_error(const char *command, int status, const char *message)
 	return r;
 }
 
+const char *
+cmd_file_error(int e)
+{
+	switch (e) {
+	case -ELOOP:
+		return "it is a symbolic link, which tcpadvise never follows";
+	case -EISDIR:
+	case -EINVAL:
+		return "it is not a regular file";
+	case -EFBIG:
+		return "it is larger than tcpadvise reads (1 MiB)";
+	case -EBADMSG:
+		return "it holds a NUL byte";
+	default:
+		return strerror(-e);
+	}
+}
+
+int
+cmd_print_json(json_t *root)
+{
+	int r;
+
+	if (root == NULL)
+		return -ENOMEM;
+	r = json_dumpf(root, stdout, JSON_INDENT(2)) < 0 || fputc('\n', stdout) == EOF ?
+	    -EIO : 0;
+	json_decref(root);
+	return r;
+}
+
+int
+cmd_history_error(const struct options *o, const struct apply_history *h, int r)
+{
+	if (r == -EBADMSG)
+		cmd_error(o, "cannot read the history: %s is not a transaction tcpadvise "
+		    "can read", h->failed_path);
+	else if (r == -EACCES || r == -EPERM)
+		cmd_error(o, "cannot read the history %s: %s (it is readable by root "
+		    "only)", h->failed_path, strerror(-r));
+	else if (r == -E2BIG)
+		cmd_error(o, "cannot read the history %s: more than %d transactions",
+		    h->failed_path, APPLY_HISTORY_MAX);
+	else
+		cmd_error(o, "cannot read the history %s: %s", h->failed_path,
+		    strerror(-r));
+	return TA_EXIT_SYSTEM;
+}
+
 struct profile_search
 cmd_search(const struct options *o)
 {

@@ -20,6 +20,9 @@
 #include "profile.h"
 #include "report.h"
 
+struct apply_history;
+struct json_t;
+
 /* The exit statuses: a documented contract (tcpadvise(8), EXIT STATUS). */
 enum {
 	TA_EXIT_OK = 0,		/* success, no findings at or above --fail-on */
@@ -56,8 +59,10 @@ struct options {
 	bool persist_only;		/* apply --persist-only */
 	bool dry_run;			/* apply --dry-run */
 	bool resolve;			/* apply --resolve */
-	bool force;			/* apply --force, rollback --force */
+	bool force;			/* apply --resolve --force: edit managed files;
+					   rollback --force: restore files edited since */
 	const char *file;		/* --file: the fragment, or NULL for the default */
+	long long to;			/* rollback --to N; -1 when not given */
 	unsigned interval;		/* states --interval, 0: totals */
 	struct cmd_result *result;	/* owned by main(): the first error */
 };
@@ -89,6 +94,20 @@ int cmd_snapshot_error(const struct options *o, int r);
    stamped with the current time. */
 void cmd_report_opts(const struct options *o, struct report_opts *ret);
 
+/* Why a file could not be read or written, for "cannot write PATH: ...":
+   the words for -ELOOP (a symbolic link), -EISDIR/-EINVAL (not a regular
+   file), -EFBIG and -EBADMSG, else strerror(). */
+const char *cmd_file_error(int e);
+
+/* Print root on stdout, indented, with a final newline, and release it.
+   root NULL (a failed json_pack()) gives -ENOMEM. Returns 0, -ENOMEM or
+   -EIO. */
+int cmd_print_json(struct json_t *root);
+
+/* Say why the history could not be read (r from apply_history_read() or
+   apply_rollback(), with the file h names) and return TA_EXIT_SYSTEM. */
+int cmd_history_error(const struct options *o, const struct apply_history *h, int r);
+
 /* Print "tcpadvise: message" (printf-style) on stderr, and keep the first
    one in o->result for the JSON error object. */
 void cmd_error(const struct options *o, const char *fmt, ...)
@@ -104,6 +123,7 @@ int cmd_json_error(const char *command, int status, const char *message);
 int cmd_apply(const struct options *o);
 int cmd_check(const struct options *o);
 int cmd_explain(const struct options *o);
+int cmd_history(const struct options *o);
 int cmd_lint(const struct options *o);
 int cmd_profiles(const struct options *o);
 int cmd_rollback(const struct options *o);

@@ -59,6 +59,7 @@ struct run {
 	struct edit *edits;
 	size_t nedits;
 	struct findings after;		/* the policy on the planned system */
+	const struct apply_request *rq;	/* what is committed */
 	char msg[256];
 };
 
@@ -396,7 +397,6 @@ print_json(const struct run *x, const struct apply_outcome *out)
 	const struct options *o = x->o;
 	const struct plan *pl = &x->plan;
 	json_t *root, *live, *same, *skipped, *files, *remaining, *persisted;
-	int r;
 
 	live = json_array();
 	same = json_array();
@@ -419,21 +419,21 @@ print_json(const struct run *x, const struct apply_outcome *out)
 	for (size_t i = 0; skipped && i < pl->nskip; i++)
 		json_array_append_new(skipped, json_pack("{s:s?, s:s, s:s}", "key",
 		    pl->skip[i].key, "finding", pl->skip[i].id, "reason", pl->skip[i].why));
-	for (size_t i = 0; files && i < x->nedits; i++)
-		json_array_append_new(files, json_pack("{s:s, s:s, s:b, s:b}", "path",
-		    x->edits[i].path, "source", x->edits[i].source, "existed",
-		    x->edits[i].before != NULL, "changed", x->edits[i].before == NULL ||
-		    strcmp(x->edits[i].before, x->edits[i].text) != 0));
+	for (size_t i = 0; files && i < x->rq->nfiles; i++)
+		json_array_append_new(files, json_pack("{s:s, s:s?, s:b, s:b}", "path",
+		    x->rq->files[i].path, "why", x->rq->files[i].why, "existed",
+		    out->files[i].existed, "changed", out->files[i].changed));
 	for (size_t i = 0; remaining && i < x->after.n; i++)
 		if (remains(&x->after.items[i]))
 			json_array_append_new(remaining,
 			    report_finding_json(&x->after.items[i]));
 	persisted = x->frag_text == NULL ? json_null() : json_pack("{s:s, s:b}",
 	    "path", x->path, "changed", frag_changes(x));
-	root = json_pack("{s:i, s:s, s:s, s:b, s:b, s:s, s:o, s:o, s:o, s:o, s:o, "
+	root = json_pack("{s:i, s:s, s:s, s:b, s:o, s:b, s:s, s:o, s:o, s:o, s:o, s:o, "
 	    "s:o, s:o, s:o, s:o}",
 	    "schema_version", 1, "tool_version", TCPADVISE_VERSION,
-	    "profile", x->p->name, "changed", out->changed, "failed", 0,
+	    "profile", x->p->name, "changed", out->changed, "transaction",
+	    out->txn > 0 ? json_integer((json_int_t)out->txn) : json_null(), "failed", 0,
 	    "msg", x->msg, "live", live, "unchanged", same, "persisted", persisted,
 	    "skipped", skipped, "resolved", disable_json(pl->disable, pl->ndisable),
 	    "pending", disable_json(pl->pending, pl->npending),
@@ -446,70 +446,67 @@ print_json(const struct run *x, const struct apply_outcome *out)
 		    x->old_frag, "after", x->frag_text));
 	if (o->dry_run)
 		json_object_set_new(root, "dry_run", json_true());
-	r = json_dumpf(root, stdout, JSON_INDENT(2)) < 0 || fputc('\n', stdout) == EOF ?
-	    -EIO : 0;
-	json_decref(root);
-	return r;
+	return cmd_print_json(root);
 }
 
-/* "restored the 2 keys already set" and what could not be restored. */
+/* "restored the 2 keys already set" (and the files already written), and
+   what could not be restored. */
 static void
 restored_text(const struct apply_outcome *out, const char *what, char *buf,
     size_t size)
 {
+	size_t failed = out->restore_failed + out->files_restore_failed;
 	int n;
 
-	if (out->restored == 0 && out->restore_failed == 0)
+	if (out->restored == 0 && out->files_restored == 0 && failed == 0)
 		n = snprintf(buf, size, "nothing was changed");
-	else
+	else if (out->files_restored == 0)
 		n = snprintf(buf, size, "restored the %zu %s%s already set", out->restored,
 		    what, out->restored == 1 ? "" : "s");
-	if (out->restore_failed > 0 && n > 0 && (size_t)n < size)
+	else
+		n = snprintf(buf, size, "restored the %zu %s%s already set and the %zu "
+		    "file%s already written", out->restored, what,
+		    out->restored == 1 ? "" : "s", out->files_restored,
+		    out->files_restored == 1 ? "" : "s");
+	if (failed > 0 && n > 0 && (size_t)n < size)
 		snprintf(buf + n, size - (size_t)n, "; %zu could not be restored "
-		    "(tcpadvise rollback may)", out->restore_failed);
-}
-
-static const char *
-frag_error(int e)
-{
-	switch (e) {
-	case -ELOOP:
-		return "it is a symbolic link, which tcpadvise never follows";
-	case -EISDIR:
-	case -EINVAL:
-		return "it is not a regular file";
-	default:
-		return strerror(-e);
-	}
+		    "(tcpadvise rollback may)", failed);
 }
 
 static int
 report_failure(const struct options *o, const struct apply_request *rq,
     const struct apply_outcome *out)
 {
-	char dir[4096], extra[160];
+	const struct apply_file *f = out->failed_file < rq->nfiles ?
+	    &rq->files[out->failed_file] : NULL;
+	const char *verb = f != NULL && f->text == NULL ? "remove" : "write";
+	char dir[4096], extra[200];
 	const char *slash;
 
 	switch (out->stage) {
-	case STAGE_FRAGMENT_DIR:
-		slash = strrchr(rq->frag_path, '/');
-		snprintf(dir, sizeof dir, "%.*s", slash == rq->frag_path ? 1 :
-		    (int)(slash - rq->frag_path), rq->frag_path);
+	case STAGE_FILE_DIR:
+		slash = strrchr(f->path, '/');
+		snprintf(dir, sizeof dir, "%.*s", slash == f->path ? 1 :
+		    (int)(slash - f->path), f->path);
 		if (out->error == -ENOENT)
-			cmd_error(o, "cannot write %s: the directory %s does not exist "
+			cmd_error(o, "cannot %s %s: the directory %s does not exist "
 			    "(tcpadvise does not create it); nothing was changed",
-			    rq->frag_path, dir);
+			    verb, f->path, dir);
 		else
-			cmd_error(o, "cannot write %s: %s: %s; nothing was changed",
-			    rq->frag_path, dir, strerror(-out->error));
+			cmd_error(o, "cannot %s %s: %s: %s; nothing was changed",
+			    verb, f->path, dir, strerror(-out->error));
 		break;
-	case STAGE_FRAGMENT_READ:
-		cmd_error(o, "cannot write %s: %s; nothing was changed", rq->frag_path,
-		    frag_error(out->error));
+	case STAGE_FILE_READ:
+		cmd_error(o, "cannot %s %s: %s; nothing was changed", verb, f->path,
+		    cmd_file_error(out->error));
 		break;
 	case STAGE_JOURNAL:
-		cmd_error(o, "cannot write the journal %s: %s; nothing was changed",
-		    APPLY_JOURNAL_PATH, strerror(-out->error));
+		if (out->error == -EBADMSG)
+			cmd_error(o, "cannot read the history: %s is not a transaction "
+			    "tcpadvise can read; nothing was changed", out->journal);
+		else
+			cmd_error(o, "cannot write the history %s: %s; nothing was changed",
+			    out->journal, strerror(-out->error));
 		break;
 	case STAGE_LIVE:
 		if ((out->error == -EACCES || out->error == -EPERM ||
@@ -528,20 +525,10 @@ report_failure(const struct options *o, const struct apply_request *rq,
 			cmd_error(o, "cannot set %s to '%s': %s; %s", out->failed->key,
 			    out->failed->after, strerror(-out->error), extra);
 		break;
-	case STAGE_FRAGMENT:
-		restored_text(out, "live key", extra, sizeof extra);
-		cmd_error(o, "cannot write %s: %s; %s", rq->frag_path,
-		    frag_error(out->error), extra);
-		break;
-	case STAGE_FILE_READ:
-		cmd_error(o, "cannot read %s: %s; nothing was changed",
-		    rq->files[out->failed_file].path, frag_error(out->error));
-		break;
 	case STAGE_FILE:
 		restored_text(out, "live key", extra, sizeof extra);
-		cmd_error(o, "cannot write %s: %s; the files already written were put "
-		    "back, %s", rq->files[out->failed_file].path, frag_error(out->error),
-		    extra);
+		cmd_error(o, "cannot %s %s: %s; %s", verb, f->path,
+		    cmd_file_error(out->error), extra);
 		break;
 	case STAGE_NONE:
 		cmd_error(o, "cannot apply: %s", strerror(-out->error));
@@ -652,7 +639,7 @@ cmd_apply(const struct options *o)
 	}
 	if (!o->live_only && (r = read_or_null(o->root, x.path, &x.old_frag)) < 0) {
 		cmd_error(o, "cannot read %s: %s; nothing was changed", x.path,
-		    frag_error(r));
+		    cmd_file_error(r));
 		goto out;
 	}
 	x.po.fragment = x.path;
@@ -665,23 +652,31 @@ cmd_apply(const struct options *o)
 	if (make_plan(&x) < 0)
 		goto out;
 
+	/* The fragment first, then the files --resolve edits: one
+	   transaction, written in this order. */
 	memset(&rq, 0, sizeof rq);
 	rq.root = o->root;
 	rq.profile = x.p->name;
-	rq.frag_path = x.frag_text != NULL ? x.path : NULL;
-	rq.frag_text = x.frag_text;
 	rq.live = !o->persist_only;
 	rq.now = (long long)time(NULL);
-	if (x.nedits > 0 && (files = calloc(x.nedits, sizeof *files)) == NULL) {
+	if ((files = calloc(x.nedits + 1, sizeof *files)) == NULL) {
 		cmd_error(o, "out of memory");
 		goto out;
 	}
+	if (x.frag_text != NULL) {
+		files[rq.nfiles].path = x.path;
+		files[rq.nfiles].text = x.frag_text;
+		files[rq.nfiles].why = "the profile's fragment";
+		rq.nfiles++;
+	}
 	for (size_t i = 0; i < x.nedits; i++) {
-		files[i].path = x.edits[i].path;
-		files[i].text = x.edits[i].text;
+		files[rq.nfiles].path = x.edits[i].path;
+		files[rq.nfiles].text = x.edits[i].text;
+		files[rq.nfiles].why = strcmp(x.edits[i].path, x.edits[i].source) == 0 ?
+		    "lines disabled by --resolve" : "a copy masking a vendor file";
+		rq.nfiles++;
 	}
 	rq.files = files;
-	rq.nfiles = x.nedits;
 	if (apply_prepare(&rq, &x.plan.live, &out) < 0) {
 		status = report_failure(o, &rq, &out);
 		goto out;
@@ -692,6 +687,7 @@ cmd_apply(const struct options *o)
 		status = report_failure(o, &rq, &out);
 		goto out;
 	}
+	x.rq = &rq;
 	compose_msg(&x, &out);
 	r = o->format == FORMAT_JSON ? print_json(&x, &out) : print_text(&x);
 	if (r < 0) {

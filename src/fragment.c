@@ -491,6 +491,12 @@ open_regular(int dirfd, const char *name)
 int
 fragment_read(const char *root, const char *path, char **ret_text)
 {
+	return fragment_read_max(root, path, FRAGMENT_MAX_BYTES, ret_text);
+}
+
+int
+fragment_read_max(const char *root, const char *path, size_t max, char **ret_text)
+{
 	char full[PATH_MAX];
 	char *text = NULL;
 	size_t len;
@@ -502,7 +508,7 @@ fragment_read(const char *root, const char *path, char **ret_text)
 		return r;
 	if ((fd = open_regular(AT_FDCWD, full)) < 0)
 		return fd;
-	r = read_all(fd, FRAGMENT_MAX_BYTES, &text, &len);
+	r = read_all(fd, max, &text, &len);
 	close(fd);
 	if (r < 0)
 		return r;
@@ -596,7 +602,7 @@ write_loop(int fd, const char *text, size_t len)
 }
 
 /*
- * The atomic write recipe (fragment_write and the journal):
+ * The atomic write recipe (fragment_write and the history):
  *   1. compare first: the same bytes already there -> write nothing;
  *   2. refuse a symbolic link (O_NOFOLLOW, -ELOOP) or a non-regular file at
  *      the target; a missing directory is -ENOENT, never created;

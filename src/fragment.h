@@ -1,6 +1,6 @@
 /*
  * fragment: the one sysctl.d file tcpadvise writes, and other small files
- * it replaces atomically (the apply journal).
+ * it replaces atomically (the transactions of the apply history).
  *
  * Owns: rendering a profile into deterministic fragment text, reading it
  * back (bounded, never through a symlink), the atomic write recipe, removal,
@@ -37,7 +37,7 @@
 /* Where apply writes its fragment unless --file says otherwise. */
 #define FRAGMENT_DEFAULT "/etc/sysctl.d/90-tcpadvise.conf"
 
-/* Larger fragments (and journals) are refused with -EFBIG when read. */
+/* Larger fragments are refused with -EFBIG when read. */
 #define FRAGMENT_MAX_BYTES (1 << 20)
 
 /* A setting with an `apply` value that is not written, and why. */
@@ -115,6 +115,10 @@ struct fragment_skip *fragment_skips_free(struct fragment_skip *list, size_t n);
  */
 int fragment_read(const char *root, const char *path, char **ret_text);
 
+/* fragment_read() with another size limit (the history's transactions). */
+int fragment_read_max(const char *root, const char *path, size_t max,
+    char **ret_text);
+
 /*
  * Whether the directory of ROOT/path exists: 0, -ENOENT, -ENOTDIR,
  * -ENAMETOOLONG, -EINVAL (path not absolute or with no file name).
@@ -135,7 +139,7 @@ int fragment_check_dir(const char *root, const char *path);
 int fragment_write(const char *root, const char *path, const char *text,
     bool *ret_changed);
 
-/* fragment_write() with another mode (the journal uses 0600). */
+/* fragment_write() with another mode (the history uses 0600). */
 int fragment_write_mode(const char *root, const char *path, const char *text,
     mode_t mode, bool *ret_changed);
 

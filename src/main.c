@@ -20,6 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "apply.h"
 #include "cmd.h"
 #include "parse.h"
 #include "procfs.h"
@@ -36,6 +37,7 @@ enum {
 	OPT_INTERVAL = 1 << 7,
 	OPT_RESOLVE = 1 << 8,
 	OPT_FORCE = 1 << 9,
+	OPT_TO = 1 << 10,
 };
 
 /* Bits of struct command.formats. */
@@ -66,15 +68,17 @@ static const struct command commands[] = {
 	  "[--fail-on info|warning|critical|never] [--file PATH]" },
 	{ "explain", cmd_explain, OPT_PROFILE, FMT_TEXT, 1, 1,
 	  "explain KEY|FINDING-ID [--profile NAME|FILE]" },
+	{ "history", cmd_history, OPT_FORMAT, FMT_TEXT | FMT_JSON, 0, 0,
+	  "history [--format text|json]" },
 	{ "lint", cmd_lint, OPT_PROFILE | OPT_FORMAT | OPT_FAIL_ON | OPT_FILE,
 	  FMT_TEXT | FMT_JSON, 0, SIZE_MAX,
 	  "lint [FILE...] [--profile NAME|FILE] [--file PATH] [--format text|json] "
 	  "[--fail-on info|warning|critical|never]" },
 	{ "profiles", cmd_profiles, OPT_FORMAT, FMT_TEXT | FMT_JSON, 0, 1,
 	  "profiles [NAME] [--format text|json]" },
-	{ "rollback", cmd_rollback, OPT_FORMAT | OPT_FILE | OPT_FORCE,
+	{ "rollback", cmd_rollback, OPT_FORMAT | OPT_FILE | OPT_FORCE | OPT_TO,
 	  FMT_TEXT | FMT_JSON, 0, 0,
-	  "rollback [--force] [--file PATH] [--format text|json]" },
+	  "rollback [--to N] [--force] [--format text|json]" },
 	{ "states", cmd_states, OPT_FORMAT | OPT_INTERVAL, FMT_TEXT | FMT_JSON | FMT_PROM,
 	  0, 0,
 	  "states [--interval SECONDS] [--format text|json|prometheus]" },
@@ -146,7 +150,9 @@ help(const char *prog)
 	    "\n"
 	    "  apply      write the profile's values: one sysctl.d fragment, atomically,\n"
 	    "             and the live values, transactionally; says what changed\n"
-	    "  rollback   undo the last apply (live values and fragment)\n"
+	    "  history    list the applies: number, time, profile, keys and files changed\n"
+	    "  rollback   undo the last apply, or with --to N every one after N (live\n"
+	    "             values and files, byte for byte)\n"
 	    "  lint       check sysctl.conf / sysctl.d files: syntax, unknown or removed\n"
 	    "             keys, values out of range, hazards, duplicates, shadowed keys\n"
 	    "  states     socket states, TCP counters and what they show: TIME_WAIT by\n"
@@ -166,6 +172,8 @@ help(const char *prog)
 	    "  --force                apply --resolve: edit files another tool manages too;\n"
 	    "                         rollback: put back files edited since the apply\n"
 	    "  --file PATH            the fragment (default /etc/sysctl.d/90-tcpadvise.conf)\n"
+	    "  --to N                 rollback: undo every apply after apply N (0: all)\n"
+	    "  --force                rollback: restore files even if edited since the apply\n"
 	    "  --fail-on SEVERITY     exit 1 on findings at or above: info, warning\n"
 	    "                         (default), critical, or never\n"
 	    "  --root DIR             read /proc, /etc, /run, /usr/lib below DIR\n"
@@ -232,7 +240,8 @@ main(int argc, char **argv)
 		{ "file", required_argument, NULL, 'W' },
 		{ "interval", required_argument, NULL, 'I' },
 		{ "resolve", no_argument, NULL, 'r' },
-		{ "force", no_argument, NULL, 'x' },
+		{ "force", no_argument, NULL, 'X' },
+		{ "to", required_argument, NULL, 'T' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct options o;
@@ -252,6 +261,7 @@ main(int argc, char **argv)
 	o.root = "/";
 	o.format = FORMAT_TEXT;
 	o.fail_on = SEV_WARNING;
+	o.to = -1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":qvh", longopts, NULL)) != -1) {
 		switch (c) {
@@ -312,10 +322,6 @@ main(int argc, char **argv)
 			o.resolve = true;
 			used |= OPT_RESOLVE;
 			break;
-		case 'x':
-			o.force = true;
-			used |= OPT_FORCE;
-			break;
 		case 'W':
 			o.file = optarg;
 			used |= OPT_FILE;
@@ -329,6 +335,19 @@ main(int argc, char **argv)
 				    "1 to 3600 seconds)", optarg, err);
 			o.interval = (unsigned)v;
 			used |= OPT_INTERVAL;
+			break;
+		}
+		case 'X':
+			o.force = true;
+			used |= OPT_FORCE;
+			break;
+		case 'T': {
+			const char *err;
+
+			if (parse_ll(optarg, 0, APPLY_TXN_MAX, &o.to, &err) < 0)
+				return usage(&o, "invalid --to '%s' (%s; expected the number "
+				    "of an apply, 0 to %d)", optarg, err, APPLY_TXN_MAX);
+			used |= OPT_TO;
 			break;
 		}
 		case ':':
@@ -363,7 +382,7 @@ main(int argc, char **argv)
 	if (used & ~cmd->opts) {
 		static const char *const names[] = { "--profile", "--format",
 		    "--fail-on", "--live-only", "--persist-only", "--dry-run", "--file",
-		    "--interval", "--resolve", "--force" };
+		    "--interval", "--resolve", "--force", "--to" };
 		unsigned bad = used & ~cmd->opts, i = 0;
 
 		while (!(bad & (1u << i)))

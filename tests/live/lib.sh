@@ -61,6 +61,17 @@ enter_sandbox() {
 	}
 }
 
+# history_state: every transaction of the apply history (and an old
+# journal.json) with its bytes, to compare before and after a run that
+# must not record one.
+history_state() {
+	for f in /var/lib/tcpadvise/history/*.json /var/lib/tcpadvise/journal.json; do
+		[ -e "$f" ] || continue
+		echo "== $f"
+		cat "$f"
+	done
+}
+
 # only_netns_keys: refuse to go on if any sysctl file visible now assigns a
 # key outside net.ipv4 and net.core.somaxconn, the per-netns keys the tests
 # use (a global key would reach the host when applied).

@@ -22,7 +22,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/live/lib.sh
 SYSCTLD=/lib/systemd/systemd-sysctl
 FRAG=/etc/sysctl.d/90-tcpadvise.conf
-JOURNAL=/var/lib/tcpadvise/journal.json
+HISTORY=/var/lib/tcpadvise/history
 
 # live KEY: the kernel's value with fields separated by one space, the way a
 # fragment writes it (/proc separates the fields of a vector by tabs).
@@ -91,7 +91,7 @@ persisted_remedies() {
 one_profile() {
 	p=$1
 	d=$sandbox_tmp/$p
-	rm -f "$FRAG" "$JOURNAL"
+	rm -rf "$FRAG" "$HISTORY"
 	sysctl -q -p /etc/sysctl.d/50-seeds.conf >/dev/null || fail "$p: cannot load the site file"
 	$TCPADVISE check --profile "$p" --format json >"$d.check"
 	persisted_remedies "$d.check" >"$d.want"
@@ -225,6 +225,7 @@ printf 'net.core.somaxconn = 1024\n' >/etc/sysctl.conf
 # /etc/sysctl.conf through this link; procps reads it again, last.
 ln -s ../sysctl.conf /etc/sysctl.d/99-sysctl.conf
 
+h0=$(history_state)
 # --dry-run shows what would change and changes nothing; its diff is one
 # that patch(1) applies to the old fragment to give the new one.
 $TCPADVISE apply --profile nginx --dry-run --format json >"$sandbox_tmp/dry.json" ||
@@ -236,7 +237,7 @@ jq -e '.dry_run == true and .changed == true' "$sandbox_tmp/dry.json" >/dev/null
 cmp -s "$FRAG" "$sandbox_tmp/old.conf" || fail "dry run changed the fragment"
 for k in $keys; do echo "$k = $(live "$k")"; done | diff "$sandbox_tmp/s0" - ||
     fail "dry run changed live values"
-[ ! -e "$JOURNAL" ] || fail "dry run wrote a journal"
+[ "$(history_state)" = "$h0" ] || fail "dry run recorded a transaction"
 if command -v patch >/dev/null; then
 	cp "$sandbox_tmp/old.conf" "$sandbox_tmp/patched.conf"
 	patch -s "$sandbox_tmp/patched.conf" <"$sandbox_tmp/dry.txt" >/dev/null 2>&1 ||
@@ -296,14 +297,16 @@ done
     fail "systemd-sysctl ends with $(cat "$sandbox_tmp/sys.systemd")"
 
 # 3. Idempotence: the same apply again changes nothing, not the file's
-#    inode or mtime, and leaves the journal of the first apply alone.
+#    inode or mtime, and records no transaction.
 st1=$(stat -c '%i %.9Y' "$FRAG")
-cp "$JOURNAL" "$sandbox_tmp/journal.1" 2>/dev/null || fail "no journal after a changing apply"
+history_state >"$sandbox_tmp/history.1"
+[ -s "$sandbox_tmp/history.1" ] || fail "no transaction after a changing apply"
 $TCPADVISE apply --profile nginx --format json >"$sandbox_tmp/a2.json" || fail "second apply exits $?"
 jq -e '.changed == false and .persisted.changed == false and (.live | length) == 0 and .diff == null' \
     "$sandbox_tmp/a2.json" >/dev/null || fail "second apply: $(jq -c '{changed, persisted, live, diff}' "$sandbox_tmp/a2.json")"
 [ "$(stat -c '%i %.9Y' "$FRAG")" = "$st1" ] || fail "second apply rewrote the fragment"
-cmp -s "$JOURNAL" "$sandbox_tmp/journal.1" || fail "an apply that changed nothing rewrote the journal"
+history_state | cmp -s - "$sandbox_tmp/history.1" ||
+    fail "an apply that changed nothing recorded a transaction"
 # The text report names the overriding line, also when unchanged.
 $TCPADVISE apply --profile nginx >"$sandbox_tmp/a3.txt" 2>&1 || fail "third apply exits $?"
 grep -q "^not done (use --resolve): comment out /etc/sysctl.conf:1 " "$sandbox_tmp/a3.txt" ||
@@ -319,7 +322,9 @@ jq -e ".persisted.path == \"$FRAG\" and .persisted.changed == true" "$sandbox_tm
 for k in $keys; do echo "$k = $(live "$k")"; done | diff "$sandbox_tmp/s0" - ||
     fail "rollback did not keep the live values"
 cmp "$FRAG" "$sandbox_tmp/old.conf" || fail "rollback did not restore the old fragment"
-[ ! -e "$JOURNAL" ] || fail "rollback left the journal"
+[ "$(jq -r '.transaction' "$sandbox_tmp/a1.json")" -ge 1 ] &&
+    jq -e '.rolled_back != null' "$HISTORY/$(jq -r .transaction "$sandbox_tmp/a1.json").json" \
+    >/dev/null || fail "rollback did not mark the transaction rolled back"
 st2=$(stat -c '%i %.9Y' "$FRAG")
 out=$($TCPADVISE rollback)
 rc=$?

@@ -23,12 +23,12 @@ assignments() {
 
 # state: everything a failed apply must leave alone: the live values, the
 # entries of /etc/sysctl.d with inode and mtime, the fragment's bytes, and
-# the journal (so that rollback still undoes the last apply that worked).
+# the history (so that rollback still undoes the last apply that worked).
 state() {
 	for k in $WATCH; do echo "$k = $(live "$k")"; done
 	ls -Ali --time-style=full-iso /etc/sysctl.d | sed 1d
 	[ -f "$FRAG" ] && od -c "$FRAG"
-	cat /var/lib/tcpadvise/journal.json 2>&1
+	history_state
 }
 
 # temps_left: whether a hidden temporary file of the fragment is left.
@@ -208,7 +208,7 @@ rm -f "$FRAG"
 cp "$sandbox_tmp/nginx.conf" "$FRAG"
 
 # 5. Not root: refused with a message that says so; nothing changes,
-#    neither live nor persisted nor the journal.
+#    neither live nor persisted nor the history.
 if setpriv --reuid=65534 --regid=65534 --clear-groups test -x "$TCPADVISE"; then
 	state >"$sandbox_tmp/s"
 	for mode in "" --persist-only --live-only; do

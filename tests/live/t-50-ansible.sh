@@ -14,11 +14,12 @@ live() {
 }
 
 # state: the live values, the sysctl.d entries with inode and mtime, the
-# fragment's bytes and the journal: what a check-mode run must not change.
+# fragment's bytes and the history: what a check-mode run must not change.
 state() {
 	for k in $KEYS; do echo "$k = $(live "$k")"; done
 	ls -Ali --time-style=full-iso /etc/sysctl.d | sed 1d
-	cat "$FRAG" /var/lib/tcpadvise/journal.json 2>&1
+	cat "$FRAG" 2>&1
+	history_state
 }
 
 # play NAME ARGS...: run the playbook, keep its output in
