@@ -188,6 +188,12 @@ add_line(const struct remedy_ctx *x, const struct sysctld_line *l, const char *w
 		if ((nl->mask = strdup(path)) == NULL)
 			return -ENOMEM;
 	}
+	if (f->dir == SYSCTLD_CMDLINE) {
+		r->action = REMEDY_SOURCE;
+		return remedy_unfixable(r, "the kernel command line sets it: change "
+		    "the boot loader's configuration (GRUB_CMDLINE_LINUX in "
+		    "/etc/default/grub, or /etc/kernel/cmdline)");
+	}
 	if (f->managed_by != NULL) {
 		char why_buf[512];
 
@@ -403,7 +409,10 @@ text_disable(struct text *t, const struct remedy *r, const char *sep)
 		size_t j = i;
 
 		text_add(t, "%s", i == 0 ? "" : sep);
-		if (d->managed_by != NULL) {
+		if (strcmp(d->file, SYSCTLD_CMDLINE_PATH) == 0) {
+			text_add(t, "remove parameter %u of the kernel command line from the "
+			    "boot loader's configuration", d->line);
+		} else if (d->managed_by != NULL) {
 			text_add(t, "change %s:%u at its source (managed by %s)", d->file,
 			    d->line, d->managed_by);
 		} else if (d->mask != NULL) {

@@ -206,6 +206,39 @@ detect_boot(struct snapshot *s)
 }
 
 /*
+ * The kernel applies sysctl.KEY=VALUE parameters of its command line before
+ * init, since Linux 5.8 (commit 3db978d480e2): they are the first layer of
+ * what a reboot sets. Read from ROOT/proc/cmdline, one read(); a root
+ * without it has no such layer, and neither has a child network namespace,
+ * whose keys start from their defaults whatever the host booted with.
+ * Returns 0 or -ENOMEM.
+ */
+static int
+read_cmdline(struct snapshot *s)
+{
+	static const struct kver since = { 5, 8, 0 };
+	char path[4096], buf[4097];
+	ssize_t n;
+	int fd, r;
+
+	if (s->netns_child || kver_cmp(&s->host.kernel, &since) < 0 ||
+	    path_join_root(s->root, "/proc/cmdline", path, sizeof path) < 0 ||
+	    (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return 0;
+	n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	if (strstr(buf, "sysctl.") == NULL)
+		return 0;
+	if ((s->cmdline = strdup(buf)) == NULL)
+		return -ENOMEM;
+	r = sysctld_add_cmdline(s->config, s->cmdline);
+	return r;
+}
+
+/*
  * Container runtimes mount /proc/sys read-only (runc's readonlyPaths):
  * every write there fails with EROFS, whatever the key.
  */
@@ -377,7 +410,8 @@ snapshot_take(const char *root, const char *kernel_override,
 		goto fail;
 
 	detect_boot(s);
-	if ((r = sysctld_load(s->root, &s->config)) < 0)
+	if ((r = sysctld_load(s->root, &s->config)) < 0 ||
+	    (r = read_cmdline(s)) < 0)
 		goto fail;
 
 	entries = catalog_entries(&s->nkeys);
@@ -539,6 +573,9 @@ snapshot_simulate(const struct snapshot *s, struct sysctld_config *config,
 		return -ENOMEM;
 	}
 	c->config = config;
+	if (s->cmdline != NULL && ((c->cmdline = strdup(s->cmdline)) == NULL ||
+	    sysctld_add_cmdline(config, c->cmdline) < 0))
+		goto fail;
 	if ((c->root = strdup(s->root)) == NULL ||
 	    (c->kernel_release = strdup(s->kernel_release)) == NULL)
 		goto fail;
@@ -630,6 +667,7 @@ snapshot_free(struct snapshot *s)
 	free(s->others);
 	sysctld_free(s->config);
 	free(s->kernel_release);
+	free(s->cmdline);
 	free(s->root);
 	free(s);
 	return NULL;

@@ -67,6 +67,8 @@ struct snapshot {
 	unsigned boot_appliers;		/* bits 1 << APPLIER_*: which run at boot */
 	const char *boot_how;		/* static: how that was found out */
 	struct sysctld_config *config;
+	char *cmdline;			/* the kernel command line when it sets
+					   sysctls (Linux 5.8+), else NULL */
 	struct snapshot_key *keys;	/* one per catalog entry, in catalog order */
 	size_t nkeys;
 	struct snapshot_other *others;
