@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "apply.h"
 #include "census.h"
 #include "cmd.h"
 #include "counters.h"
@@ -52,6 +53,7 @@ check_evidence(const struct options *o, const struct snapshot *s,
 		}
 	}
 	in.s = s;
+	in.somaxconn_before = apply_history_before(o->root, "net.core.somaxconn");
 	r = in.census != NULL || in.now != NULL ? evidence_eval(&in, f) : 0;
 	free(holders);
 	census_clear(&census);

@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "apply.h"
 #include "census.h"
 #include "cmd.h"
 #include "counters.h"
@@ -47,7 +48,7 @@ static double
 value_of(const struct states *st, const char *group, const char *name, bool *found)
 {
 	struct evidence_input in = { NULL, &st->now, st->have_before ? &st->before : NULL,
-	    st->interval, NULL, 0, 0, NULL };
+	    st->interval, NULL, 0, 0, NULL, 0 };
 	bool f = false;
 
 	counters_get(&st->now, group, name, &f);
@@ -337,6 +338,7 @@ cmd_states(const struct options *o)
 	in.nholders = st.nholders;
 	in.unreadable = st.unreadable;
 	in.s = st.s;
+	in.somaxconn_before = apply_history_before(o->root, "net.core.somaxconn");
 	if (evidence_eval(&in, &st.f) < 0) {
 		cmd_error(o, "out of memory");
 		goto out;

@@ -164,12 +164,62 @@ test_every_finding(void **state)
 	tree_free(root);
 }
 
+/* TA-E009: limits that are an old somaxconn's, not the application's. */
+static void
+test_stale_listeners(void **state)
+{
+	struct census c;
+	struct census_listener lis[4];
+	struct findings f = FINDINGS_INIT;
+	const struct finding *x;
+
+	(void)state;
+	memset(&c, 0, sizeof c);
+	memset(lis, 0, sizeof lis);
+	for (size_t i = 0; i < 4; i++) {
+		snprintf(lis[i].addr, sizeof lis[i].addr, "127.0.0.1");
+		lis[i].port = 8000 + (unsigned)i;
+	}
+	lis[0].backlog = 128;	/* listened when somaxconn was 128 */
+	lis[1].backlog = 511;	/* the application's own backlog */
+	lis[2].backlog = 8192;	/* listened before somaxconn was lowered */
+	lis[3].backlog = 0;	/* unknown (/proc/net/tcp) */
+	c.listeners = lis;
+	c.nlisteners = 4;
+	assert_int_equal(evidence_stale_listeners(&c, 4096, 128, &f), 0);
+	assert_int_equal(f.n, 1);
+	assert_non_null(x = find(&f, "TA-E009"));
+	assert_int_equal(x->severity, SEV_INFO);
+	assert_string_equal(x->key, "net.core.somaxconn");
+	assert_string_equal(x->message, "somaxconn 4096 is not in effect for 2 "
+	    "listeners yet: their accept-queue limit is the old somaxconn's: "
+	    "127.0.0.1:8000 (128), 127.0.0.1:8002 (8192)");
+	assert_int_equal(x->remedy.action, REMEDY_NONE);
+	findings_clear(&f);
+
+	/* No history: only a limit above somaxconn is sure to be stale. */
+	assert_int_equal(evidence_stale_listeners(&c, 4096, 0, &f), 0);
+	assert_non_null(x = find(&f, "TA-E009"));
+	assert_null(strstr(x->message, ":8000"));
+	findings_clear(&f);
+	/* somaxconn lowered from 8192: 8192 is above it, 128 is the
+	   application's (below both). */
+	assert_int_equal(evidence_stale_listeners(&c, 1024, 8192, &f), 0);
+	assert_non_null(x = find(&f, "TA-E009"));
+	assert_non_null(strstr(x->message, "for 1 listener yet"));
+	assert_non_null(strstr(x->message, ":8002 (8192)"));
+	findings_clear(&f);
+	assert_int_equal(evidence_stale_listeners(&c, 16384, 4096, &f), 0);
+	assert_int_equal(f.n, 0);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_quiet_host),
 		cmocka_unit_test(test_every_finding),
+		cmocka_unit_test(test_stale_listeners),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
