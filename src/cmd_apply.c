@@ -432,18 +432,24 @@ find_effects(struct run *x)
 			r = evidence_stale_listeners(&c, strtoll(it->after, NULL, 10),
 			    strtoll(it->before, NULL, 10), &f);
 			for (size_t j = 0; r == 0 && j < f.n; j++)
-				r = add_effect(x, it->key, "TA-E009",
-				    strdup(f.items[j].message));
+				r = add_effect(x, it->key, "TA-E009", strdup(f.items[j].message));
 			findings_clear(&f);
 			census_clear(&c);
 		} else if (strcmp(it->key, "net.ipv4.tcp_congestion_control") == 0) {
 			r = add_effect(x, it->key, NULL, finding_printf("connections open "
 			    "now keep %s; new ones use %s", it->before, it->after));
 		} else if (strcmp(it->key, "net.core.default_qdisc") == 0) {
-			r = add_effect(x, it->key, NULL, finding_printf("devices keep "
-			    "their qdiscs; %s is used for qdiscs created from now on (a "
-			    "new device, or `tc qdisc replace dev DEV root %s`)",
-			    it->after, it->after));
+			struct findings f = FINDINGS_INIT;
+			struct qdisc_entry *q;
+			size_t n;
+
+			if (!census_root_is_live(x->o->root) || qdisc_list(&q, &n) < 0)
+				continue;
+			r = evidence_stale_qdiscs(q, n, it->after, &f);
+			for (size_t j = 0; r == 0 && j < f.n; j++)
+				r = add_effect(x, it->key, "TA-E010", strdup(f.items[j].message));
+			findings_clear(&f);
+			free(q);
 		}
 	}
 	return r;

@@ -34,6 +34,7 @@ check_evidence(const struct options *o, const struct snapshot *s,
 	struct census census;
 	struct counters now;
 	struct procs_holder *holders = NULL;
+	struct qdisc_entry *qdiscs = NULL;
 	struct evidence_input in;
 	size_t nholders = 0, unreadable = 0;
 	int r;
@@ -54,7 +55,10 @@ check_evidence(const struct options *o, const struct snapshot *s,
 	}
 	in.s = s;
 	in.somaxconn_before = apply_history_before(o->root, "net.core.somaxconn");
+	if (census_root_is_live(o->root) && qdisc_list(&qdiscs, &in.nqdiscs) == 0)
+		in.qdiscs = qdiscs;
 	r = in.census != NULL || in.now != NULL ? evidence_eval(&in, f) : 0;
+	free(qdiscs);
 	free(holders);
 	census_clear(&census);
 	return r;
