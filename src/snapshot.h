@@ -45,6 +45,9 @@ struct snapshot_key {
 	bool has_default;		/* the kernel's default on this host is known */
 	char dflt[VALUE_STR_MAX];
 	struct value default_value;
+	char *author;			/* the program that sets it at run time, with
+					   the evidence ("tuned (profile 'x', pid 812)"),
+					   or NULL */
 };
 
 /* A key assigned in a configuration file that is not in the catalog. */

@@ -883,6 +883,12 @@ cmdline_word(const char **p, char *buf, size_t size)
 }
 
 int
+sysctld_key(const char *key, char *buf, size_t size)
+{
+	return line_key(key, buf, size);
+}
+
+int
 sysctld_add_cmdline(struct sysctld_config *c, const char *cmdline)
 {
 	struct sysctld_file f, *nf;

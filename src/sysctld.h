@@ -163,6 +163,11 @@ const char *sysctld_line_file(const struct sysctld_config *c, const struct sysct
  */
 int sysctld_add_cmdline(struct sysctld_config *c, const char *cmdline);
 
+/* A key as a sysctl.d line spells it ('.' or '/' separated, leading and
+   trailing separators) in dotted form, as both appliers read it. Returns
+   0, or -EINVAL for a key no applier can set. */
+int sysctld_key(const char *key, char *buf, size_t size);
+
 struct sysctld_config *sysctld_free(struct sysctld_config *c);
 
 #endif

@@ -187,6 +187,46 @@ test_copy(void **state)
 	tree_free(root);
 }
 
+/* A key a running program sets at run time: never fought, live or not. */
+static void
+test_author(void **state)
+{
+	char *root = tree_new_618();
+	struct snapshot *s;
+	struct remedy r;
+	struct remedy_ctx x;
+
+	(void)state;
+	tree_write(root, "proc/812/comm", "tuned\n");
+	tree_write(root, "etc/tuned/active_profile", "lat\n");
+	tree_write(root, "etc/tuned/lat/tuned.conf", "[sysctl]\nnet.ipv4.tcp_fin_timeout=5\n");
+	s = tree_snapshot(root);
+	x.s = s;
+	x.fragment = FRAG;
+	remedy_init(&r);
+	assert_int_equal(remedy_set(&x, entry("net.ipv4.tcp_fin_timeout"), "60", true,
+	    true, &r), 0);
+	assert_int_equal(r.action, REMEDY_SOURCE);
+	assert_false(r.fixable);
+	assert_string_equal(r.why, "tuned (profile 'lat', pid 812) sets it at run time "
+	    "and would put its own value back");
+	remedy_clear(&r);
+	/* The boot value alone is the files' business. */
+	remedy_init(&r);
+	assert_int_equal(remedy_set(&x, entry("net.ipv4.tcp_fin_timeout"), "60", false,
+	    true, &r), 0);
+	assert_true(r.fixable);
+	remedy_clear(&r);
+	/* Another key is not its. */
+	remedy_init(&r);
+	assert_int_equal(remedy_set(&x, entry("net.core.somaxconn"), "8192", true,
+	    true, &r), 0);
+	assert_true(r.fixable);
+	remedy_clear(&r);
+	snapshot_free(s);
+	tree_free(root);
+}
+
 int
 main(void)
 {
@@ -195,6 +235,7 @@ main(void)
 		cmocka_unit_test(test_order),
 		cmocka_unit_test(test_managed_and_global),
 		cmocka_unit_test(test_copy),
+		cmocka_unit_test(test_author),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -281,6 +281,53 @@ test_cmdline(void **state)
 	tree_free(root);
 }
 
+/* Programs that set keys at run time, where what runs shows it. */
+static void
+test_authors(void **state)
+{
+	char *root = modern_root();
+	struct snapshot *s = NULL, *c = NULL;
+	struct sysctld_config *cfg = NULL;
+	const struct snapshot_key *k;
+
+	(void)state;
+	tree_write(root, "proc/812/comm", "tuned\n");
+	tree_write(root, "proc/900/comm", "kube-proxy\n");
+	tree_write(root, "proc/self/comm", "tuned\n");	/* not a pid: skipped */
+	tree_write(root, "etc/tuned/active_profile", "site\n");
+	tree_write(root, "etc/tuned/site/tuned.conf", "[main]\ninclude = base\n"
+	    "[sysctl]\nnet.ipv4.tcp_fin_timeout=10\n# net.ipv4.tcp_tw_reuse=1\n"
+	    "[vm]\nnet.ipv4.tcp_syncookies=0\n");
+	tree_write(root, "usr/lib/tuned/base/tuned.conf",
+	    "[sysctl]\nnet/core/somaxconn = 2048\n");
+	assert_int_equal(snapshot_take(root, NULL, &s), 0);
+	k = snapshot_key(s, "net.ipv4.tcp_fin_timeout");
+	assert_non_null(k->author);
+	assert_string_equal(k->author, "tuned (profile 'site', pid 812)");
+	k = snapshot_key(s, "net.core.somaxconn");	/* from the included profile */
+	assert_string_equal(k->author, "tuned (profile 'site', pid 812)");
+	assert_null(snapshot_key(s, "net.ipv4.tcp_tw_reuse")->author);
+	assert_null(snapshot_key(s, "net.ipv4.tcp_syncookies")->author);
+	assert_string_equal(snapshot_key(s, "net.netfilter.nf_conntrack_max")->author,
+	    "kube-proxy (pid 900)");
+	/* A simulated system keeps them. */
+	assert_int_equal(sysctld_load(root, &cfg), 0);
+	assert_int_equal(snapshot_simulate(s, cfg, NULL, NULL, 0, &c), 0);
+	assert_string_equal(snapshot_key(c, "net.ipv4.tcp_fin_timeout")->author,
+	    "tuned (profile 'site', pid 812)");
+	snapshot_free(c);
+	snapshot_free(s);
+
+	/* Not running: no author, whatever the files say. */
+	tree_write(root, "proc/812/comm", "bash\n");
+	tree_write(root, "proc/900/comm", "sh\n");
+	assert_int_equal(snapshot_take(root, NULL, &s), 0);
+	assert_null(snapshot_key(s, "net.ipv4.tcp_fin_timeout")->author);
+	assert_null(snapshot_key(s, "net.netfilter.nf_conntrack_max")->author);
+	snapshot_free(s);
+	tree_free(root);
+}
+
 int
 main(void)
 {
@@ -291,6 +338,7 @@ main(void)
 		cmocka_unit_test(test_child_netns_and_systemd),
 		cmocka_unit_test(test_no_proc),
 		cmocka_unit_test(test_cmdline),
+		cmocka_unit_test(test_authors),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
