@@ -37,7 +37,7 @@ ALL_CFLAGS = -std=gnu11 $(WARNINGS) $(CFLAGS) -D_GNU_SOURCE -pthread \
 
 # Library modules (everything but main.c); the order is the dependency order.
 MODULES = diag suggest parse catalog procfs sysctld profile builtin snapshot registry remedy rules lint report \
-          census \
+          census qdisc \
           counters procs \
           fragment apply plan \
           evidence cmd cmd_apply cmd_check cmd_explain cmd_history cmd_lint cmd_profiles \
@@ -66,9 +66,10 @@ DEPS_fragment = profile catalog parse diag builtin profiles_data snapshot sysctl
 DEPS_plan     = apply fragment rules registry remedy profile catalog parse diag builtin profiles_data snapshot sysctld procfs suggest report
 DEPS_apply    = fragment profile catalog parse diag builtin profiles_data snapshot sysctld procfs suggest
 DEPS_census   = procfs parse
+DEPS_qdisc    =
 DEPS_counters = procfs parse
 DEPS_procs    = procfs parse
-DEPS_evidence = rules profile catalog parse diag builtin profiles_data snapshot sysctld procfs suggest fragment report census counters procs registry remedy
+DEPS_evidence = rules profile catalog parse diag builtin profiles_data snapshot sysctld procfs suggest fragment report census qdisc counters procs registry remedy
 
 all: tcpadvise
 

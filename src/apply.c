@@ -920,6 +920,34 @@ set_failed_path(struct apply_history *h, const char *path)
 	snprintf(h->failed_path, sizeof h->failed_path, "%s", path);
 }
 
+long long
+apply_history_before(const char *root, const char *key)
+{
+	struct apply_history h;
+	long long v = 0;
+
+	if (apply_history_read(root, &h) < 0)
+		return 0;
+	for (size_t i = h.n; i-- > 0 && v == 0;) {
+		const struct apply_txn *t = h.txns[i];
+
+		for (size_t j = 0; !t->rolled_back && j < t->nlive; j++) {
+			char *end;
+			long long x;
+
+			if (strcmp(t->live[j].key, key) != 0 || t->live[j].before == NULL)
+				continue;
+			errno = 0;
+			x = strtoll(t->live[j].before, &end, 10);
+			if (errno == 0 && end != t->live[j].before && x > 0)
+				v = x;
+			break;
+		}
+	}
+	apply_history_clear(&h);
+	return v;
+}
+
 int
 apply_history_read(const char *root, struct apply_history *ret)
 {

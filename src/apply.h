@@ -288,6 +288,13 @@ struct apply_history {
 int apply_history_read(const char *root, struct apply_history *ret);
 void apply_history_clear(struct apply_history *h);
 
+/*
+ * The value key had live before the newest transaction that changed it and
+ * was not rolled back, as an integer (its first field): 0 when no readable
+ * transaction changed it.
+ */
+long long apply_history_before(const char *root, const char *key);
+
 /* What apply_rollback() is asked to do. */
 struct rollback_request {
 	const char *root;

@@ -781,8 +781,8 @@ proc_take(struct census_work *w, const char *root)
 
 /* --- public ------------------------------------------------------------- */
 
-static bool
-root_is_slash(const char *root)
+bool
+census_root_is_live(const char *root)
 {
 	if (root == NULL)
 		return true;
@@ -803,7 +803,7 @@ census_take(const char *root, struct census *ret)
 		return -ENOMEM;
 	w->c = ret;
 
-	if (root_is_slash(root)) {
+	if (census_root_is_live(root)) {
 		bool split = several_cpus();
 
 		r = netlink_take(w, false, split);

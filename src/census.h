@@ -146,6 +146,10 @@ struct census {
  */
 int census_take(const char *root, struct census *ret);
 
+/* Whether root (NULL, "/", "//"...) is this system itself, whose kernel
+   can be asked over netlink. */
+bool census_root_is_live(const char *root);
+
 /* Free the listeners and zero *c. Accepts NULL. */
 void census_clear(struct census *c);
 

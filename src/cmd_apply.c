@@ -27,7 +27,9 @@
 #include <jansson.h>
 
 #include "apply.h"
+#include "census.h"
 #include "cmd.h"
+#include "evidence.h"
 #include "fragment.h"
 #include "plan.h"
 #include "procfs.h"
@@ -46,6 +48,14 @@ struct edit {
 	char *text;		/* the new bytes */
 };
 
+/* A value set live that does not reach everything at once. */
+struct effect {
+	const char *key;
+	const char *id;		/* the finding that shows it, or NULL */
+	char *message;
+};
+#define EFFECTS_MAX 4
+
 /* Everything one apply works with. */
 struct run {
 	const struct options *o;
@@ -61,6 +71,8 @@ struct run {
 	struct findings after;		/* the policy on the planned system */
 	const struct apply_request *rq;	/* what is committed */
 	char msg[256];
+	struct effect effects[EFFECTS_MAX];	/* what is not in effect yet */
+	size_t neffects;
 };
 
 static void
@@ -375,8 +387,72 @@ print_text(const struct run *x)
 			printf("remains: %s %s: %s\n", f->id, f->key ? f->key : "-",
 			    f->message);
 	}
+	for (size_t i = 0; i < x->neffects; i++)
+		printf("not in effect yet: %s%s%s: %s\n", x->effects[i].id ?
+		    x->effects[i].id : "", x->effects[i].id ? " " : "",
+		    x->effects[i].key, x->effects[i].message);
 	printf("%s\n", x->msg);
 	return 0;
+}
+
+static int
+add_effect(struct run *x, const char *key, const char *id, char *message)
+{
+	if (message == NULL)
+		return -ENOMEM;
+	if (x->neffects == EFFECTS_MAX) {
+		free(message);
+		return 0;
+	}
+	x->effects[x->neffects++] = (struct effect){ key, id, message };
+	return 0;
+}
+
+/*
+ * What the live changes do not reach at once (or would not, with
+ * --dry-run): listeners keep the accept-queue limit somaxconn gave them at
+ * listen(), which the socket census shows; sockets keep their congestion
+ * control and devices their qdiscs.
+ */
+static int
+find_effects(struct run *x)
+{
+	const struct apply_plan *live = &x->plan.live;
+	int r = 0;
+
+	for (size_t i = 0; !x->o->persist_only && r == 0 && i < live->n; i++) {
+		const struct apply_item *it = &live->items[i];
+
+		if (strcmp(it->key, "net.core.somaxconn") == 0) {
+			struct findings f = FINDINGS_INIT;
+			struct census c;
+
+			if (census_take(x->o->root, &c) < 0)
+				continue;	/* no census: nothing to show */
+			r = evidence_stale_listeners(&c, strtoll(it->after, NULL, 10),
+			    strtoll(it->before, NULL, 10), &f);
+			for (size_t j = 0; r == 0 && j < f.n; j++)
+				r = add_effect(x, it->key, "TA-E009", strdup(f.items[j].message));
+			findings_clear(&f);
+			census_clear(&c);
+		} else if (strcmp(it->key, "net.ipv4.tcp_congestion_control") == 0) {
+			r = add_effect(x, it->key, NULL, finding_printf("connections open "
+			    "now keep %s; new ones use %s", it->before, it->after));
+		} else if (strcmp(it->key, "net.core.default_qdisc") == 0) {
+			struct findings f = FINDINGS_INIT;
+			struct qdisc_entry *q;
+			size_t n;
+
+			if (!census_root_is_live(x->o->root) || qdisc_list(&q, &n) < 0)
+				continue;
+			r = evidence_stale_qdiscs(q, n, it->after, &f);
+			for (size_t j = 0; r == 0 && j < f.n; j++)
+				r = add_effect(x, it->key, "TA-E010", strdup(f.items[j].message));
+			findings_clear(&f);
+			free(q);
+		}
+	}
+	return r;
 }
 
 static json_t *
@@ -396,7 +472,7 @@ print_json(const struct run *x, const struct apply_outcome *out)
 {
 	const struct options *o = x->o;
 	const struct plan *pl = &x->plan;
-	json_t *root, *live, *same, *skipped, *files, *remaining, *persisted;
+	json_t *root, *live, *same, *skipped, *files, *remaining, *persisted, *effects;
 
 	live = json_array();
 	same = json_array();
@@ -427,10 +503,15 @@ print_json(const struct run *x, const struct apply_outcome *out)
 		if (remains(&x->after.items[i]))
 			json_array_append_new(remaining,
 			    report_finding_json(&x->after.items[i]));
+	effects = json_array();
+	for (size_t i = 0; effects && i < x->neffects; i++)
+		json_array_append_new(effects, json_pack("{s:s, s:s?, s:s}", "key",
+		    x->effects[i].key, "finding", x->effects[i].id, "message",
+		    x->effects[i].message));
 	persisted = x->frag_text == NULL ? json_null() : json_pack("{s:s, s:b}",
 	    "path", x->path, "changed", frag_changes(x));
 	root = json_pack("{s:i, s:s, s:s, s:b, s:o, s:b, s:s, s:o, s:o, s:o, s:o, s:o, "
-	    "s:o, s:o, s:o, s:o}",
+	    "s:o, s:o, s:o, s:o, s:o}",
 	    "schema_version", 1, "tool_version", TCPADVISE_VERSION,
 	    "profile", x->p->name, "changed", out->changed, "transaction",
 	    out->txn > 0 ? json_integer((json_int_t)out->txn) : json_null(), "failed", 0,
@@ -438,7 +519,7 @@ print_json(const struct run *x, const struct apply_outcome *out)
 	    "skipped", skipped, "resolved", disable_json(pl->disable, pl->ndisable),
 	    "pending", disable_json(pl->pending, pl->npending),
 	    "overridden_by", disable_json(pl->pending, pl->npending),
-	    "files", files, "remaining", remaining);
+	    "files", files, "remaining", remaining, "not_in_effect", effects);
 	if (root == NULL)
 		return -ENOMEM;
 	if (x->frag_text != NULL && frag_changes(x))
@@ -688,6 +769,10 @@ cmd_apply(const struct options *o)
 		goto out;
 	}
 	x.rq = &rq;
+	if (find_effects(&x) < 0) {
+		cmd_error(o, "out of memory");
+		goto out;
+	}
 	compose_msg(&x, &out);
 	r = o->format == FORMAT_JSON ? print_json(&x, &out) : print_text(&x);
 	if (r < 0) {
@@ -702,6 +787,8 @@ out:
 	free(files);
 	plan_clear(&x.plan);
 	findings_clear(&x.after);
+	for (size_t i = 0; i < x.neffects; i++)
+		free(x.effects[i].message);
 	edits_clear(&x);
 	free(x.frag_text);
 	free(x.old_frag);

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "apply.h"
 #include "census.h"
 #include "cmd.h"
 #include "counters.h"
@@ -33,6 +34,7 @@ check_evidence(const struct options *o, const struct snapshot *s,
 	struct census census;
 	struct counters now;
 	struct procs_holder *holders = NULL;
+	struct qdisc_entry *qdiscs = NULL;
 	struct evidence_input in;
 	size_t nholders = 0, unreadable = 0;
 	int r;
@@ -52,7 +54,11 @@ check_evidence(const struct options *o, const struct snapshot *s,
 		}
 	}
 	in.s = s;
+	in.somaxconn_before = apply_history_before(o->root, "net.core.somaxconn");
+	if (census_root_is_live(o->root) && qdisc_list(&qdiscs, &in.nqdiscs) == 0)
+		in.qdiscs = qdiscs;
 	r = in.census != NULL || in.now != NULL ? evidence_eval(&in, f) : 0;
+	free(qdiscs);
 	free(holders);
 	census_clear(&census);
 	return r;

@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "apply.h"
 #include "census.h"
 #include "cmd.h"
 #include "counters.h"
@@ -38,6 +39,8 @@ struct states {
 	bool have_before;
 	struct procs_holder *holders;
 	size_t nholders, unreadable;
+	struct qdisc_entry *qdiscs;
+	size_t nqdiscs;
 	struct snapshot *s;
 	struct findings f;
 	unsigned interval;
@@ -47,7 +50,7 @@ static double
 value_of(const struct states *st, const char *group, const char *name, bool *found)
 {
 	struct evidence_input in = { NULL, &st->now, st->have_before ? &st->before : NULL,
-	    st->interval, NULL, 0, 0, NULL };
+	    st->interval, NULL, 0, 0, NULL, 0, NULL, 0 };
 	bool f = false;
 
 	counters_get(&st->now, group, name, &f);
@@ -337,6 +340,11 @@ cmd_states(const struct options *o)
 	in.nholders = st.nholders;
 	in.unreadable = st.unreadable;
 	in.s = st.s;
+	in.somaxconn_before = apply_history_before(o->root, "net.core.somaxconn");
+	if (census_root_is_live(o->root) && qdisc_list(&st.qdiscs, &st.nqdiscs) == 0) {
+		in.qdiscs = st.qdiscs;
+		in.nqdiscs = st.nqdiscs;
+	}
 	if (evidence_eval(&in, &st.f) < 0) {
 		cmd_error(o, "out of memory");
 		goto out;
@@ -357,6 +365,7 @@ cmd_states(const struct options *o)
 out:
 	findings_clear(&st.f);
 	free(st.holders);
+	free(st.qdiscs);
 	census_clear(&st.census);
 	snapshot_free(st.s);
 	return status;

@@ -176,6 +176,94 @@ close_wait(const struct evidence_input *in, struct findings *ret)
 	    "CLOSE_WAIT as an application bug; RFC 793 state diagram", NULL);
 }
 
+/*
+ * A listener's accept-queue limit is min(its backlog, somaxconn) taken at
+ * listen(): a limit above somaxconn, or equal to the value somaxconn had
+ * before it was raised, is the old somaxconn's.
+ */
+static bool
+stale_listener(const struct census_listener *l, long long somaxconn, long long before)
+{
+	if (l->backlog == 0 || somaxconn <= 0)
+		return false;
+	return l->backlog > somaxconn ||
+	    (before > 0 && before < somaxconn && l->backlog == before);
+}
+
+int
+evidence_stale_listeners(const struct census *c, long long somaxconn,
+    long long before, struct findings *ret)
+{
+	char list[512] = "";
+	size_t len = 0, n = 0;
+
+	for (size_t i = 0; i < c->nlisteners; i++) {
+		const struct census_listener *l = &c->listeners[i];
+		int w;
+
+		if (!stale_listener(l, somaxconn, before))
+			continue;
+		n++;
+		w = snprintf(list + len, sizeof list - len, "%s%s:%u (%u)", len ? ", " : "",
+		    l->addr, l->port, l->backlog);
+		if (w > 0 && (size_t)w < sizeof list - len)
+			len += (size_t)w;
+	}
+	if (n == 0)
+		return 0;
+	return add(ret, "TA-E009", SEV_INFO, "net.core.somaxconn", NULL,
+	    finding_printf("somaxconn %lld is not in effect for %zu listener%s yet: "
+	    "their accept-queue limit is the old somaxconn's: %s", somaxconn, n,
+	    n == 1 ? "" : "s", list),
+	    "listen() caps the accept queue at somaxconn as it is at that moment, "
+	    "and the socket keeps that limit: a new somaxconn reaches a listener "
+	    "only when listen() is called on it again, which a reload or restart "
+	    "of the service that owns it does.",
+	    "__sys_listen() in net/socket.c caps the backlog; tcp_diag_get_info() "
+	    "in net/ipv4/tcp_diag.c reports the limit as idiag_wqueue; verified "
+	    "on 6.18 (a second listen() takes the new somaxconn)", NULL);
+}
+
+int
+evidence_stale_qdiscs(const struct qdisc_entry *q, size_t n, const char *default_qdisc,
+    struct findings *ret)
+{
+	char list[512] = "";
+	size_t len = 0, ndev = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		bool seen = false;
+		int w;
+
+		if (!qdisc_predates(&q[i], default_qdisc))
+			continue;
+		for (size_t j = 0; j < i && !seen; j++)	/* mq's queues: one device */
+			seen = qdisc_predates(&q[j], default_qdisc) &&
+			    strcmp(q[j].dev, q[i].dev) == 0 && strcmp(q[j].kind, q[i].kind) == 0;
+		if (seen)
+			continue;
+		ndev++;
+		w = snprintf(list + len, sizeof list - len, "%s%s (%s)", len ? ", " : "",
+		    q[i].dev[0] ? q[i].dev : "?", q[i].kind);
+		if (w > 0 && (size_t)w < sizeof list - len)
+			len += (size_t)w;
+	}
+	if (ndev == 0)
+		return 0;
+	return add(ret, "TA-E010", SEV_INFO, "net.core.default_qdisc", default_qdisc,
+	    finding_printf("default_qdisc %s is not in effect on %zu device%s yet: "
+	    "their qdisc was attached before: %s", default_qdisc, ndev,
+	    ndev == 1 ? "" : "s", list),
+	    "The kernel attaches default_qdisc to a device when it is activated; "
+	    "changing default_qdisc later leaves every existing qdisc as it is. "
+	    "Replace the root qdisc (`tc qdisc replace dev DEV root KIND`, or "
+	    "delete it so that the kernel attaches the default again), or set "
+	    "default_qdisc before the interfaces come up (a sysctl.d file read "
+	    "early, or the kernel command line).",
+	    "attach_default_qdiscs() in net/sched/sch_generic.c; ip-sysctl.rst "
+	    "(default_qdisc)", NULL);
+}
+
 static int
 listeners(const struct evidence_input *in, struct findings *ret)
 {
@@ -186,6 +274,8 @@ listeners(const struct evidence_input *in, struct findings *ret)
 	size_t lf = 0, ls = 0;
 	int r;
 
+	if ((r = evidence_stale_listeners(c, somaxconn, in->somaxconn_before, ret)) < 0)
+		return r;
 	for (size_t i = 0; i < c->nlisteners; i++) {
 		const struct census_listener *l = &c->listeners[i];
 		int w;
@@ -196,7 +286,8 @@ listeners(const struct evidence_input *in, struct findings *ret)
 			if (w > 0 && (size_t)w < sizeof full - lf)
 				lf += (size_t)w;
 		}
-		if (l->backlog > 0 && somaxconn > 0 && l->backlog < somaxconn) {
+		if (l->backlog > 0 && somaxconn > 0 && l->backlog < somaxconn &&
+		    !stale_listener(l, somaxconn, in->somaxconn_before)) {
 			w = snprintf(small + ls, sizeof small - ls, "%s%s:%u (%u)",
 			    ls ? ", " : "", l->addr, l->port, l->backlog);
 			if (w > 0 && (size_t)w < sizeof small - ls)
@@ -306,6 +397,14 @@ evidence_eval(const struct evidence_input *in, struct findings *ret)
 		return r;
 	if ((r = limits(in, ret)) < 0)
 		return r;
+	if (in->qdiscs != NULL) {
+		const struct snapshot_key *k = in->s ? snapshot_key(in->s,
+		    "net.core.default_qdisc") : NULL;
+
+		if (k != NULL && k->live_ok && (r = evidence_stale_qdiscs(in->qdiscs,
+		    in->nqdiscs, k->live, ret)) < 0)
+			return r;
+	}
 	findings_sort(ret);
 	return 0;
 }

@@ -20,6 +20,7 @@
 #include "census.h"
 #include "counters.h"
 #include "procs.h"
+#include "qdisc.h"
 #include "rules.h"
 #include "snapshot.h"
 
@@ -32,6 +33,10 @@ struct evidence_input {
 	size_t nholders;
 	size_t unreadable;			/* processes whose fds could not be read */
 	const struct snapshot *s;		/* the sysctl values (limits); may be NULL */
+	long long somaxconn_before;		/* somaxconn before tcpadvise last changed
+						   it (history), 0 = unknown */
+	const struct qdisc_entry *qdiscs;	/* NULL: not known */
+	size_t nqdiscs;
 };
 
 /*
@@ -51,11 +56,30 @@ struct evidence_input {
  *                    of memory (TCPAbortOnMemory)
  *   TA-E008 info     a listener's own backlog below somaxconn while accept
  *                    queues overflow (nginx asks for 511)
+ *   TA-E009 info     listeners whose accept-queue limit is still an old
+ *                    somaxconn's (above the current one, or equal to
+ *                    somaxconn_before): not in effect until they listen again
+ *   TA-E010 info     devices whose default qdisc predates default_qdisc
  * With `before`, counter conditions use the increase over the interval
  * rather than the totals since the namespace was created.
  * Returns 0 or -ENOMEM.
  */
 int evidence_eval(const struct evidence_input *in, struct findings *ret);
+
+/*
+ * TA-E009 alone, for the listeners of c against somaxconn now and the value
+ * it had before (0 = unknown): what `apply` reports as not in effect yet.
+ * Returns 0 or -ENOMEM.
+ */
+int evidence_stale_listeners(const struct census *c, long long somaxconn,
+    long long before, struct findings *ret);
+
+/*
+ * TA-E010 alone: the devices among q whose qdisc the kernel attached before
+ * default_qdisc became what it is. Returns 0 or -ENOMEM.
+ */
+int evidence_stale_qdiscs(const struct qdisc_entry *q, size_t n,
+    const char *default_qdisc, struct findings *ret);
 
 /* The counter's increase (interval) or total (no interval); 0 if absent. */
 long long evidence_counter(const struct evidence_input *in, const char *group,

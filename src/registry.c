@@ -92,6 +92,14 @@ static const struct finding_id ids[] = {
 	  "listen() takes the smaller of the application's backlog and "
 	  "somaxconn; with overflows, raise the application's backlog (nginx: "
 	  "listen ... backlog=)." },
+	{ "TA-E009", false, SEV_INFO, false, KIND_EVIDENCE,
+	  "somaxconn not in effect for some listeners yet",
+	  "A listener keeps the accept-queue limit somaxconn gave it at listen(); "
+	  "after somaxconn changes, reload or restart its service." },
+	{ "TA-E010", false, SEV_INFO, false, KIND_EVIDENCE,
+	  "default_qdisc not in effect on some devices yet",
+	  "The kernel attaches default_qdisc when a device is activated; a device "
+	  "activated before default_qdisc changed keeps the qdisc it got." },
 	{ "TA-H", true, SEV_WARNING, true, KIND_HAZARD,
 	  "a hazard rule of the profile",
 	  "A condition over one or more keys, the kernel release and the "

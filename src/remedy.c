@@ -56,6 +56,7 @@ remedy_clear(struct remedy *r)
 	}
 	free(r->disable);
 	free(r->why);
+	free(r->by);
 	remedy_init(r);
 }
 
@@ -73,13 +74,13 @@ int
 remedy_copy(struct remedy *dst, const struct remedy *src)
 {
 	*dst = *src;
-	dst->key = dst->value = dst->file = dst->live_value = dst->why = NULL;
+	dst->key = dst->value = dst->file = dst->live_value = dst->why = dst->by = NULL;
 	dst->disable = NULL;
 	dst->ndisable = 0;
 	if (dup_into(&dst->key, src->key) < 0 || dup_into(&dst->value, src->value) < 0 ||
 	    dup_into(&dst->file, src->file) < 0 ||
 	    dup_into(&dst->live_value, src->live_value) < 0 ||
-	    dup_into(&dst->why, src->why) < 0)
+	    dup_into(&dst->why, src->why) < 0 || dup_into(&dst->by, src->by) < 0)
 		goto nomem;
 	if (src->ndisable > 0) {
 		dst->disable = calloc(src->ndisable, sizeof *dst->disable);
@@ -188,6 +189,12 @@ add_line(const struct remedy_ctx *x, const struct sysctld_line *l, const char *w
 		if ((nl->mask = strdup(path)) == NULL)
 			return -ENOMEM;
 	}
+	if (f->dir == SYSCTLD_CMDLINE) {
+		r->action = REMEDY_SOURCE;
+		return remedy_unfixable(r, "the kernel command line sets it: change "
+		    "the boot loader's configuration (GRUB_CMDLINE_LINUX in "
+		    "/etc/default/grub, or /etc/kernel/cmdline)");
+	}
 	if (f->managed_by != NULL) {
 		char why_buf[512];
 
@@ -214,7 +221,7 @@ same_value(const struct catalog_entry *e, const char *text, const struct value *
 /* The reason a live write cannot happen here, or NULL. */
 static const char *
 live_blocker(const struct remedy_ctx *x, const struct catalog_entry *e,
-    enum remedy_action *action)
+    enum remedy_action *action, char *buf, size_t size)
 {
 	const struct snapshot *s = x->s;
 	const struct snapshot_key *k = snapshot_key(s, e->name);
@@ -227,6 +234,13 @@ live_blocker(const struct remedy_ctx *x, const struct catalog_entry *e,
 		    "module is not loaded)" : "the key is not on this kernel";
 	if (e->flags & CATALOG_READONLY)
 		return "a read-only key";
+	if (k->author != NULL) {
+		/* It would put its own value back: change it at the source. */
+		*action = REMEDY_SOURCE;
+		snprintf(buf, size, "%s sets it at run time and would put its own "
+		    "value back", k->author);
+		return buf;
+	}
 	if (s->proc_ro) {
 		if (s->netns_child) {
 			*action = REMEDY_RUNTIME;
@@ -238,6 +252,18 @@ live_blocker(const struct remedy_ctx *x, const struct catalog_entry *e,
 	return NULL;
 }
 
+/* With the author of a key as the blocker: name it in the remedy. */
+static int
+set_by(const struct remedy_ctx *x, const struct catalog_entry *e,
+    enum remedy_action action, struct remedy *r)
+{
+	const struct snapshot_key *k = snapshot_key(x->s, e->name);
+
+	if (action != REMEDY_SOURCE || k == NULL || k->author == NULL || r->by != NULL)
+		return 0;
+	return (r->by = strdup(k->author)) == NULL ? -ENOMEM : 0;
+}
+
 int
 remedy_set(const struct remedy_ctx *x, const struct catalog_entry *e,
     const char *value, bool live, bool persist, struct remedy *r)
@@ -245,6 +271,7 @@ remedy_set(const struct remedy_ctx *x, const struct catalog_entry *e,
 	const struct sysctld_config *c = x->s->config;
 	enum remedy_action action = REMEDY_SET;
 	const char *blocked;
+	char blocked_buf[512];
 	struct value v;
 	const char *err;
 	bool parsed;
@@ -292,10 +319,13 @@ remedy_set(const struct remedy_ctx *x, const struct catalog_entry *e,
 			if ((rc = add_line(x, l, why, r)) < 0)
 				return rc;
 		}
-	if ((blocked = live_blocker(x, e, &action)) != NULL &&
+	if ((blocked = live_blocker(x, e, &action, blocked_buf,
+	    sizeof blocked_buf)) != NULL &&
 	    (live || (e->scope != SCOPE_NETNS && x->s->netns_child))) {
 		if (r->action == REMEDY_SET)
 			r->action = action;
+		if ((rc = set_by(x, e, action, r)) < 0)
+			return rc;
 		return remedy_unfixable(r, blocked);
 	}
 	return 0;
@@ -338,6 +368,7 @@ remedy_reset_live(const struct remedy_ctx *x, const struct catalog_entry *e,
 	const struct snapshot_key *k = snapshot_key(x->s, e->name);
 	enum remedy_action action = r->action;
 	const char *blocked;
+	char blocked_buf[512];
 
 	if (k == NULL || !k->live_ok || default_value == NULL ||
 	    !k->has_default || value_equal(&k->live_value, &k->default_value))
@@ -353,8 +384,11 @@ remedy_reset_live(const struct remedy_ctx *x, const struct catalog_entry *e,
 	free(r->live_value);
 	if ((r->live_value = strdup(default_value)) == NULL)
 		return -ENOMEM;
-	if ((blocked = live_blocker(x, e, &action)) != NULL)
+	if ((blocked = live_blocker(x, e, &action, blocked_buf, sizeof blocked_buf)) != NULL) {
+		if (set_by(x, e, action, r) < 0)
+			return -ENOMEM;
 		return remedy_unfixable(r, blocked);
+	}
 	return 0;
 }
 
@@ -403,7 +437,10 @@ text_disable(struct text *t, const struct remedy *r, const char *sep)
 		size_t j = i;
 
 		text_add(t, "%s", i == 0 ? "" : sep);
-		if (d->managed_by != NULL) {
+		if (strcmp(d->file, SYSCTLD_CMDLINE_PATH) == 0) {
+			text_add(t, "remove parameter %u of the kernel command line from the "
+			    "boot loader's configuration", d->line);
+		} else if (d->managed_by != NULL) {
 			text_add(t, "change %s:%u at its source (managed by %s)", d->file,
 			    d->line, d->managed_by);
 		} else if (d->mask != NULL) {
@@ -441,6 +478,11 @@ remedy_text(const struct remedy *r, char **ret_fix, char **ret_live)
 	case REMEDY_SOURCE:
 		if (r->value == NULL) {
 			text_disable(&fix, r, "; ");
+			break;
+		}
+		if (r->by != NULL) {
+			text_add(&fix, "set %s = %s in the configuration of %s", r->key,
+			    r->value, r->by);
 			break;
 		}
 		if (r->persist) {

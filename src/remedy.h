@@ -80,6 +80,8 @@ struct remedy {
 	size_t ndisable;
 	bool fixable;
 	char *why;		/* !fixable: why not */
+	char *by;		/* REMEDY_SOURCE: the program that sets the key at
+				   run time (snapshot_key.author), else NULL */
 };
 
 /* What remedies are worked out against. */

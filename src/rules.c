@@ -1360,6 +1360,10 @@ eval_divergence_drift(struct pol *x)
 		    finding_printf("'%s' is %s live, but no configuration file sets it: "
 		    "a reboot returns it to the default %s", k->entry->name,
 		    k->live, buf),
+		    k->author != NULL ? finding_printf("%s sets it at run time, "
+		    "after the files are applied; tcpadvise leaves the key to it. "
+		    "The profile accepts both values, so neither needs undoing.",
+		    k->author) :
 		    strdup("Something changed the value at run time (sysctl -w, "
 		    "`sysctl -p` of a single file, a configuration agent) or a file "
 		    "was edited and not applied. The profile accepts both values, so "

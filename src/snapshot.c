@@ -6,8 +6,10 @@
  * catalog (about sixty files), plus the sysctl.d files. Nothing walks the
  * whole of /proc/sys, which is what makes a check cheaper than `sysctl -a`.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -206,6 +208,39 @@ detect_boot(struct snapshot *s)
 }
 
 /*
+ * The kernel applies sysctl.KEY=VALUE parameters of its command line before
+ * init, since Linux 5.8 (commit 3db978d480e2): they are the first layer of
+ * what a reboot sets. Read from ROOT/proc/cmdline, one read(); a root
+ * without it has no such layer, and neither has a child network namespace,
+ * whose keys start from their defaults whatever the host booted with.
+ * Returns 0 or -ENOMEM.
+ */
+static int
+read_cmdline(struct snapshot *s)
+{
+	static const struct kver since = { 5, 8, 0 };
+	char path[4096], buf[4097];
+	ssize_t n;
+	int fd, r;
+
+	if (s->netns_child || kver_cmp(&s->host.kernel, &since) < 0 ||
+	    path_join_root(s->root, "/proc/cmdline", path, sizeof path) < 0 ||
+	    (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return 0;
+	n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	if (strstr(buf, "sysctl.") == NULL)
+		return 0;
+	if ((s->cmdline = strdup(buf)) == NULL)
+		return -ENOMEM;
+	r = sysctld_add_cmdline(s->config, s->cmdline);
+	return r;
+}
+
+/*
  * Container runtimes mount /proc/sys read-only (runc's readonlyPaths):
  * every write there fails with EROFS, whatever the key.
  */
@@ -346,6 +381,163 @@ collect_others(struct snapshot *s)
 	return 0;
 }
 
+/*
+ * Programs that set sysctls at run time, found from what runs: the first
+ * process of each known command name, by reading ROOT/proc/PID/comm.
+ */
+struct runner {
+	const char *comm;
+	pid_t pid;		/* 0: not running */
+};
+
+static void
+find_runners(const char *root, struct runner *run, size_t n)
+{
+	char path[4096];
+	struct dirent *d;
+	DIR *dir;
+
+	if (path_join_root(root, "/proc", path, sizeof path) < 0 ||
+	    (dir = opendir(path)) == NULL)
+		return;
+	while ((d = readdir(dir)) != NULL) {
+		char comm_path[4096 + 300], comm[32] = "";
+		FILE *f;
+
+		if (d->d_name[0] < '1' || d->d_name[0] > '9' ||
+		    d->d_name[strspn(d->d_name, "0123456789")] != '\0')
+			continue;
+		snprintf(comm_path, sizeof comm_path, "%s/%s/comm", path, d->d_name);
+		if ((f = fopen(comm_path, "re")) == NULL)
+			continue;
+		if (fgets(comm, sizeof comm, f) != NULL)
+			comm[strcspn(comm, "\n")] = '\0';
+		fclose(f);
+		for (size_t i = 0; i < n; i++)
+			if (run[i].pid == 0 && strcmp(comm, run[i].comm) == 0)
+				run[i].pid = (pid_t)atol(d->d_name);
+	}
+	closedir(dir);
+}
+
+static int
+set_author(struct snapshot *s, const char *key, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int
+set_author(struct snapshot *s, const char *key, const char *fmt, ...)
+{
+	const struct snapshot_key *ck = snapshot_key(s, key);
+	struct snapshot_key *k;
+	va_list ap;
+	int r;
+
+	if (ck == NULL || ck->author != NULL)
+		return 0;
+	k = &s->keys[ck - s->keys];
+	va_start(ap, fmt);
+	r = vasprintf(&k->author, fmt, ap);
+	va_end(ap);
+	if (r < 0) {
+		k->author = NULL;
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/*
+ * The [sysctl] keys of tuned profile name and of the profiles it includes
+ * (depth-first, as tuned merges them), from ROOT/etc/tuned and
+ * ROOT/usr/lib/tuned (with or without a profiles/ level).
+ */
+static int
+tuned_profile(struct snapshot *s, const char *name, const char *active, pid_t pid,
+    unsigned depth)
+{
+	static const char *const dirs[] = { "/etc/tuned/profiles", "/etc/tuned",
+	    "/usr/lib/tuned/profiles", "/usr/lib/tuned" };
+	char rel[512], path[4096], line[1024], section[64] = "";
+	FILE *f = NULL;
+	int r = 0;
+
+	if (depth > 8 || name[0] == '\0' || strchr(name, '/') != NULL)
+		return 0;
+	for (size_t i = 0; f == NULL && i < sizeof dirs / sizeof dirs[0]; i++) {
+		snprintf(rel, sizeof rel, "%s/%s/tuned.conf", dirs[i], name);
+		if (path_join_root(s->root, rel, path, sizeof path) == 0)
+			f = fopen(path, "re");
+	}
+	if (f == NULL)
+		return 0;
+	while (r == 0 && fgets(line, sizeof line, f) != NULL) {
+		char *p = line + strspn(line, " \t"), *eq, *end;
+
+		p[strcspn(p, "\r\n")] = '\0';
+		if (*p == '#' || *p == ';' || *p == '\0')
+			continue;
+		if (*p == '[') {
+			snprintf(section, sizeof section, "%.*s", (int)strcspn(p + 1, "]"),
+			    p + 1);
+			continue;
+		}
+		if ((eq = strchr(p, '=')) == NULL)
+			continue;
+		for (end = eq; end > p && (end[-1] == ' ' || end[-1] == '\t'); end--)
+			;
+		*end = '\0';
+		if (strcmp(section, "main") == 0 && strcmp(p, "include") == 0) {
+			char *inc = eq + 1, *save = NULL, *tok;
+
+			for (tok = strtok_r(inc, ", \t", &save); r == 0 && tok != NULL;
+			    tok = strtok_r(NULL, ", \t", &save))
+				r = tuned_profile(s, tok, active, pid, depth + 1);
+		} else if (strcmp(section, "sysctl") == 0) {
+			char key[SYSCTL_KEY_MAX];
+
+			if (sysctld_key(p, key, sizeof key) == 0)
+				r = set_author(s, key, "tuned (profile '%s', pid %ld)", active,
+				    (long)pid);
+		}
+	}
+	fclose(f);
+	return r;
+}
+
+/*
+ * Who sets keys at run time, where evidence shows it: tuned running with
+ * an active profile whose [sysctl] section names the key; kube-proxy
+ * running (it sets nf_conntrack_max from its conntrack settings). Only in
+ * the init network namespace, which is where they write.
+ */
+static int
+find_authors(struct snapshot *s)
+{
+	struct runner run[] = { { "tuned", 0 }, { "kube-proxy", 0 } };
+	char path[4096], active[256] = "";
+	FILE *f;
+	int r = 0;
+
+	if (s->netns_child || s->files_only)
+		return 0;
+	find_runners(s->root, run, sizeof run / sizeof run[0]);
+	if (run[0].pid != 0 &&
+	    path_join_root(s->root, "/etc/tuned/active_profile", path, sizeof path) == 0 &&
+	    (f = fopen(path, "re")) != NULL) {
+		char *save = NULL, *tok;
+
+		if (fgets(active, sizeof active, f) != NULL)
+			active[strcspn(active, "\r\n")] = '\0';
+		fclose(f);
+		for (tok = strtok_r(active, " \t", &save); r == 0 && tok != NULL;
+		    tok = strtok_r(NULL, " \t", &save))
+			r = tuned_profile(s, tok, tok, run[0].pid, 0);
+	}
+	if (r == 0 && run[1].pid != 0)
+		r = set_author(s, "net.netfilter.nf_conntrack_max", "kube-proxy (pid %ld)",
+		    (long)run[1].pid);
+	return r;
+}
+
 int
 snapshot_take(const char *root, const char *kernel_override,
     struct snapshot **ret)
@@ -377,7 +569,8 @@ snapshot_take(const char *root, const char *kernel_override,
 		goto fail;
 
 	detect_boot(s);
-	if ((r = sysctld_load(s->root, &s->config)) < 0)
+	if ((r = sysctld_load(s->root, &s->config)) < 0 ||
+	    (r = read_cmdline(s)) < 0)
 		goto fail;
 
 	entries = catalog_entries(&s->nkeys);
@@ -390,7 +583,7 @@ snapshot_take(const char *root, const char *kernel_override,
 		if ((r = read_key(s, &s->keys[i])) < 0)
 			goto fail;
 	}
-	if ((r = collect_others(s)) < 0)
+	if ((r = collect_others(s)) < 0 || (r = find_authors(s)) < 0)
 		goto fail;
 	s->others_probed = true;
 	*ret = s;
@@ -539,6 +732,9 @@ snapshot_simulate(const struct snapshot *s, struct sysctld_config *config,
 		return -ENOMEM;
 	}
 	c->config = config;
+	if (s->cmdline != NULL && ((c->cmdline = strdup(s->cmdline)) == NULL ||
+	    sysctld_add_cmdline(config, c->cmdline) < 0))
+		goto fail;
 	if ((c->root = strdup(s->root)) == NULL ||
 	    (c->kernel_release = strdup(s->kernel_release)) == NULL)
 		goto fail;
@@ -560,6 +756,9 @@ snapshot_simulate(const struct snapshot *s, struct sysctld_config *config,
 		k->entry = s->keys[i].entry;
 		k->status = s->keys[i].status;
 		k->error = s->keys[i].error;
+		if (s->keys[i].author != NULL &&
+		    (k->author = strdup(s->keys[i].author)) == NULL)
+			goto fail;
 		for (size_t j = 0; j < n && k->status == LIVE_OK; j++)
 			if (strcmp(keys[j], k->entry->name) == 0)
 				live = values[j];
@@ -624,12 +823,15 @@ snapshot_free(struct snapshot *s)
 {
 	if (s == NULL)
 		return NULL;
-	for (size_t i = 0; s->keys != NULL && i < s->nkeys; i++)
+	for (size_t i = 0; s->keys != NULL && i < s->nkeys; i++) {
 		free(s->keys[i].live);
+		free(s->keys[i].author);
+	}
 	free(s->keys);
 	free(s->others);
 	sysctld_free(s->config);
 	free(s->kernel_release);
+	free(s->cmdline);
 	free(s->root);
 	free(s);
 	return NULL;

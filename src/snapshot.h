@@ -45,6 +45,9 @@ struct snapshot_key {
 	bool has_default;		/* the kernel's default on this host is known */
 	char dflt[VALUE_STR_MAX];
 	struct value default_value;
+	char *author;			/* the program that sets it at run time, with
+					   the evidence ("tuned (profile 'x', pid 812)"),
+					   or NULL */
 };
 
 /* A key assigned in a configuration file that is not in the catalog. */
@@ -67,6 +70,8 @@ struct snapshot {
 	unsigned boot_appliers;		/* bits 1 << APPLIER_*: which run at boot */
 	const char *boot_how;		/* static: how that was found out */
 	struct sysctld_config *config;
+	char *cmdline;			/* the kernel command line when it sets
+					   sysctls (Linux 5.8+), else NULL */
 	struct snapshot_key *keys;	/* one per catalog entry, in catalog order */
 	size_t nkeys;
 	struct snapshot_other *others;

@@ -849,9 +849,102 @@ sysctld_free(struct sysctld_config *c)
 bool
 sysctld_applier_reads(enum sysctld_applier a, const struct sysctld_file *f)
 {
+	if (f->dir == SYSCTLD_CMDLINE)
+		return true;	/* the kernel applied it before either */
 	if (a == APPLIER_SYSTEMD)
 		return !f->hidden && f->dir < SYSCTLD_NDIRS;
 	return true;
+}
+
+/* The next word of a command line at *p (a "quoted" stretch may hold
+   blanks), copied into buf without the quotes; false at the end. */
+static bool
+cmdline_word(const char **p, char *buf, size_t size)
+{
+	const char *s = *p;
+	size_t n = 0;
+	bool quoted = false;
+
+	while (*s == ' ' || *s == '\t' || *s == '\n')
+		s++;
+	if (*s == '\0')
+		return false;
+	for (; *s != '\0' && (quoted || (*s != ' ' && *s != '\t' && *s != '\n')); s++) {
+		if (*s == '"') {
+			quoted = !quoted;
+			continue;
+		}
+		if (n + 1 < size)
+			buf[n++] = *s;
+	}
+	buf[n] = '\0';
+	*p = s;
+	return true;
+}
+
+int
+sysctld_key(const char *key, char *buf, size_t size)
+{
+	return line_key(key, buf, size);
+}
+
+int
+sysctld_add_cmdline(struct sysctld_config *c, const char *cmdline)
+{
+	struct sysctld_file f, *nf;
+	char word[SYSCTLD_LINE_MAX + 1], keybuf[SYSCTL_KEY_MAX];
+	const char *p = cmdline;
+	size_t alloc = 0;
+	unsigned n = 0;
+
+	memset(&f, 0, sizeof f);
+	f.dir = SYSCTLD_CMDLINE;
+	while (cmdline_word(&p, word, sizeof word)) {
+		struct sysctld_line l;
+		char *eq;
+
+		n++;
+		if (strcmp(word, "--") == 0)
+			break;	/* the rest is init's */
+		if (strncmp(word, "sysctl.", 7) != 0 || (eq = strchr(word, '=')) == NULL)
+			continue;
+		*eq = '\0';
+		if (line_key(word + 7, keybuf, sizeof keybuf) < 0)
+			continue;	/* the kernel would refuse it too */
+		memset(&l, 0, sizeof l);
+		l.lineno = n;
+		l.kind = LINE_ASSIGN;
+		l.key = strdup(keybuf);
+		l.value = strdup(eq + 1);
+		*eq = '=';
+		l.raw = strdup(word);
+		l.glob = l.key != NULL && sysctl_key_is_glob(l.key);
+		if (l.key == NULL || l.value == NULL || l.raw == NULL ||
+		    push_line(&f, &alloc, &l) < 0) {
+			line_clear(&l);
+			sysctld_file_clear(&f);
+			return -ENOMEM;
+		}
+	}
+	if (f.nlines == 0)
+		return 0;
+	if ((f.path = strdup(SYSCTLD_CMDLINE_PATH)) == NULL ||
+	    (f.target = strdup(SYSCTLD_CMDLINE_PATH)) == NULL ||
+	    (f.name = strdup("(kernel command line)")) == NULL ||
+	    (nf = realloc(c->files, (c->nfiles + 2) * sizeof *nf)) == NULL) {
+		sysctld_file_clear(&f);
+		return -ENOMEM;
+	}
+	c->files = nf;
+	memmove(&c->files[1], &c->files[0], c->nfiles * sizeof *c->files);
+	c->files[0] = f;
+	c->nfiles++;
+	for (size_t i = 0; i < c->nfiles; i++)
+		for (size_t j = 0; j < c->files[i].nlines; j++)
+			c->files[i].lines[j].file = (unsigned)i;
+	for (size_t i = 0; i < c->nshadowed; i++)
+		c->shadowed[i].by++;
+	return 0;
 }
 
 const char *

@@ -35,6 +35,10 @@ extern const char *const sysctld_dirs[SYSCTLD_NDIRS];
 	/* /etc/sysctl.d /run/sysctl.d /usr/local/lib/sysctl.d /usr/lib/sysctl.d /lib/sysctl.d */
 #define SYSCTL_CONF "/etc/sysctl.conf"
 
+/* The dir of the kernel command line's pseudo-file (sysctld_add_cmdline()). */
+#define SYSCTLD_CMDLINE (SYSCTLD_NDIRS + 1)
+#define SYSCTLD_CMDLINE_PATH "/proc/cmdline"
+
 /* How many leading lines may carry a "managed by" header comment. */
 #define SYSCTLD_HEADER_LINES 30
 
@@ -61,7 +65,8 @@ struct sysctld_file {
 	char *target;		/* the file really read when path is a symlink ("/etc/sysctl.conf"),
 				   "/dev/null" for a mask; else a copy of path */
 	char *name;		/* basename of path */
-	unsigned dir;		/* index in sysctld_dirs; SYSCTLD_NDIRS for /etc/sysctl.conf */
+	unsigned dir;		/* index in sysctld_dirs; SYSCTLD_NDIRS for /etc/sysctl.conf,
+				   SYSCTLD_CMDLINE for the kernel command line */
 	bool hidden;		/* basename starts with '.': read by procps, skipped by systemd */
 	bool masked;		/* symlink to /dev/null */
 	int error;		/* 0, or -errno when it could not be read (EISDIR for a directory) */
@@ -146,6 +151,22 @@ int sysctld_effective(const struct sysctld_config *c, enum sysctld_applier a,
 
 /* The display location of a line: the target file (what an operator edits). */
 const char *sysctld_line_file(const struct sysctld_config *c, const struct sysctld_line *l);
+
+/*
+ * The sysctl.KEY=VALUE parameters of a kernel command line (Linux 5.8 and
+ * later apply them before init starts, so every file read at boot comes
+ * after them) as a pseudo-file put first in c: path and target
+ * SYSCTLD_CMDLINE_PATH, dir SYSCTLD_CMDLINE, one line per such parameter
+ * numbered by its position among the parameters. Keys may use '.' or '/';
+ * words after "--" belong to init and are not read.
+ * Nothing is added when there is none. Returns 0 or -ENOMEM.
+ */
+int sysctld_add_cmdline(struct sysctld_config *c, const char *cmdline);
+
+/* A key as a sysctl.d line spells it ('.' or '/' separated, leading and
+   trailing separators) in dotted form, as both appliers read it. Returns
+   0, or -EINVAL for a key no applier can set. */
+int sysctld_key(const char *key, char *buf, size_t size);
 
 struct sysctld_config *sysctld_free(struct sysctld_config *c);
 

@@ -31,13 +31,9 @@
 static char *
 root_618(void)
 {
-	char *root = tree_new();
+	char *root = tree_new_618();
 
-	tree_sysctl(root, "kernel.osrelease", "6.18.44");
-	tree_sysctl(root, "net.core.netdev_max_backlog", "1000");
-	tree_sysctl(root, "net.core.somaxconn", "4096");
 	tree_sysctl(root, "net.ipv4.ip_local_port_range", "32768\t60999");
-	tree_sysctl(root, "net.ipv4.tcp_fin_timeout", "60");
 	tree_sysctl(root, "net.ipv4.tcp_tw_reuse", "2");
 	tree_sysctl(root, "net.ipv4.tcp_syncookies", "1");
 	tree_write(root, "etc/sysctl.d/README", "x\n");

@@ -356,12 +356,12 @@ static void
 test_root_is_slash(void **state)
 {
 	(void)state;
-	assert_true(root_is_slash(NULL));
-	assert_true(root_is_slash("/"));
-	assert_true(root_is_slash("//"));
-	assert_false(root_is_slash("/srv/root"));
-	assert_false(root_is_slash("tests/fixtures/census"));
-	assert_false(root_is_slash(""));
+	assert_true(census_root_is_live(NULL));
+	assert_true(census_root_is_live("/"));
+	assert_true(census_root_is_live("//"));
+	assert_false(census_root_is_live("/srv/root"));
+	assert_false(census_root_is_live("tests/fixtures/census"));
+	assert_false(census_root_is_live(""));
 }
 
 /* A listener on the loopback address of family with an ephemeral port; the

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "../../src/evidence.c"
+#include <linux/pkt_sched.h>
 #include "tree.h"
 
 static struct snapshot *
@@ -164,12 +165,124 @@ test_every_finding(void **state)
 	tree_free(root);
 }
 
+/* TA-E009: limits that are an old somaxconn's, not the application's. */
+static void
+test_stale_listeners(void **state)
+{
+	struct census c;
+	struct census_listener lis[4];
+	struct findings f = FINDINGS_INIT;
+	const struct finding *x;
+
+	(void)state;
+	memset(&c, 0, sizeof c);
+	memset(lis, 0, sizeof lis);
+	for (size_t i = 0; i < 4; i++) {
+		snprintf(lis[i].addr, sizeof lis[i].addr, "127.0.0.1");
+		lis[i].port = 8000 + (unsigned)i;
+	}
+	lis[0].backlog = 128;	/* listened when somaxconn was 128 */
+	lis[1].backlog = 511;	/* the application's own backlog */
+	lis[2].backlog = 8192;	/* listened before somaxconn was lowered */
+	lis[3].backlog = 0;	/* unknown (/proc/net/tcp) */
+	c.listeners = lis;
+	c.nlisteners = 4;
+	assert_int_equal(evidence_stale_listeners(&c, 4096, 128, &f), 0);
+	assert_int_equal(f.n, 1);
+	assert_non_null(x = find(&f, "TA-E009"));
+	assert_int_equal(x->severity, SEV_INFO);
+	assert_string_equal(x->key, "net.core.somaxconn");
+	assert_string_equal(x->message, "somaxconn 4096 is not in effect for 2 "
+	    "listeners yet: their accept-queue limit is the old somaxconn's: "
+	    "127.0.0.1:8000 (128), 127.0.0.1:8002 (8192)");
+	assert_int_equal(x->remedy.action, REMEDY_NONE);
+	findings_clear(&f);
+
+	/* No history: only a limit above somaxconn is sure to be stale. */
+	assert_int_equal(evidence_stale_listeners(&c, 4096, 0, &f), 0);
+	assert_non_null(x = find(&f, "TA-E009"));
+	assert_null(strstr(x->message, ":8000"));
+	findings_clear(&f);
+	/* somaxconn lowered from 8192: 8192 is above it, 128 is the
+	   application's (below both). */
+	assert_int_equal(evidence_stale_listeners(&c, 1024, 8192, &f), 0);
+	assert_non_null(x = find(&f, "TA-E009"));
+	assert_non_null(strstr(x->message, "for 1 listener yet"));
+	assert_non_null(strstr(x->message, ":8002 (8192)"));
+	findings_clear(&f);
+	assert_int_equal(evidence_stale_listeners(&c, 16384, 4096, &f), 0);
+	assert_int_equal(f.n, 0);
+}
+
+/* TA-E010: qdiscs the kernel attached before default_qdisc changed. */
+static void
+test_stale_qdiscs(void **state)
+{
+	const struct qdisc_entry q[] = {
+		{ "lo", "noqueue", 0, TC_H_ROOT },
+		{ "eth0", "mq", 0, TC_H_ROOT },
+		{ "eth0", "pfifo_fast", 0, 0x1 },	/* mq's queues, attached early */
+		{ "eth0", "pfifo_fast", 0, 0x2 },
+		{ "eth1", "fq", 0, TC_H_ROOT },		/* the default now */
+		{ "eth2", "pfifo_fast", 0x80010000, TC_H_ROOT },	/* set by tc */
+		{ "eth3", "fq_codel", 0, TC_H_ROOT },
+		{ "eth3", "ingress", 0xffff0000, TC_H_INGRESS },
+	};
+	struct findings f = FINDINGS_INIT;
+	const struct finding *x;
+
+	(void)state;
+	assert_false(qdisc_predates(&q[0], "fq"));
+	assert_false(qdisc_predates(&q[1], "fq"));
+	assert_true(qdisc_predates(&q[2], "fq"));
+	assert_false(qdisc_predates(&q[4], "fq"));
+	assert_false(qdisc_predates(&q[5], "fq"));
+	assert_false(qdisc_predates(&q[2], ""));
+	assert_int_equal(evidence_stale_qdiscs(q, sizeof q / sizeof q[0], "fq", &f), 0);
+	assert_non_null(x = find(&f, "TA-E010"));
+	assert_int_equal(x->severity, SEV_INFO);
+	assert_string_equal(x->key, "net.core.default_qdisc");
+	assert_string_equal(x->message, "default_qdisc fq is not in effect on 2 "
+	    "devices yet: their qdisc was attached before: eth0 (pfifo_fast), "
+	    "eth3 (fq_codel)");
+	findings_clear(&f);
+	assert_int_equal(evidence_stale_qdiscs(q, 2, "fq", &f), 0);
+	assert_int_equal(f.n, 0);
+}
+
+/* The real kernel's answer: loopback always has noqueue, attached by the
+   kernel, and it never predates anything. */
+static void
+test_qdisc_list(void **state)
+{
+	struct qdisc_entry *q = NULL;
+	size_t n = 0;
+	bool lo = false;
+
+	(void)state;
+	assert_int_equal(qdisc_list(&q, &n), 0);
+	for (size_t i = 0; i < n; i++) {
+		assert_true(q[i].kind[0] != '\0');
+		if (strcmp(q[i].dev, "lo") == 0) {
+			lo = true;
+			assert_string_equal(q[i].kind, "noqueue");
+			assert_int_equal(TC_H_MAJ(q[i].handle), 0);
+			assert_false(qdisc_predates(&q[i], "fq_codel"));
+		}
+	}
+	assert_true(lo);
+	free(q);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_quiet_host),
 		cmocka_unit_test(test_every_finding),
+		cmocka_unit_test(test_stale_listeners),
+		cmocka_unit_test(test_stale_qdiscs),
+		cmocka_unit_test(test_qdisc_list),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -28,24 +28,11 @@
 static char *
 root_618(void)
 {
-	char *root = tree_new();
+	char *root = tree_new_618();
 
-	tree_sysctl(root, "kernel.osrelease", "6.18.44");
-	tree_sysctl(root, "net.core.netdev_max_backlog", "1000");
-	tree_sysctl(root, "net.core.somaxconn", "4096");
-	tree_sysctl(root, "net.ipv4.tcp_fin_timeout", "60");
 	tree_sysctl(root, "net.ipv4.ip_local_port_range", "32768\t60999");
 	tree_write(root, "etc/sysctl.d/README", "x\n");
 	return root;
-}
-
-static struct snapshot *
-take(const char *root)
-{
-	struct snapshot *s = NULL;
-
-	assert_int_equal(snapshot_take(root, NULL, &s), 0);
-	return s;
 }
 
 static void
@@ -122,7 +109,7 @@ static void
 test_render(void **state)
 {
 	char *root = root_618(), *t1 = NULL, *t2 = NULL;
-	struct snapshot *s = take(root);
+	struct snapshot *s = tree_snapshot(root);
 	struct profile *p = parse(profile_yaml);
 	struct fragment_skip *sk = NULL, *sk2 = NULL;
 	size_t n = 0, n2 = 0;
@@ -167,7 +154,7 @@ test_render_netns_child(void **state)
 	tree_sysctl(root, "net.core.somaxconn", "4096");
 	tree_sysctl(root, "net.core.rmem_max", "212992");
 	tree_sysctl(root, "net.ipv4.tcp_fin_timeout", "60");
-	s = take(root);
+	s = tree_snapshot(root);
 	assert_true(s->netns_child);
 	p = parse("name: t\ndescription: t\nsettings:\n"
 	    "  net.core.netdev_max_backlog: {min: 1000, apply: 4096, severity: info, reason: r, source: s}\n"

@@ -36,10 +36,8 @@ static const char yaml[] =
 static char *
 root_618(void)
 {
-	char *root = tree_new();
+	char *root = tree_new_618();
 
-	tree_sysctl(root, "kernel.osrelease", "6.18.44");
-	tree_sysctl(root, "net.core.netdev_max_backlog", "1000");
 	tree_sysctl(root, "net.core.somaxconn", "65535");
 	tree_sysctl(root, "net.ipv4.tcp_fin_timeout", "5");
 	tree_sysctl(root, "net.ipv4.tcp_abort_on_overflow", "1");

@@ -19,27 +19,6 @@
 
 #define FRAG "/etc/sysctl.d/90-tcpadvise.conf"
 
-static char *
-root_618(void)
-{
-	char *root = tree_new();
-
-	tree_sysctl(root, "kernel.osrelease", "6.18.44");
-	tree_sysctl(root, "net.core.netdev_max_backlog", "1000");
-	tree_sysctl(root, "net.core.somaxconn", "4096");
-	tree_sysctl(root, "net.ipv4.tcp_fin_timeout", "60");
-	return root;
-}
-
-static struct snapshot *
-take(const char *root)
-{
-	struct snapshot *s = NULL;
-
-	assert_int_equal(snapshot_take(root, NULL, &s), 0);
-	return s;
-}
-
 static const struct catalog_entry *
 entry(const char *key)
 {
@@ -52,7 +31,7 @@ entry(const char *key)
 static void
 test_set_disables_later_lines(void **state)
 {
-	char *root = root_618();
+	char *root = tree_new_618();
 	struct snapshot *s;
 	struct remedy r;
 	struct remedy_ctx x;
@@ -66,7 +45,7 @@ test_set_disables_later_lines(void **state)
 	tree_write(root, "etc/sysctl.d/95-same.conf", "net.ipv4.tcp_fin_timeout=30\n");
 	tree_write(root, "usr/lib/sysctl.d/99-vendor.conf", "# v\nnet.ipv4.tcp_fin_timeout = 10\n");
 	tree_write(root, "etc/sysctl.conf", "net.ipv4.tcp_fin_timeout = 2\n");
-	s = take(root);
+	s = tree_snapshot(root);
 	x.s = s;
 	x.fragment = FRAG;
 	remedy_init(&r);
@@ -97,7 +76,7 @@ test_set_disables_later_lines(void **state)
 static void
 test_order(void **state)
 {
-	char *root = root_618();
+	char *root = tree_new_618();
 	struct snapshot *s;
 	const struct sysctld_config *c;
 
@@ -105,7 +84,7 @@ test_order(void **state)
 	tree_write(root, "etc/sysctl.d/.hidden.conf", "net.ipv4.tcp_fin_timeout = 5\n");
 	tree_write(root, "etc/sysctl.d/99-z.conf", "net.ipv4.tcp_fin_timeout = 6\n");
 	tree_write(root, "etc/sysctl.d/90-tcpadvise.conf", "net.ipv4.tcp_fin_timeout = 30\n");
-	s = take(root);
+	s = tree_snapshot(root);
 	c = s->config;
 	for (size_t i = 0; i < c->nfiles; i++) {
 		const struct sysctld_line *l = &c->files[i].lines[0];
@@ -130,7 +109,7 @@ test_order(void **state)
 static void
 test_managed_and_global(void **state)
 {
-	char *root = root_618();
+	char *root = tree_new_618();
 	struct snapshot *s;
 	struct remedy r;
 	struct remedy_ctx x;
@@ -139,7 +118,7 @@ test_managed_and_global(void **state)
 	(void)state;
 	tree_write(root, "etc/sysctl.d/99-ans.conf", "# Ansible managed\n"
 	    "net.ipv4.tcp_fin_timeout = 2\n");
-	s = take(root);
+	s = tree_snapshot(root);
 	x.s = s;
 	x.fragment = FRAG;
 	remedy_init(&r);
@@ -163,7 +142,7 @@ test_managed_and_global(void **state)
 	tree_sysctl(root, "kernel.osrelease", "6.18.44");
 	tree_sysctl(root, "net.core.somaxconn", "4096");
 	tree_write(root, "etc/sysctl.d/60-net.conf", "net.core.netdev_max_backlog = 5000\n");
-	s = take(root);
+	s = tree_snapshot(root);
 	assert_true(s->netns_child);
 	x.s = s;
 	remedy_init(&r);
@@ -184,14 +163,14 @@ test_managed_and_global(void **state)
 static void
 test_copy(void **state)
 {
-	char *root = root_618();
+	char *root = tree_new_618();
 	struct snapshot *s;
 	struct remedy r, c;
 	struct remedy_ctx x;
 
 	(void)state;
 	tree_write(root, "etc/sysctl.conf", "net.ipv4.tcp_fin_timeout = 2\n");
-	s = take(root);
+	s = tree_snapshot(root);
 	x.s = s;
 	x.fragment = FRAG;
 	remedy_init(&r);
@@ -208,6 +187,46 @@ test_copy(void **state)
 	tree_free(root);
 }
 
+/* A key a running program sets at run time: never fought, live or not. */
+static void
+test_author(void **state)
+{
+	char *root = tree_new_618();
+	struct snapshot *s;
+	struct remedy r;
+	struct remedy_ctx x;
+
+	(void)state;
+	tree_write(root, "proc/812/comm", "tuned\n");
+	tree_write(root, "etc/tuned/active_profile", "lat\n");
+	tree_write(root, "etc/tuned/lat/tuned.conf", "[sysctl]\nnet.ipv4.tcp_fin_timeout=5\n");
+	s = tree_snapshot(root);
+	x.s = s;
+	x.fragment = FRAG;
+	remedy_init(&r);
+	assert_int_equal(remedy_set(&x, entry("net.ipv4.tcp_fin_timeout"), "60", true,
+	    true, &r), 0);
+	assert_int_equal(r.action, REMEDY_SOURCE);
+	assert_false(r.fixable);
+	assert_string_equal(r.why, "tuned (profile 'lat', pid 812) sets it at run time "
+	    "and would put its own value back");
+	remedy_clear(&r);
+	/* The boot value alone is the files' business. */
+	remedy_init(&r);
+	assert_int_equal(remedy_set(&x, entry("net.ipv4.tcp_fin_timeout"), "60", false,
+	    true, &r), 0);
+	assert_true(r.fixable);
+	remedy_clear(&r);
+	/* Another key is not its. */
+	remedy_init(&r);
+	assert_int_equal(remedy_set(&x, entry("net.core.somaxconn"), "8192", true,
+	    true, &r), 0);
+	assert_true(r.fixable);
+	remedy_clear(&r);
+	snapshot_free(s);
+	tree_free(root);
+}
+
 int
 main(void)
 {
@@ -216,6 +235,7 @@ main(void)
 		cmocka_unit_test(test_order),
 		cmocka_unit_test(test_managed_and_global),
 		cmocka_unit_test(test_copy),
+		cmocka_unit_test(test_author),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

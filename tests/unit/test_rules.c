@@ -22,13 +22,9 @@
 static char *
 root_618(void)
 {
-	char *root = tree_new();
+	char *root = tree_new_618();
 
-	tree_sysctl(root, "kernel.osrelease", "6.18.44");
-	tree_sysctl(root, "net.core.netdev_max_backlog", "1000");
-	tree_sysctl(root, "net.core.somaxconn", "4096");
 	tree_sysctl(root, "net.ipv4.tcp_ehash_entries", "262144");
-	tree_sysctl(root, "net.ipv4.tcp_fin_timeout", "60");
 	tree_sysctl(root, "net.ipv4.tcp_tw_reuse", "2");
 	tree_sysctl(root, "net.ipv4.tcp_syncookies", "1");
 	tree_sysctl(root, "net.ipv4.tcp_max_tw_buckets", "131072");
@@ -36,15 +32,6 @@ root_618(void)
 	tree_sysctl(root, "net.ipv4.ip_unprivileged_port_start", "1024");
 	tree_sysctl(root, "net.ipv4.tcp_rmem", "4096\t131072\t33554432");
 	return root;
-}
-
-static struct snapshot *
-take(const char *root)
-{
-	struct snapshot *s = NULL;
-
-	assert_int_equal(snapshot_take(root, NULL, &s), 0);
-	return s;
 }
 
 static const struct finding *
@@ -93,7 +80,7 @@ test_views(void **state)
 	    "    title: on\n    reason: r\n    source: s\n"
 	    "    when:\n      all:\n        - {key: net.ipv4.tcp_tw_recycle, eq: 1}\n"
 	    "        - kernel: {lt: \"4.12\"}\n");
-	s = take(root);
+	s = tree_snapshot(root);
 	assert_int_equal(rules_eval(p, s, NULL, &f), 0);
 
 	x = find(&f, "TA-H004", NULL);
@@ -180,7 +167,7 @@ test_operands(void **state)
 	    "     reason: r, source: s, when: {netns: child}}\n"
 	    "  - {id: TA-H020, key: net.core.somaxconn, severity: info, title: h,"
 	    "     reason: r, source: s, when: {any: [{netns: child}, {key: net.core.somaxconn, ge: 4096}]}}\n");
-	s = take(root);
+	s = tree_snapshot(root);
 	assert_int_equal(rules_eval(p, s, NULL, &f), 0);
 	/* Below the computed default 262144 / 2; the reboot view has the default. */
 	assert_non_null(find(&f, "TA-H005", NULL));
@@ -224,7 +211,7 @@ test_settings(void **state)
 	    "rules:\n"
 	    "  - {id: TA-H006, key: net.ipv4.tcp_syncookies, severity: warning, title: off,"
 	    "     reason: r, source: s, when: {key: net.ipv4.tcp_syncookies, eq: 0}}\n");
-	s = take(root);
+	s = tree_snapshot(root);
 	assert_int_equal(rules_eval(p, s, NULL, &f), 0);
 
 	x = find(&f, id_of("D", "net.core.somaxconn"), NULL);
@@ -283,7 +270,7 @@ test_files_divergence_drift(void **state)
 	/* Drift: live 1, the default 2, nothing persists it. */
 	tree_sysctl(root, "net.ipv4.tcp_tw_reuse", "1");
 	p = parse("name: t\ndescription: t\n");
-	s = take(root);
+	s = tree_snapshot(root);
 	assert_int_equal(rules_eval(p, s, NULL, &f), 0);
 
 	x = find(&f, "TA-C001", "net.ipv4.tcp_fin_timeot");
@@ -327,7 +314,7 @@ test_files_divergence_drift(void **state)
 		snprintf(path, sizeof path, "%s/etc/rc.local", root);
 		assert_int_equal(chmod(path, 0755), 0);
 	}
-	s = take(root);
+	s = tree_snapshot(root);
 	assert_int_equal(s->boot, APPLIER_PROCPS);
 	assert_int_equal(rules_eval(p, s, NULL, &f), 0);
 	x = find(&f, "TA-C004", "net.core.somaxconn");
@@ -356,7 +343,7 @@ test_child_netns(void **state)
 	tree_write(root, "etc/sysctl.d/60-net.conf", "net.core.netdev_max_backlog = 16384\n");
 	p = parse("name: t\ndescription: t\nsettings:\n"
 	    "  net.ipv4.tcp_max_orphans: {min: 65536, severity: warning, reason: r, source: s}\n");
-	s = take(root);
+	s = tree_snapshot(root);
 	assert_true(s->netns_child);
 	assert_int_equal(rules_eval(p, s, NULL, &f), 0);
 	x = find(&f, id_of("U", "net.ipv4.tcp_max_orphans"), NULL);
@@ -396,7 +383,7 @@ test_shadowed(void **state)
 	tree_write(root, "etc/sysctl.d/10-early.conf", "net.ipv4.tcp_fin_timeout = 20\n");
 	p = parse("name: t\ndescription: t\nsettings:\n"
 	    "  net.core.somaxconn: {min: 4096, severity: warning, reason: r, source: s}\n");
-	s = take(root);
+	s = tree_snapshot(root);
 	assert_int_equal(rules_eval(p, s, NULL, &f), 0);
 
 	/* A later value the profile refuses: a deviation whose remedy keeps

@@ -127,8 +127,11 @@ test_child_netns_and_systemd(void **state)
 	tree_sysctl(root, "net.ipv4.tcp_ehash_entries", "-262144");
 	tree_write(root, "run/systemd/system/.keep", "");
 	tree_write(root, "etc/sysctl.d/60-net.conf", "net.core.netdev_max_backlog = 16384\n");
+	tree_write(root, "proc/cmdline", "ro sysctl.net.core.somaxconn=1024\n");
 	assert_int_equal(snapshot_take(root, NULL, &s), 0);
 	assert_true(s->netns_child);
+	/* The host's command line does not reach a child's keys. */
+	assert_null(s->cmdline);
 	assert_int_equal(s->boot, APPLIER_SYSTEMD);
 	/* Negative in a child that shares the host's table. */
 	assert_int_equal(s->host.ehash_entries, 262144);
@@ -217,6 +220,114 @@ test_boot_appliers(void **state)
 	tree_free(root);
 }
 
+/*
+ * sysctl.KEY=VALUE parameters of the kernel command line are the first
+ * layer of what a reboot sets (Linux 5.8 and later); every file read at
+ * boot overrides them. Keys may be written with '/' and quoted.
+ */
+static void
+test_cmdline(void **state)
+{
+	char *root = modern_root();
+	struct snapshot *s = NULL;
+	const struct snapshot_key *k;
+	const struct sysctld_file *f;
+
+	(void)state;
+	tree_write(root, "proc/cmdline", "BOOT_IMAGE=/vmlinuz ro quiet "
+	    "sysctl.net.core.somaxconn=1024 \"sysctl.net/ipv4/tcp_tw_reuse=0\" "
+	    "sysctl.net.ipv4.tcp_fin_timeout=5 sysctl.nokey sysctl.=3 "
+	    "sysctl.net.ipv4.tcp_syncookies=0 -- sysctl.net.ipv4.tcp_sack=0\n");
+	assert_int_equal(snapshot_take(root, NULL, &s), 0);
+	assert_non_null(s->cmdline);
+	f = &s->config->files[0];
+	assert_int_equal(f->dir, SYSCTLD_CMDLINE);
+	assert_string_equal(f->path, SYSCTLD_CMDLINE_PATH);
+	assert_int_equal(f->nlines, 4);	/* malformed words, init's words skipped */
+
+	/* Numbered by position on the command line; '/' spelling turned. */
+	k = snapshot_key(s, "net.core.somaxconn");
+	for (int a = 0; a < 2; a++) {
+		assert_non_null(k->eff[a].line);
+		assert_string_equal(k->eff[a].line->value, "1024");
+		assert_int_equal(k->eff[a].line->lineno, 4);
+	}
+	assert_int_equal(k->persisted_value.field[0], 1024);
+	k = snapshot_key(s, "net.ipv4.tcp_tw_reuse");
+	assert_string_equal(k->eff[APPLIER_PROCPS].line->value, "0");
+	assert_int_equal(k->eff[APPLIER_PROCPS].line->lineno, 5);
+	/* /etc/sysctl.conf is read after the kernel applied the parameter. */
+	k = snapshot_key(s, "net.ipv4.tcp_fin_timeout");
+	assert_string_equal(k->eff[APPLIER_PROCPS].line->value, "30");
+	assert_string_equal(sysctld_line_file(s->config, k->eff[APPLIER_PROCPS].line),
+	    "/etc/sysctl.conf");
+	/* systemd-sysctl skips sysctl.conf here, so the parameter stands. */
+	assert_string_equal(k->eff[APPLIER_SYSTEMD].line->value, "5");
+	snapshot_free(s);
+
+	/* Before 5.8 the kernel ignored them. */
+	assert_int_equal(snapshot_take(root, "5.4", &s), 0);
+	assert_null(s->cmdline);
+	assert_int_equal(s->config->files[0].dir, SYSCTLD_NDIRS);
+	snapshot_free(s);
+
+	/* A command line without sysctl parameters adds nothing. */
+	tree_write(root, "proc/cmdline", "ro quiet sysctlx=1\n");
+	assert_int_equal(snapshot_take(root, NULL, &s), 0);
+	assert_null(s->cmdline);
+	for (size_t i = 0; i < s->config->nfiles; i++)
+		assert_int_not_equal(s->config->files[i].dir, SYSCTLD_CMDLINE);
+	snapshot_free(s);
+	tree_free(root);
+}
+
+/* Programs that set keys at run time, where what runs shows it. */
+static void
+test_authors(void **state)
+{
+	char *root = modern_root();
+	struct snapshot *s = NULL, *c = NULL;
+	struct sysctld_config *cfg = NULL;
+	const struct snapshot_key *k;
+
+	(void)state;
+	tree_write(root, "proc/812/comm", "tuned\n");
+	tree_write(root, "proc/900/comm", "kube-proxy\n");
+	tree_write(root, "proc/self/comm", "tuned\n");	/* not a pid: skipped */
+	tree_write(root, "etc/tuned/active_profile", "site\n");
+	tree_write(root, "etc/tuned/site/tuned.conf", "[main]\ninclude = base\n"
+	    "[sysctl]\nnet.ipv4.tcp_fin_timeout=10\n# net.ipv4.tcp_tw_reuse=1\n"
+	    "[vm]\nnet.ipv4.tcp_syncookies=0\n");
+	tree_write(root, "usr/lib/tuned/base/tuned.conf",
+	    "[sysctl]\nnet/core/somaxconn = 2048\n");
+	assert_int_equal(snapshot_take(root, NULL, &s), 0);
+	k = snapshot_key(s, "net.ipv4.tcp_fin_timeout");
+	assert_non_null(k->author);
+	assert_string_equal(k->author, "tuned (profile 'site', pid 812)");
+	k = snapshot_key(s, "net.core.somaxconn");	/* from the included profile */
+	assert_string_equal(k->author, "tuned (profile 'site', pid 812)");
+	assert_null(snapshot_key(s, "net.ipv4.tcp_tw_reuse")->author);
+	assert_null(snapshot_key(s, "net.ipv4.tcp_syncookies")->author);
+	assert_string_equal(snapshot_key(s, "net.netfilter.nf_conntrack_max")->author,
+	    "kube-proxy (pid 900)");
+	/* A simulated system keeps them. */
+	assert_int_equal(sysctld_load(root, &cfg), 0);
+	assert_int_equal(snapshot_simulate(s, cfg, NULL, NULL, 0, &c), 0);
+	assert_string_equal(snapshot_key(c, "net.ipv4.tcp_fin_timeout")->author,
+	    "tuned (profile 'site', pid 812)");
+	snapshot_free(c);
+	snapshot_free(s);
+
+	/* Not running: no author, whatever the files say. */
+	tree_write(root, "proc/812/comm", "bash\n");
+	tree_write(root, "proc/900/comm", "sh\n");
+	assert_int_equal(snapshot_take(root, NULL, &s), 0);
+	assert_null(snapshot_key(s, "net.ipv4.tcp_fin_timeout")->author);
+	assert_null(snapshot_key(s, "net.netfilter.nf_conntrack_max")->author);
+	snapshot_free(s);
+	tree_free(root);
+}
+
 int
 main(void)
 {
@@ -226,6 +337,8 @@ main(void)
 		cmocka_unit_test(test_vector_and_override),
 		cmocka_unit_test(test_child_netns_and_systemd),
 		cmocka_unit_test(test_no_proc),
+		cmocka_unit_test(test_cmdline),
+		cmocka_unit_test(test_authors),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

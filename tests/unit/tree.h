@@ -88,4 +88,30 @@ tree_free(char *root)
 	free(root);
 }
 
+/* A new root of a 6.18 host in its init network namespace, with the
+   defaults of the keys most tests look at; a test adds or overwrites. */
+static __attribute__((unused)) char *
+tree_new_618(void)
+{
+	char *root = tree_new();
+
+	tree_sysctl(root, "kernel.osrelease", "6.18.44");
+	tree_sysctl(root, "net.core.netdev_max_backlog", "1000");
+	tree_sysctl(root, "net.core.somaxconn", "4096");
+	tree_sysctl(root, "net.ipv4.tcp_fin_timeout", "60");
+	return root;
+}
+
+#ifdef TCPADVISE_SNAPSHOT_H
+/* The snapshot of root, which must be taken. */
+static __attribute__((unused)) struct snapshot *
+tree_snapshot(const char *root)
+{
+	struct snapshot *s = NULL;
+
+	assert_int_equal(snapshot_take(root, NULL, &s), 0);
+	return s;
+}
+#endif
+
 #endif
