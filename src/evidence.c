@@ -50,6 +50,32 @@ sysctl_int(const struct snapshot *s, const char *key, unsigned field)
 	return k->live_value.field[field];
 }
 
+/* Append an item to a comma-separated list in buf; an item that does not
+   fit is left out whole. */
+static void list_add(char *buf, size_t size, size_t *len, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void
+list_add(char *buf, size_t size, size_t *len, const char *fmt, ...)
+{
+	size_t start = *len, at = start > 0 ? start + 2 : start;
+	va_list ap;
+	int w;
+
+	if (at >= size)
+		return;
+	va_start(ap, fmt);
+	w = vsnprintf(buf + at, size - at, fmt, ap);
+	va_end(ap);
+	if (w < 0 || (size_t)w >= size - at) {
+		buf[start] = '\0';
+		return;
+	}
+	if (start > 0)
+		memcpy(buf + start, ", ", 2);
+	*len = at + (size_t)w;
+}
+
 static const char *
 since(const struct evidence_input *in)
 {
@@ -112,13 +138,9 @@ time_wait(const struct evidence_input *in, struct findings *ret)
 		char peers[512] = "";
 		size_t len = 0;
 
-		for (size_t i = 0; i < c->ntw_top && i < 3; i++) {
-			int w = snprintf(peers + len, sizeof peers - len, "%s%s (%llu)",
-			    i ? ", " : "", c->tw_top[i].addr, c->tw_top[i].count);
-
-			if (w > 0 && (size_t)w < sizeof peers - len)
-				len += (size_t)w;
-		}
+		for (size_t i = 0; i < c->ntw_top && i < 3; i++)
+			list_add(peers, sizeof peers, &len, "%s (%llu)", c->tw_top[i].addr,
+			    c->tw_top[i].count);
 		if ((r = add(ret, "TA-E002", half ? SEV_WARNING : SEV_INFO,
 		    "net.ipv4.ip_local_port_range", NULL,
 		    finding_printf("%llu TIME_WAIT sockets from connections this host "
@@ -150,14 +172,9 @@ close_wait(const struct evidence_input *in, struct findings *ret)
 
 	if (n == 0)
 		return 0;
-	for (size_t i = 0; i < in->nholders && i < 5; i++) {
-		int w = snprintf(who + len, sizeof who - len, "%spid %d (%s) holds %llu",
-		    i ? ", " : "", in->holders[i].pid, in->holders[i].comm,
-		    in->holders[i].sockets);
-
-		if (w > 0 && (size_t)w < sizeof who - len)
-			len += (size_t)w;
-	}
+	for (size_t i = 0; i < in->nholders && i < 5; i++)
+		list_add(who, sizeof who, &len, "pid %d (%s) holds %llu", in->holders[i].pid,
+		    in->holders[i].comm, in->holders[i].sockets);
 	if (in->nholders > 0)
 		msg = finding_printf("%llu sockets in CLOSE_WAIT: the peer closed, the "
 		    "application did not: %s%s", n, who, in->unreadable ?
@@ -199,15 +216,11 @@ evidence_stale_listeners(const struct census *c, long long somaxconn,
 
 	for (size_t i = 0; i < c->nlisteners; i++) {
 		const struct census_listener *l = &c->listeners[i];
-		int w;
 
 		if (!stale_listener(l, somaxconn, before))
 			continue;
 		n++;
-		w = snprintf(list + len, sizeof list - len, "%s%s:%u (%u)", len ? ", " : "",
-		    l->addr, l->port, l->backlog);
-		if (w > 0 && (size_t)w < sizeof list - len)
-			len += (size_t)w;
+		list_add(list, sizeof list, &len, "%s:%u (%u)", l->addr, l->port, l->backlog);
 	}
 	if (n == 0)
 		return 0;
@@ -233,7 +246,6 @@ evidence_stale_qdiscs(const struct qdisc_entry *q, size_t n, const char *default
 
 	for (size_t i = 0; i < n; i++) {
 		bool seen = false;
-		int w;
 
 		if (!qdisc_predates(&q[i], default_qdisc))
 			continue;
@@ -243,10 +255,8 @@ evidence_stale_qdiscs(const struct qdisc_entry *q, size_t n, const char *default
 		if (seen)
 			continue;
 		ndev++;
-		w = snprintf(list + len, sizeof list - len, "%s%s (%s)", len ? ", " : "",
-		    q[i].dev[0] ? q[i].dev : "?", q[i].kind);
-		if (w > 0 && (size_t)w < sizeof list - len)
-			len += (size_t)w;
+		list_add(list, sizeof list, &len, "%s (%s)", q[i].dev[0] ? q[i].dev : "?",
+		    q[i].kind);
 	}
 	if (ndev == 0)
 		return 0;
@@ -278,21 +288,14 @@ listeners(const struct evidence_input *in, struct findings *ret)
 		return r;
 	for (size_t i = 0; i < c->nlisteners; i++) {
 		const struct census_listener *l = &c->listeners[i];
-		int w;
 
-		if (l->backlog > 0 && l->queue >= l->backlog) {
-			w = snprintf(full + lf, sizeof full - lf, "%s%s:%u (%u of %u)",
-			    lf ? ", " : "", l->addr, l->port, l->queue, l->backlog);
-			if (w > 0 && (size_t)w < sizeof full - lf)
-				lf += (size_t)w;
-		}
+		if (l->backlog > 0 && l->queue >= l->backlog)
+			list_add(full, sizeof full, &lf, "%s:%u (%u of %u)", l->addr, l->port,
+			    l->queue, l->backlog);
 		if (l->backlog > 0 && somaxconn > 0 && l->backlog < somaxconn &&
-		    !stale_listener(l, somaxconn, in->somaxconn_before)) {
-			w = snprintf(small + ls, sizeof small - ls, "%s%s:%u (%u)",
-			    ls ? ", " : "", l->addr, l->port, l->backlog);
-			if (w > 0 && (size_t)w < sizeof small - ls)
-				ls += (size_t)w;
-		}
+		    !stale_listener(l, somaxconn, in->somaxconn_before))
+			list_add(small, sizeof small, &ls, "%s:%u (%u)", l->addr, l->port,
+			    l->backlog);
 	}
 	if (overflows <= 0 && lf == 0)
 		return 0;

@@ -274,12 +274,31 @@ test_qdisc_list(void **state)
 	free(q);
 }
 
+/* Lists keep whole items only. */
+static void
+test_list_add(void **state)
+{
+	char buf[16] = "";
+	size_t len = 0;
+
+	(void)state;
+	list_add(buf, sizeof buf, &len, "%s", "a:1");
+	list_add(buf, sizeof buf, &len, "%s", "bb:22");
+	assert_string_equal(buf, "a:1, bb:22");
+	list_add(buf, sizeof buf, &len, "%s", "ccc:333");	/* 19 > 15 */
+	assert_string_equal(buf, "a:1, bb:22");
+	list_add(buf, sizeof buf, &len, "%s", "d");
+	assert_string_equal(buf, "a:1, bb:22, d");
+	assert_int_equal(len, strlen(buf));
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_quiet_host),
 		cmocka_unit_test(test_every_finding),
+		cmocka_unit_test(test_list_add),
 		cmocka_unit_test(test_stale_listeners),
 		cmocka_unit_test(test_stale_qdiscs),
 		cmocka_unit_test(test_qdisc_list),
