@@ -577,10 +577,11 @@ several_cpus(void)
  * Both passes over netlink: in one walk for both families (AF_UNSPEC), or
  * one walk per family (by_family). With split, pass 2 runs as two dumps at
  * once, TIME_WAIT on this thread and every other state on a second one;
- * without a thread to be had, one after the other.
+ * without a thread to be had, one after the other. With listen_only, pass
+ * 1 alone: the listeners.
  */
 static int
-netlink_take(struct census_work *w, bool by_family, bool split)
+netlink_take(struct census_work *w, bool by_family, bool split, bool listen_only)
 {
 	static const unsigned char both[] = { AF_UNSPEC };
 	static const unsigned char each[] = { AF_INET, AF_INET6 };
@@ -599,7 +600,8 @@ netlink_take(struct census_work *w, bool by_family, bool split)
 
 	if ((r = nl_open(&nl)) < 0)
 		return r;
-	if ((r = nl_dumps(nl, w, families, nfamilies, listen_mask, true, &seq)) < 0)
+	if ((r = nl_dumps(nl, w, families, nfamilies, listen_mask, true, &seq)) < 0 ||
+	    listen_only)
 		goto out;
 	if (!split) {
 		r = nl_dumps(nl, w, families, nfamilies, other_mask, false, &seq);
@@ -791,8 +793,8 @@ census_root_is_live(const char *root)
 	return root[strspn(root, "/")] == '\0';
 }
 
-int
-census_take(const char *root, struct census *ret)
+static int
+take(const char *root, bool listen_only, struct census *ret)
 {
 	struct census_work *w;
 	int r;
@@ -806,11 +808,11 @@ census_take(const char *root, struct census *ret)
 	if (census_root_is_live(root)) {
 		bool split = several_cpus();
 
-		r = netlink_take(w, false, split);
+		r = netlink_take(w, false, split, listen_only);
 		if (r < 0 && r != -ENOMEM) {
 			/* The one-walk request refused: count per family. */
 			work_reset(w);
-			r = netlink_take(w, true, split);
+			r = netlink_take(w, true, split, listen_only);
 		}
 		if (r == 0) {
 			ret->netlink = true;
@@ -835,6 +837,18 @@ out:
 		census_clear(ret);
 	free(w);
 	return r;
+}
+
+int
+census_take(const char *root, struct census *ret)
+{
+	return take(root, false, ret);
+}
+
+int
+census_listeners(const char *root, struct census *ret)
+{
+	return take(root, true, ret);
 }
 
 void

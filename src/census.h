@@ -146,6 +146,13 @@ struct census {
  */
 int census_take(const char *root, struct census *ret);
 
+/*
+ * The listeners alone (with the LISTEN count), as census_take() finds
+ * them: one LISTEN-only dump over netlink, no other state counted; the
+ * /proc fallback still reads every line. Same returns as census_take().
+ */
+int census_listeners(const char *root, struct census *ret);
+
 /* Whether root (NULL, "/", "//"...) is this system itself, whose kernel
    can be asked over netlink. */
 bool census_root_is_live(const char *root);

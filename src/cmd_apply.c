@@ -427,7 +427,7 @@ find_effects(struct run *x)
 			struct findings f = FINDINGS_INIT;
 			struct census c;
 
-			if (census_take(x->o->root, &c) < 0)
+			if (census_listeners(x->o->root, &c) < 0)
 				continue;	/* no census: nothing to show */
 			r = evidence_stale_listeners(&c, strtoll(it->after, NULL, 10),
 			    strtoll(it->before, NULL, 10), &f);

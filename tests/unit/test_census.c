@@ -520,7 +520,7 @@ take_netlink(bool by_family, bool split, struct census *ret)
 	assert_non_null(w);
 	memset(ret, 0, sizeof *ret);
 	w->c = ret;
-	assert_int_equal(netlink_take(w, by_family, split), 0);
+	assert_int_equal(netlink_take(w, by_family, split, false), 0);
 	work_finish(w);
 	free(w);
 }
@@ -632,6 +632,18 @@ test_netlink_both_ways(void **state)
 		assert_int_equal(one.close_wait_ports[0], each.close_wait_ports[0]);
 		census_clear(&each);
 	}
+
+	/* The listeners alone: the same listeners, no other state. */
+	assert_int_equal(census_listeners("/", &each), 0);
+	assert_true(each.netlink);
+	assert_true(each.state[CENSUS_LISTEN] == 2);
+	assert_true(each.state[CENSUS_TIME_WAIT] == 0 && each.state[CENSUS_ESTABLISHED] == 0);
+	assert_int_equal(each.nlisteners, one.nlisteners);
+	for (size_t i = 0; i < one.nlisteners; i++) {
+		assert_int_equal(one.listeners[i].port, each.listeners[i].port);
+		assert_int_equal(one.listeners[i].backlog, each.listeners[i].backlog);
+	}
+	census_clear(&each);
 
 	census_clear(&one);
 	close(c0);
