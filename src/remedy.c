@@ -367,11 +367,13 @@ remedy_reset_live(const struct remedy_ctx *x, const struct catalog_entry *e,
 {
 	const struct snapshot_key *k = snapshot_key(x->s, e->name);
 	enum remedy_action action = r->action;
-	const char *blocked;
+	const char *blocked, *err;
 	char blocked_buf[512];
+	struct value v;
 
 	if (k == NULL || !k->live_ok || default_value == NULL ||
-	    !k->has_default || value_equal(&k->live_value, &k->default_value))
+	    value_parse_kernel(default_value, e->shape, e->nfields, &v, &err) < 0 ||
+	    value_equal(&k->live_value, &v))
 		return 0;
 	if (r->action == REMEDY_NONE) {
 		/* No line to disable: the live value is all there is to fix. */

@@ -118,7 +118,9 @@ int remedy_disable_line(const struct remedy_ctx *x, const struct sysctld_line *l
 /*
  * After the lines: for a key that exists live with another value than its
  * default, disabling the lines changes nothing until the next boot, so the
- * live value is set to default_value too. Returns 0 or -ENOMEM.
+ * live value is set to default_value too (any value of the key's shape,
+ * e.g. the live fields sorted where the default is unknown). Returns 0 or
+ * -ENOMEM.
  */
 int remedy_reset_live(const struct remedy_ctx *x, const struct catalog_entry *e,
     const char *default_value, struct remedy *r);

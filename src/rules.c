@@ -574,11 +574,19 @@ remedy_value(struct pol *x, struct finding *f, const struct catalog_entry *e,
 	return 0;
 }
 
+static int
+cmp_ll(const void *a, const void *b)
+{
+	long long x = *(const long long *)a, y = *(const long long *)b;
+
+	return x < y ? -1 : x > y;
+}
+
 /*
  * The remedy that removes a key from the configuration: comment out (or
  * mask) every line that assigns it, in every file an applier reads; and,
  * when the key exists live with another value than its default, set the
- * default live.
+ * default live (a vector without a known default: its fields sorted).
  */
 static int
 remedy_remove(struct pol *x, struct finding *f, const struct snapshot_key *k)
@@ -599,8 +607,21 @@ remedy_remove(struct pol *x, struct finding *f, const struct snapshot_key *k)
 				return r;
 		}
 	}
-	if (x->live && k->has_default)
+	if (!x->live || !k->live_ok)
+		return 0;
+	if (k->has_default)
 		return remedy_reset_live(&x->rx, k->entry, k->dflt, &f->remedy);
+	/* A default that depends on the host's memory (tcp_rmem, tcp_wmem,
+	   tcp_mem) is unknown: the live fields in ascending order are the
+	   smallest change that makes the triple consistent. */
+	if (k->live_value.nfields > 1) {
+		struct value v = k->live_value;
+		char buf[VALUE_STR_MAX];
+
+		qsort(v.field, v.nfields, sizeof v.field[0], cmp_ll);
+		if (value_format(&v, buf, sizeof buf) == 0)
+			return remedy_reset_live(&x->rx, k->entry, buf, &f->remedy);
+	}
 	return 0;
 }
 

@@ -416,6 +416,46 @@ test_shadowed(void **state)
 	tree_free(root);
 }
 
+/* A "remove" fix for a live vector whose default depends on memory: the
+   live fields sorted, the smallest change that clears the rule. */
+static void
+test_remove_without_default(void **state)
+{
+	char *root = root_618();
+	struct profile *p;
+	struct snapshot *s;
+	struct findings f = FINDINGS_INIT;
+	const struct finding *x;
+
+	(void)state;
+	tree_sysctl(root, "net.ipv4.tcp_rmem", "16777216\t4096\t1");
+	p = parse("name: t\ndescription: t\nrules:\n"
+	    "  - id: TA-H116\n    key: net.ipv4.tcp_rmem\n    severity: warning\n"
+	    "    title: unordered\n    reason: r\n    source: s\n    fix: remove\n"
+	    "    when: {key: net.ipv4.tcp_rmem, ordered: false}\n");
+	s = tree_snapshot(root);
+	assert_false(snapshot_key(s, "net.ipv4.tcp_rmem")->has_default);
+	assert_int_equal(rules_eval(p, s, NULL, &f), 0);
+	assert_non_null(x = find(&f, "TA-H116", NULL));
+	assert_int_equal(x->remedy.action, REMEDY_SET);
+	assert_true(x->remedy.live);
+	assert_true(x->remedy.fixable);
+	assert_string_equal(x->remedy.live_value, "1 4096 16777216");
+	assert_string_equal(x->fix, "sysctl -w net.ipv4.tcp_rmem=1 4096 16777216");
+	findings_clear(&f);
+	snapshot_free(s);
+
+	/* Done as written, the finding is gone. */
+	tree_sysctl(root, "net.ipv4.tcp_rmem", "1\t4096\t16777216");
+	s = tree_snapshot(root);
+	assert_int_equal(rules_eval(p, s, NULL, &f), 0);
+	assert_null(find(&f, "TA-H116", NULL));
+	findings_clear(&f);
+	snapshot_free(s);
+	profile_free(p);
+	tree_free(root);
+}
+
 int
 main(void)
 {
@@ -426,6 +466,7 @@ main(void)
 		cmocka_unit_test(test_files_divergence_drift),
 		cmocka_unit_test(test_child_netns),
 		cmocka_unit_test(test_shadowed),
+		cmocka_unit_test(test_remove_without_default),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
