@@ -932,15 +932,10 @@ apply_history_before(const char *root, const char *key)
 		const struct apply_txn *t = h.txns[i];
 
 		for (size_t j = 0; !t->rolled_back && j < t->nlive; j++) {
-			char *end;
-			long long x;
-
 			if (strcmp(t->live[j].key, key) != 0 || t->live[j].before == NULL)
 				continue;
-			errno = 0;
-			x = strtoll(t->live[j].before, &end, 10);
-			if (errno == 0 && end != t->live[j].before && x > 0)
-				v = x;
+			if (parse_ll(t->live[j].before, 1, LLONG_MAX, &v, NULL) < 0)
+				v = 0;
 			break;
 		}
 	}

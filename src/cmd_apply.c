@@ -426,11 +426,13 @@ find_effects(struct run *x)
 		if (strcmp(it->key, "net.core.somaxconn") == 0) {
 			struct findings f = FINDINGS_INIT;
 			struct census c;
+			long long after, before;
 
-			if (census_listeners(x->o->root, &c) < 0)
-				continue;	/* no census: nothing to show */
-			r = evidence_stale_listeners(&c, strtoll(it->after, NULL, 10),
-			    strtoll(it->before, NULL, 10), &f);
+			if (parse_ll(it->after, 0, LLONG_MAX, &after, NULL) < 0 ||
+			    parse_ll(it->before, 0, LLONG_MAX, &before, NULL) < 0 ||
+			    census_listeners(x->o->root, &c) < 0)
+				continue;	/* nothing to compare, or no census */
+			r = evidence_stale_listeners(&c, after, before, &f);
 			for (size_t j = 0; r == 0 && j < f.n; j++)
 				r = add_effect(x, it->key, "TA-E009", strdup(f.items[j].message));
 			findings_clear(&f);

@@ -9,6 +9,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "parse.h"
 #include "procfs.h"
 #include "snapshot.h"
 
@@ -402,11 +404,11 @@ find_runners(const char *root, struct runner *run, size_t n)
 		return;
 	while ((d = readdir(dir)) != NULL) {
 		char comm_path[4096 + 300], comm[32] = "";
+		long long pid;
 		FILE *f;
 
-		if (d->d_name[0] < '1' || d->d_name[0] > '9' ||
-		    d->d_name[strspn(d->d_name, "0123456789")] != '\0')
-			continue;
+		if (parse_ll(d->d_name, 1, INT_MAX, &pid, NULL) < 0)
+			continue;	/* not a process */
 		snprintf(comm_path, sizeof comm_path, "%s/%s/comm", path, d->d_name);
 		if ((f = fopen(comm_path, "re")) == NULL)
 			continue;
@@ -415,7 +417,7 @@ find_runners(const char *root, struct runner *run, size_t n)
 		fclose(f);
 		for (size_t i = 0; i < n; i++)
 			if (run[i].pid == 0 && strcmp(comm, run[i].comm) == 0)
-				run[i].pid = (pid_t)atol(d->d_name);
+				run[i].pid = (pid_t)pid;
 	}
 	closedir(dir);
 }
