@@ -6,6 +6,15 @@
 #   make DEVELOPER=1     add -Werror
 #   make SANITIZE=address,undefined   build with sanitizers
 #   make VALGRIND=1 check             run unit and CLI tests under valgrind
+#
+# src/ has one folder per layer, and a layer uses the ones below it in this
+# list (src/README says more). Objects, unit tests and fuzzers are built in
+# build/, in the same folders; `make clean` removes build/.
+#   cli      main, the commands and the rendering of their output
+#   write    what apply changes and how: plan, fragment, apply
+#   policy   profiles and the judging: findings, remedies, registry
+#   system   reading the system: /proc/sys, sysctl.d, sockets, counters
+#   base     diagnostics, parsing, suggestions, the catalog of keys
 
 VERSION    = 0.1.0
 PREFIX    ?= /usr/local
@@ -35,19 +44,27 @@ ALL_CFLAGS = -std=gnu11 $(WARNINGS) $(CFLAGS) -D_GNU_SOURCE -pthread \
              -DTCPADVISE_VERSION='"$(VERSION)"' \
              -DSYSCONFDIR='"$(SYSCONFDIR)"' $(DEPS_CFLAGS) -MMD -MP
 
-# Library modules (everything but main.c); the order is the dependency order.
-MODULES = diag suggest parse catalog procfs sysctld profile builtin snapshot registry remedy rules lint report \
-          census qdisc \
-          counters procs \
-          fragment apply plan \
-          evidence cmd cmd_apply cmd_check cmd_explain cmd_history cmd_lint cmd_profiles \
+# Library modules (everything but main.c), by layer; the order is the
+# dependency order.
+BASE    = diag suggest parse catalog
+SYSTEM  = procfs sysctld snapshot census qdisc counters procs
+POLICY  = profile builtin registry remedy rules lint evidence
+WRITE   = fragment apply plan
+CLI     = report cmd cmd_apply cmd_check cmd_explain cmd_history cmd_lint cmd_profiles \
           cmd_rollback cmd_states
-OBJS    = $(MODULES:%=src/%.o) src/profiles_data.o
+MODULES = $(BASE:%=base/%) $(SYSTEM:%=system/%) $(POLICY:%=policy/%) $(WRITE:%=write/%) \
+          $(CLI:%=cli/%)
+LAYERS  = base system policy write cli
+B       = build
+OBJS    = $(MODULES:%=$(B)/%.o) $(B)/policy/profiles_data.o
+INCLUDES = $(LAYERS:%=-Isrc/%)
+# $(call objs,NAMES): the objects of modules named without their folder.
+objs    = $(foreach m,$(1),$(B)/$(filter %/$(m),$(MODULES) policy/profiles_data).o)
 PROFILES = profiles/baseline.yaml profiles/nginx.yaml profiles/crawler.yaml profiles/proxy.yaml
 
 # Each unit test #includes its module (to reach static functions) and links
 # the modules it depends on, listed here: the dependency graph of src/.
-UNIT_TESTS = $(patsubst tests/unit/%.c,tests/unit/%,$(wildcard tests/unit/test_*.c))
+UNIT_TESTS = $(patsubst tests/unit/%.c,$(B)/tests/unit/%,$(wildcard tests/unit/test_*.c))
 DEPS_diag     =
 DEPS_registry = rules remedy profile catalog parse diag builtin profiles_data snapshot sysctld procfs suggest fragment
 DEPS_remedy   = snapshot sysctld procfs catalog parse suggest
@@ -75,31 +92,35 @@ all: tcpadvise
 
 .SECONDEXPANSION:
 
-tcpadvise: src/main.o $(OBJS)
+tcpadvise: $(B)/cli/main.o $(OBJS)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(DEPS_LIBS)
 
-src/%.o: src/%.c
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+$(B)/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(INCLUDES) -c -o $@ $<
 
 # The same program with the crash points of TCPADVISE_FAULT compiled in
 # (TCPADVISE_FAULT=after-temp-write aborts between the fragment's temp file
 # and the rename), for the live tests. The normal build has no such code.
-FAULT_OBJS = $(patsubst src/%.o,src/fault/%.o,src/main.o $(MODULES:%=src/%.o)) src/profiles_data.o
+FAULT_OBJS = $(patsubst $(B)/%.o,$(B)/fault/%.o,$(B)/cli/main.o $(MODULES:%=$(B)/%.o)) \
+             $(B)/policy/profiles_data.o
 
 tcpadvise-fault: $(FAULT_OBJS)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(DEPS_LIBS)
 
-src/fault/%.o: src/%.c
-	@mkdir -p src/fault
-	$(CC) $(ALL_CFLAGS) -DTCPADVISE_FAULT_INJECTION -c -o $@ $<
+$(B)/fault/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(INCLUDES) -DTCPADVISE_FAULT_INJECTION -c -o $@ $<
 
-src/profiles_data.o: src/profiles_data.S $(PROFILES)
-	$(CC) -c -o $@ src/profiles_data.S
+$(B)/policy/profiles_data.o: src/policy/profiles_data.S $(PROFILES)
+	@mkdir -p $(@D)
+	$(CC) -c -o $@ src/policy/profiles_data.S
 
-tests/unit/%.o: tests/unit/%.c
-	$(CC) $(ALL_CFLAGS) -Isrc -c -o $@ $<
+$(B)/tests/unit/%.o: tests/unit/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(INCLUDES) -c -o $@ $<
 
-tests/unit/test_%: tests/unit/test_%.o $$(addprefix src/,$$(addsuffix .o,$$(DEPS_$$*)))
+$(B)/tests/unit/test_%: $(B)/tests/unit/test_%.o $$(call objs,$$(DEPS_$$*))
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(DEPS_LIBS) $(CMOCKA_LIBS)
 
 unit: $(UNIT_TESTS)
@@ -138,20 +159,22 @@ check-all:
 	@echo "check-all: every stage passed"
 
 # libFuzzer harnesses (clang). `make fuzz-smoke` runs each for FUZZ_SECONDS;
-# long runs by hand: tests/fuzz/fuzz_profile -max_total_time=3600 CORPUS_DIR
+# long runs by hand: build/tests/fuzz/fuzz_profile -max_total_time=3600 CORPUS_DIR
 FUZZ_SECONDS ?= 15
 FUZZ_CC = clang
 FUZZ_FLAGS = -g -O1 -std=gnu11 -D_GNU_SOURCE -DTCPADVISE_VERSION='"$(VERSION)"' \
-             -fsanitize=fuzzer,address,undefined -Isrc $(DEPS_CFLAGS)
-FUZZERS = $(patsubst tests/fuzz/%.c,tests/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
-FUZZ_SRC_fuzz_profile = src/profile.c src/suggest.c src/catalog.c src/parse.c src/diag.c src/builtin.c src/profiles_data.S
-FUZZ_SRC_fuzz_sysctld = src/sysctld.c src/procfs.c src/parse.c
-FUZZ_SRC_fuzz_value   = src/parse.c src/procfs.c
-FUZZ_SRC_fuzz_txn     = src/apply.c src/fragment.c src/profile.c src/catalog.c src/parse.c \
-                        src/diag.c src/builtin.c src/profiles_data.S src/snapshot.c \
-                        src/sysctld.c src/procfs.c src/suggest.c
+             -fsanitize=fuzzer,address,undefined $(INCLUDES) $(DEPS_CFLAGS)
+FUZZERS = $(patsubst tests/fuzz/%.c,$(B)/tests/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_SRC_fuzz_profile = $(call srcs,profile suggest catalog parse diag builtin) \
+                        src/policy/profiles_data.S
+FUZZ_SRC_fuzz_sysctld = $(call srcs,sysctld procfs parse)
+FUZZ_SRC_fuzz_value   = $(call srcs,parse procfs)
+FUZZ_SRC_fuzz_txn     = $(call srcs,apply fragment profile catalog parse diag builtin snapshot \
+                        sysctld procfs suggest) src/policy/profiles_data.S
+srcs = $(foreach m,$(1),src/$(filter %/$(m),$(MODULES)).c)
 
-tests/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(wildcard src/*.c src/*.h) $(PROFILES)
+$(B)/tests/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(wildcard src/*/*.c src/*/*.h) $(PROFILES)
+	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_SRC_fuzz_$*) $(DEPS_LIBS)
 
 fuzz-smoke: $(FUZZERS)
@@ -170,11 +193,10 @@ install: tcpadvise
 	install -m 0644 man/tcpadvise-profile.5 $(DESTDIR)$(MANDIR)/man5/tcpadvise-profile.5
 
 clean:
-	rm -rf src/fault tcpadvise-fault
-	rm -f tcpadvise src/*.o src/*.d tests/unit/*.o tests/unit/*.d $(UNIT_TESTS) $(FUZZERS)
-	rm -rf tests/out
+	rm -rf $(B) tests/out
+	rm -f tcpadvise tcpadvise-fault
 
 .PHONY: all unit cli live manlint check check-all fuzz-smoke install clean
 .SECONDARY:
 
--include src/*.d src/fault/*.d tests/unit/*.d
+-include $(wildcard $(B)/*/*.d $(B)/fault/*/*.d $(B)/tests/unit/*.d)

@@ -6,8 +6,8 @@
  * every validated `apply` value satisfies its own expectation, and the
  * queries work on what was parsed. Built with clang by the Makefile:
  *
- *   make tests/fuzz/fuzz_profile
- *   tests/fuzz/fuzz_profile -max_total_time=60 CORPUS_DIR
+ *   make build/tests/fuzz/fuzz_profile
+ *   build/tests/fuzz/fuzz_profile -max_total_time=60 CORPUS_DIR
  */
 #include <errno.h>
 #include <stdint.h>

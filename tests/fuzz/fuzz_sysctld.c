@@ -10,7 +10,8 @@
  * answers must be consistent.
  *
  * Build: clang -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE
- *        -Isrc tests/fuzz/fuzz_sysctld.c src/sysctld.c src/procfs.c src/parse.c
+ *        -Isrc/base -Isrc/system tests/fuzz/fuzz_sysctld.c
+ *        src/system/sysctld.c src/system/procfs.c src/base/parse.c
  */
 #include <errno.h>
 #include <stdbool.h>

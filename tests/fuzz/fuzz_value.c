@@ -9,7 +9,8 @@
  * a normalised key normalises to itself.
  *
  * Build: clang -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE
- *        -Isrc tests/fuzz/fuzz_value.c src/parse.c src/procfs.c
+ *        -Isrc/base -Isrc/system tests/fuzz/fuzz_value.c src/base/parse.c
+ *        src/system/procfs.c
  */
 #include <errno.h>
 #include <limits.h>

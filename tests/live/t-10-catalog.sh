@@ -31,7 +31,7 @@ if [ "${T10_INSIDE:-}" != 1 ]; then
 		echo "SKIP: $name: unshare is missing"
 		exit 77
 	fi
-	if [ ! -f src/catalog.c ] || [ ! -f tests/live/catalog_dump.c ]; then
+	if [ ! -f src/base/catalog.c ] || [ ! -f tests/live/catalog_dump.c ]; then
 		echo "FAIL: $name: run from the top of the source tree"
 		exit 1
 	fi
@@ -40,8 +40,9 @@ if [ "${T10_INSIDE:-}" != 1 ]; then
 		exit 77
 	fi
 	mkdir -p "$out" || exit 1
-	if ! ${CC:-cc} -std=gnu11 -D_GNU_SOURCE -Isrc -o "$dump" \
-	    tests/live/catalog_dump.c src/catalog.c src/parse.c src/suggest.c; then
+	if ! ${CC:-cc} -std=gnu11 -D_GNU_SOURCE -Isrc/base -o "$dump" \
+	    tests/live/catalog_dump.c src/base/catalog.c src/base/parse.c \
+	    src/base/suggest.c; then
 		echo "FAIL: $name: cannot build $dump"
 		exit 1
 	fi

@@ -1,5 +1,5 @@
 /*
- * Unit tests of src/apply.c: the lock timeout and its parsing, the plan,
+ * Unit tests of src/write/apply.c: the lock timeout and its parsing, the plan,
  * the transaction over live values and files against a fake ROOT/proc/sys
  * of plain files (a failure on the third key restores the first two; a
  * value the kernel does not keep; a file that cannot be written restores
@@ -22,7 +22,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "../../src/apply.c"
+#include "apply.c"
 #include "testprofile.h"
 #include "tree.h"
 

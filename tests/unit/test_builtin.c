@@ -1,11 +1,14 @@
-/* Unit tests of src/builtin.c: the embedded profiles are there, whole. */
+/*
+ * Unit tests of src/policy/builtin.c: the embedded profiles are there,
+ * whole.
+ */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "../../src/builtin.c"
+#include "builtin.c"
 
 #include <stdio.h>
 #include <stdlib.h>

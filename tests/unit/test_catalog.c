@@ -13,7 +13,7 @@
 #include <string.h>
 
 /* The module itself, to reach its static table and helpers. */
-#include "../../src/catalog.c"
+#include "catalog.c"
 
 static struct kver
 kv(const char *s)

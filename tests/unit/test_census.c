@@ -1,5 +1,5 @@
 /*
- * Unit tests of src/census.c: the /proc/net/tcp + tcp6 reader against a
+ * Unit tests of src/system/census.c: the /proc/net/tcp + tcp6 reader against a
  * fixture root, state names, the Space-Saving top-K, the bounds, a netlink
  * census of the real kernel that must see sockets made here, and, in a
  * network namespace of its own (root only), the one-walk dump of both
@@ -25,7 +25,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "../../src/census.c"
+#include "census.c"
 #include "tree.h"
 
 #define FIXTURE_ROOT "tests/fixtures/census"

@@ -1,5 +1,5 @@
 /*
- * Unit tests of src/counters.c: the busy-server fixture parsed exactly,
+ * Unit tests of src/system/counters.c: the busy-server fixture parsed exactly,
  * missing and malformed files, bounds, counters_get() and counters_rates(),
  * and one read of the running system's files.
  */
@@ -15,7 +15,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "../../src/counters.c"
+#include "counters.c"
 #include "tree.h"
 
 #define BUSY "tests/fixtures/counters/busy"

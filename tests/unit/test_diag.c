@@ -1,11 +1,11 @@
-/* Unit tests of src/diag.c: formatting and ownership of diagnostics. */
+/* Unit tests of src/base/diag.c: formatting and ownership of diagnostics. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "../../src/diag.c"
+#include "diag.c"
 
 static char *
 print_all(const struct diag_list *l)

@@ -1,5 +1,5 @@
 /*
- * Unit tests of src/evidence.c: each evidence finding from in-memory
+ * Unit tests of src/policy/evidence.c: each evidence finding from in-memory
  * censuses and counters, with the sysctl limits of a throw-away root.
  */
 #include <errno.h>
@@ -12,7 +12,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "../../src/evidence.c"
+#include "evidence.c"
 #include <linux/pkt_sched.h>
 #include "tree.h"
 

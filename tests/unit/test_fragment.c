@@ -1,5 +1,5 @@
 /*
- * Unit tests of src/fragment.c: rendering (determinism, order, skips,
+ * Unit tests of src/write/fragment.c: rendering (determinism, order, skips,
  * comments), reading, the atomic write (idempotence, mode, symlinks,
  * non-regular targets, missing directory, stale temp files), removal, the
  * profile header, unified diffs and later files that override our keys.
@@ -18,7 +18,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "../../src/fragment.c"
+#include "fragment.c"
 #include "testprofile.h"
 #include "tree.h"
 

@@ -1,5 +1,5 @@
 /*
- * Unit tests of src/lint.c (and snapshot_from_files()): every class of
+ * Unit tests of src/policy/lint.c (and snapshot_from_files()): every class of
  * finding, where each is reported, their order, and a clean file set.
  * Files are written to throw-away directories; the profile is the built-in
  * baseline.
@@ -14,7 +14,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "../../src/lint.c"
+#include "lint.c"
 #include "tree.h"
 
 #define MAX_FILES 8

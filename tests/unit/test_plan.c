@@ -1,5 +1,5 @@
 /*
- * Unit tests of src/plan.c: a plan from the policy's findings (only
+ * Unit tests of src/write/plan.c: a plan from the policy's findings (only
  * failing values, hazards included, info advice left out), the old
  * fragment's blocks kept as they are (keys the catalog does not know
  * too), --resolve's lines, and the text of an edited file: only the
@@ -15,7 +15,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "../../src/plan.c"
+#include "plan.c"
 #include "testprofile.h"
 #include "tree.h"
 

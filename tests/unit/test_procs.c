@@ -1,8 +1,8 @@
 /*
- * Unit tests of src/procs.c: the fixture tree of fake processes (matching,
- * comm, order, links and symlinked directories that must not be followed),
- * the holder cap, unreadable fd directories, and a socket of this very
- * process found through the real /proc.
+ * Unit tests of src/system/procs.c: the fixture tree of fake processes
+ * (matching, comm, order, links and symlinked directories that must not be
+ * followed), the holder cap, unreadable fd directories, and a socket of
+ * this very process found through the real /proc.
  */
 #include <errno.h>
 #include <grp.h>
@@ -20,7 +20,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "../../src/procs.c"
+#include "procs.c"
 #include "tree.h"
 
 #define FIXTURE "tests/fixtures/procs"

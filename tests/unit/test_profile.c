@@ -18,7 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../../src/profile.c"
+#include "profile.c"
 
 #define BAD_DIR		"tests/fixtures/profiles/bad"
 #define GOOD_DIR	"tests/fixtures/profiles/good"

@@ -1,21 +1,22 @@
 /*
- * Unit tests of src/registry.c: the table is sorted, lookups of exact IDs
- * and families, every "TA-" literal of the sources is registered, every
- * rule of the built-in profiles is, and every finding the policy emits on
- * a root full of problems has the kind the registry gives it.
+ * Unit tests of src/policy/registry.c: the table is sorted, lookups of
+ * exact IDs and families, every "TA-" literal of the sources is registered,
+ * every rule of the built-in profiles is, and every finding the policy
+ * emits on a root full of problems has the kind the registry gives it.
  */
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "../../src/registry.c"
+#include "registry.c"
 #include "builtin.h"
 #include "rules.h"
 #include "tree.h"
@@ -42,53 +43,80 @@ test_sorted_and_lookup(void **state)
 	    "shadowed");
 }
 
+/* The "TA-" literals of one C file; returns how many it checked. */
+static size_t
+scan_file(const char *path)
+{
+	char *text;
+	FILE *f;
+	long size;
+	size_t seen = 0;
+
+	assert_non_null(f = fopen(path, "r"));
+	fseek(f, 0, SEEK_END);
+	size = ftell(f);
+	rewind(f);
+	text = calloc((size_t)size + 1, 1);
+	assert_non_null(text);
+	assert_int_equal(fread(text, 1, (size_t)size, f), (size_t)size);
+	fclose(f);
+	for (char *p = text; (p = strstr(p, "\"TA-")) != NULL; p++) {
+		char id[16];
+		size_t i = 0;
+
+		for (const char *q = p + 1; *q != '"' && i + 1 < sizeof id; q++)
+			id[i++] = *q;
+		id[i] = '\0';
+		if (strchr(id, '%') != NULL || strlen(id) <= 4)
+			continue;	/* a format, or a prefix for strncmp() */
+		if (registry_lookup(id) == NULL)
+			fail_msg("%s: %s is not in the registry", path, id);
+		seen++;
+	}
+	free(text);
+	return seen;
+}
+
+/* Every C file below dir, folders included; returns the literals checked. */
+static size_t
+scan_dir(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	size_t seen = 0;
+
+	assert_non_null(d);
+	while ((de = readdir(d)) != NULL) {
+		size_t len = strlen(de->d_name);
+		char path[512];
+		struct stat st;
+
+		if (de->d_name[0] == '.')
+			continue;
+		assert_true((size_t)snprintf(path, sizeof path, "%s/%s", dir,
+		    de->d_name) < sizeof path);
+		assert_int_equal(lstat(path, &st), 0);
+		if (S_ISDIR(st.st_mode))
+			seen += scan_dir(path);
+		else if (len >= 3 && strcmp(de->d_name + len - 2, ".c") == 0)
+			seen += scan_file(path);
+	}
+	closedir(d);
+	return seen;
+}
+
 /*
- * Every literal "TA-<letter><digits>" in the C files of src, and every family a
- * "TA-<letter>%03u" or "TA-%s%03u" format builds (its letters are checked
- * through one example each).
+ * Every literal "TA-<letter><digits>" in the C files below src, and every
+ * family a "TA-<letter>%03u" or "TA-%s%03u" format builds (its letters are
+ * checked through one example each).
  */
 static void
 test_source_literals(void **state)
 {
-	DIR *d = opendir("src");
-	struct dirent *de;
-	size_t seen = 0;
+	size_t seen;
 
 	(void)state;
-	assert_non_null(d);
-	while ((de = readdir(d)) != NULL) {
-		size_t len = strlen(de->d_name);
-		char path[512], *text;
-		FILE *f;
-		long size;
-
-		if (len < 3 || strcmp(de->d_name + len - 2, ".c") != 0)
-			continue;
-		snprintf(path, sizeof path, "src/%s", de->d_name);
-		assert_non_null(f = fopen(path, "r"));
-		fseek(f, 0, SEEK_END);
-		size = ftell(f);
-		rewind(f);
-		text = calloc((size_t)size + 1, 1);
-		assert_non_null(text);
-		assert_int_equal(fread(text, 1, (size_t)size, f), (size_t)size);
-		fclose(f);
-		for (char *p = text; (p = strstr(p, "\"TA-")) != NULL; p++) {
-			char id[16];
-			size_t i = 0;
-
-			for (const char *q = p + 1; *q != '"' && i + 1 < sizeof id; q++)
-				id[i++] = *q;
-			id[i] = '\0';
-			if (strchr(id, '%') != NULL || strlen(id) <= 4)
-				continue;	/* a format, or a prefix for strncmp() */
-			if (registry_lookup(id) == NULL)
-				fail_msg("%s: %s is not in the registry", path, id);
-			seen++;
-		}
-		free(text);
-	}
-	closedir(d);
+	seen = scan_dir("src");
 	assert_true(seen > 20);
 	/* The prefixes push_key_finding() and line_absent() format. */
 	for (const char *p = "DURS"; *p; p++) {

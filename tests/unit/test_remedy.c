@@ -1,8 +1,8 @@
 /*
- * Unit tests of src/remedy.c: which lines come after the fragment for each
- * applier, the lines a value set in the fragment must disable (and the ones
- * with the same value it leaves), masks for vendor files, managed files,
- * keys this namespace cannot write, and the fix texts.
+ * Unit tests of src/policy/remedy.c: which lines come after the fragment
+ * for each applier, the lines a value set in the fragment must disable (and
+ * the ones with the same value it leaves), masks for vendor files, managed
+ * files, keys this namespace cannot write, and the fix texts.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -14,7 +14,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "../../src/remedy.c"
+#include "remedy.c"
 #include "tree.h"
 
 #define FRAG "/etc/sysctl.d/90-tcpadvise.conf"

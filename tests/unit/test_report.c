@@ -1,5 +1,5 @@
 /*
- * Unit tests of src/report.c: the text layout, the JSON contract (parsed
+ * Unit tests of src/cli/report.c: the text layout, the JSON contract (parsed
  * back with jansson) and the Prometheus exposition format.
  */
 #include <errno.h>
@@ -13,7 +13,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "../../src/report.c"
+#include "report.c"
 #include "tree.h"
 
 struct fixture {

@@ -1,5 +1,5 @@
 /*
- * Unit tests of src/rules.c: conditions in the live and persisted views,
+ * Unit tests of src/policy/rules.c: conditions in the live and persisted views,
  * deviations, hazards, findings about files, drift, sorting and fixes.
  * Snapshots come from throw-away roots; profiles are parsed from memory.
  */
@@ -14,7 +14,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "../../src/rules.c"
+#include "rules.c"
 #include "testprofile.h"
 #include "tree.h"
 

@@ -1,6 +1,7 @@
 /*
- * Unit tests of src/snapshot.c: reading a fake root (kernel release, network
- * namespace, live values, what each applier would persist, defaults).
+ * Unit tests of src/system/snapshot.c: reading a fake root (kernel release,
+ * network namespace, live values, what each applier would persist,
+ * defaults).
  */
 #include <errno.h>
 #include <sys/stat.h>
@@ -14,7 +15,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "../../src/snapshot.c"
+#include "snapshot.c"
 #include "tree.h"
 
 /* An init-netns root of a 6.18 host with a few keys. */

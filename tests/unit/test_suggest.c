@@ -1,4 +1,7 @@
-/* Unit tests of src/suggest.c: distances and the choice of a suggestion. */
+/*
+ * Unit tests of src/base/suggest.c: distances and the choice of a
+ * suggestion.
+ */
 #include <stdint.h>
 #include <string.h>
 #include <stdarg.h>
@@ -6,7 +9,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include "../../src/suggest.c"
+#include "suggest.c"
 
 static void
 test_distance(void **state)
