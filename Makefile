@@ -48,7 +48,7 @@ ALL_CFLAGS = -std=gnu11 $(WARNINGS) $(CFLAGS) -D_GNU_SOURCE -pthread \
 # dependency order.
 BASE    = diag suggest parse catalog
 SYSTEM  = procfs sysctld snapshot census qdisc counters procs
-POLICY  = profile builtin registry remedy rules lint evidence
+POLICY  = $(MOD_profile) builtin registry remedy rules lint evidence
 WRITE   = fragment apply plan
 CLI     = report cmd cmd_apply cmd_check cmd_explain cmd_history cmd_lint cmd_profiles \
           cmd_rollback cmd_states
@@ -58,8 +58,11 @@ LAYERS  = base system policy write cli
 B       = build
 OBJS    = $(MODULES:%=$(B)/%.o) $(B)/policy/profiles_data.o
 INCLUDES = $(LAYERS:%=-Isrc/%)
+# Modules of more than one file: the DEPS_* lists below name the module.
+MOD_profile = profile_yaml profile_check profile_cond profile_load
 # $(call objs,NAMES): the objects of modules named without their folder.
-objs    = $(foreach m,$(1),$(B)/$(filter %/$(m),$(MODULES) policy/profiles_data).o)
+parts   = $(foreach m,$(1),$(or $(MOD_$(m)),$(m)))
+objs    = $(foreach m,$(call parts,$(1)),$(B)/$(filter %/$(m),$(MODULES) policy/profiles_data).o)
 PROFILES = profiles/baseline.yaml profiles/nginx.yaml profiles/crawler.yaml profiles/proxy.yaml
 
 # Each unit test #includes its module (to reach static functions) and links
@@ -171,7 +174,7 @@ FUZZ_SRC_fuzz_sysctld = $(call srcs,sysctld procfs parse)
 FUZZ_SRC_fuzz_value   = $(call srcs,parse procfs)
 FUZZ_SRC_fuzz_txn     = $(call srcs,apply fragment profile catalog parse diag builtin snapshot \
                         sysctld procfs suggest) src/policy/profiles_data.S
-srcs = $(foreach m,$(1),src/$(filter %/$(m),$(MODULES)).c)
+srcs = $(foreach m,$(call parts,$(1)),src/$(filter %/$(m),$(MODULES)).c)
 
 $(B)/tests/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(wildcard src/*/*.c src/*/*.h) $(PROFILES)
 	@mkdir -p $(@D)

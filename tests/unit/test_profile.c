@@ -18,7 +18,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "profile.c"
+#include "profile_yaml.c"
+#include "profile_check.c"
+#include "profile_cond.c"
+#include "profile_load.c"
 
 #define BAD_DIR		"tests/fixtures/profiles/bad"
 #define GOOD_DIR	"tests/fixtures/profiles/good"
@@ -890,17 +893,17 @@ test_helpers(void **state)
 	char buf[SHOW_BUF], big[600];
 
 	(void)state;
-	assert_true(valid_name("a"));
-	assert_true(valid_name("nginx"));
-	assert_true(valid_name("a-1"));
-	assert_true(valid_name("abcdefghijklmnopqrstuvwxyz012345"));	/* 32 */
-	assert_false(valid_name("abcdefghijklmnopqrstuvwxyz0123456"));
-	assert_false(valid_name(""));
-	assert_false(valid_name("1a"));
-	assert_false(valid_name("-a"));
-	assert_false(valid_name("Web"));
-	assert_false(valid_name("a_b"));
-	assert_false(valid_name("a.b"));
+	assert_true(pf_valid_name("a"));
+	assert_true(pf_valid_name("nginx"));
+	assert_true(pf_valid_name("a-1"));
+	assert_true(pf_valid_name("abcdefghijklmnopqrstuvwxyz012345"));	/* 32 */
+	assert_false(pf_valid_name("abcdefghijklmnopqrstuvwxyz0123456"));
+	assert_false(pf_valid_name(""));
+	assert_false(pf_valid_name("1a"));
+	assert_false(pf_valid_name("-a"));
+	assert_false(pf_valid_name("Web"));
+	assert_false(pf_valid_name("a_b"));
+	assert_false(pf_valid_name("a.b"));
 	assert_true(valid_rule_id("TA-H000"));
 	assert_true(valid_rule_id("TA-H999"));
 	assert_false(valid_rule_id("TA-H99"));
@@ -923,18 +926,18 @@ test_helpers(void **state)
 	assert_null(suggest_best("colour", fields, 4, 1));
 	assert_null(suggest_best("", fields, 4, 1));
 
-	assert_string_equal(show("plain text", buf, sizeof buf), "plain text");
-	assert_string_equal(show("a\nb\tc\x1b[0m\x7f", buf, sizeof buf),
+	assert_string_equal(pf_show("plain text", buf, sizeof buf), "plain text");
+	assert_string_equal(pf_show("a\nb\tc\x1b[0m\x7f", buf, sizeof buf),
 	    "a\\nb\\tc\\x1b[0m\\x7f");
 	memset(big, 'x', sizeof big - 1);
 	big[sizeof big - 1] = '\0';
-	show(big, buf, sizeof buf);
+	pf_show(big, buf, sizeof buf);
 	assert_int_equal(strlen(buf), SHOW_MAX + 3);
 	assert_string_equal(buf + SHOW_MAX, "...");
 	/* Cut before a character that does not fit whole. */
 	memset(big, 'x', SHOW_MAX - 1);
 	memcpy(big + SHOW_MAX - 1, "\xc3\xa9yyyy", 7);
-	show(big, buf, sizeof buf);
+	pf_show(big, buf, sizeof buf);
 	assert_int_equal(strlen(buf), SHOW_MAX - 1 + 3);
 }
 

@@ -1,0 +1,405 @@
+/*
+ * profile_cond.c: the `when` conditions of rules (tcpadvise-profile(5),
+ * CONDITIONS): key, kernel and netns tests, combined with all, any and
+ * not, checked into struct cond. Part of stage 2 (see profile_int.h).
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "profile_int.h"
+#include "suggest.h"
+
+/* X.Y or X.Y.Z, digits only: the form a profile may write a release in. */
+static bool
+valid_release(const char *s)
+{
+	unsigned parts = 0;
+
+	for (;;) {
+		if (*s < '0' || *s > '9')
+			return false;
+		while (*s >= '0' && *s <= '9')
+			s++;
+		parts++;
+		if (*s == '\0')
+			return parts >= 2;
+		if (*s != '.' || parts == 3)
+			return false;
+		s++;
+	}
+}
+
+static bool
+want_bool(struct ctx *c, const struct ynode *n, const char *field, bool *ret)
+{
+	const char *s = pf_want_scalar(c, n, field);
+	char b[SHOW_BUF];
+
+	if (s == NULL)
+		return false;
+	if (strcmp(s, "true") == 0 || strcmp(s, "false") == 0) {
+		*ret = s[0] == 't';
+		return true;
+	}
+	pf_report(c, n, "invalid boolean '%s' for '%s' (expected true or false)",
+	    pf_show(s, b, sizeof b), field);
+	return false;
+}
+
+
+enum {
+	CF_ALL, CF_ANY, CF_NOT, CF_KEY, CF_KERNEL, CF_NETNS,	/* selectors */
+	CF_FIELD,
+	CF_EQ, CF_NE, CF_LT, CF_LE, CF_GT, CF_GE, CF_IN, CF_NOT_IN,	/* operators */
+	CF_PRESENT, CF_ORDERED, CF_PARITY,
+	CF_N
+};
+
+static const char *const cond_fields[CF_N] = {
+	"all", "any", "not", "key", "kernel", "netns", "field",
+	"eq", "ne", "lt", "le", "gt", "ge", "in", "not-in",
+	"present", "ordered", "parity",
+};
+
+/* CF_EQ.. in the order of enum cond_op. */
+static const enum cond_op cf_ops[] = {
+	OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE, OP_IN, OP_NOT_IN,
+	OP_PRESENT, OP_ORDERED, OP_PARITY,
+};
+
+static const char *const kernel_ops[] = { "eq", "ne", "lt", "le", "gt", "ge" };
+
+static const char *const operand_fields[] = { "key", "field" };
+
+/* `field: N` of a vector key e, 1-based. */
+static bool
+want_field(struct ctx *c, const struct ynode *n, const struct catalog_entry *e,
+    unsigned *ret)
+{
+	const char *s = pf_want_scalar(c, n, "field");
+	char b[SHOW_BUF], kb[SHOW_BUF];
+	long long v;
+	int r;
+
+	if (s == NULL)
+		return false;
+	pf_show(e->name, kb, sizeof kb);
+	if (e->shape != SHAPE_VECTOR) {
+		pf_report(c, n, "'field' needs a vector key: '%s' is %s", kb,
+		    catalog_shape_name(e));
+		return false;
+	}
+	r = parse_ll(s, LLONG_MIN, LLONG_MAX, &v, NULL);
+	if (r == 0 && (v < 1 || v > (long long)e->nfields))
+		r = -ERANGE;
+	if (r == -ERANGE) {
+		pf_report(c, n, "field '%s' for '%s' is out of range: must be between 1 "
+		    "and %u", pf_show(s, b, sizeof b), kb, e->nfields);
+		return false;
+	}
+	if (r < 0) {
+		pf_report(c, n, "field '%s' for '%s' is invalid: expected an integer",
+		    pf_show(s, b, sizeof b), kb);
+		return false;
+	}
+	*ret = (unsigned)v;
+	return true;
+}
+
+/* What one side of a comparison is, for messages. */
+static const char *
+side_name(const struct catalog_entry *e, unsigned field)
+{
+	struct catalog_entry fe = *e;
+
+	if (field == 0)
+		return catalog_shape_name(e);
+	fe.shape = SHAPE_INT;
+	fe.nfields = 1;
+	return catalog_shape_name(&fe);
+}
+
+/* The operand of eq..ge: a value, `default`, or {key: K, field: N}. */
+static bool
+want_operand(struct ctx *c, const struct ynode *n, const char *op,
+    const struct catalog_entry *e, unsigned field, struct operand *ret)
+{
+	memset(ret, 0, sizeof *ret);
+	if (n->type == Y_SCALAR && strcmp(n->text, "default") == 0) {
+		ret->kind = OPERAND_DEFAULT;
+		return true;
+	}
+	if (n->type == Y_MAP) {
+		const struct ynode *f[2], *fk[2];
+		const struct catalog_entry *k2;
+		bool lhs_int = e->shape == SHAPE_INT || field > 0, rhs_int;
+		char a[SHOW_BUF], b[SHOW_BUF];
+
+		pf_get_fields(c, n, operand_fields, 2, "in operand", f, fk);
+		if (f[0] == NULL) {
+			pf_report(c, n, "missing required field 'key' in operand");
+			return false;
+		}
+		if ((k2 = pf_want_key(c, f[0], "key")) == NULL)
+			return false;
+		ret->kind = OPERAND_KEY;
+		ret->key = k2;
+		if (f[1] != NULL && !want_field(c, f[1], k2, &ret->field))
+			return false;
+		rhs_int = k2->shape == SHAPE_INT || ret->field > 0;
+		if (lhs_int ? !rhs_int : (ret->field > 0 || k2->shape != e->shape ||
+		    k2->nfields != e->nfields)) {
+			pf_report(c, n, "cannot compare '%s' with '%s' (%s and %s)",
+			    pf_show(e->name, a, sizeof a), pf_show(k2->name, b, sizeof b),
+			    side_name(e, field), side_name(k2, ret->field));
+			return false;
+		}
+		return true;
+	}
+	ret->kind = OPERAND_VALUE;
+	return pf_want_value(c, e, field, n, op, 0, &ret->value, NULL);
+}
+
+static bool
+check_key_cond(struct ctx *c, const struct ynode *n, const struct ynode **f,
+    const struct ynode **fk, struct cond *ret)
+{
+	const struct catalog_entry *e;
+	const struct ynode *opn = NULL, *opk = NULL;
+	const char *opname = NULL;
+	char kb[SHOW_BUF], b[SHOW_BUF];
+	unsigned nops = 0;
+	bool ok = true;
+
+	ret->type = COND_KEY;
+	for (int i = CF_EQ; i < CF_N; i++)
+		if (f[i] != NULL) {
+			if (nops++ == 0) {
+				opn = f[i];
+				opk = fk[i];
+				opname = cond_fields[i];
+				ret->op = cf_ops[i - CF_EQ];
+			}
+		}
+	e = pf_want_key(c, f[CF_KEY], "key");
+	if (e == NULL)
+		ok = false;
+	else
+		pf_show(e->name, kb, sizeof kb);
+	if (nops != 1) {
+		pf_report(c, n, "condition on '%s' must have exactly one of eq, ne, lt, "
+		    "le, gt, ge, in, not-in, present, ordered, parity",
+		    pf_show(f[CF_KEY]->type == Y_SCALAR ? f[CF_KEY]->text : "?", b,
+		    sizeof b));
+		return false;
+	}
+	if (e == NULL)
+		return false;
+	ret->key = e;
+	if (f[CF_FIELD] != NULL) {
+		if (ret->op == OP_PRESENT || ret->op == OP_ORDERED ||
+		    ret->op == OP_PARITY) {
+			pf_report(c, fk[CF_FIELD], "'%s' cannot be combined with 'field'",
+			    opname);
+			return false;
+		}
+		if (!want_field(c, f[CF_FIELD], e, &ret->field))
+			return false;
+	}
+	switch (ret->op) {
+	case OP_LT:
+	case OP_LE:
+	case OP_GT:
+	case OP_GE:
+		if (e->shape != SHAPE_INT && ret->field == 0) {
+			pf_report(c, opk, "'%s' needs an integer key or a vector key with "
+			    "'field': '%s' is %s", opname, kb, catalog_shape_name(e));
+			return false;
+		}
+		/* fall through */
+	case OP_EQ:
+	case OP_NE:
+		return want_operand(c, opn, opname, e, ret->field, &ret->operand);
+	case OP_IN:
+	case OP_NOT_IN:
+		if (!pf_want_type(c, opn, Y_SEQ, opname))
+			return false;
+		if (opn->n == 0) {
+			pf_report(c, opn, "'%s' must not be empty", opname);
+			return false;
+		}
+		if ((ret->set = calloc(opn->n, sizeof *ret->set)) == NULL) {
+			c->err = -ENOMEM;
+			return false;
+		}
+		for (const struct ynode *it = opn->head; it != NULL; it = it->next) {
+			if (pf_want_value(c, e, ret->field, it, opname, 0,
+			    &ret->set[ret->nset], NULL))
+				ret->nset++;
+			else
+				ok = false;
+		}
+		return ok;
+	case OP_PRESENT:
+		return want_bool(c, opn, opname, &ret->flag);
+	case OP_ORDERED:
+		if (e->shape != SHAPE_VECTOR) {
+			pf_report(c, opk, "'ordered' needs a vector key: '%s' is %s", kb,
+			    catalog_shape_name(e));
+			return false;
+		}
+		return want_bool(c, opn, opname, &ret->flag);
+	case OP_PARITY:
+		if (e->shape != SHAPE_VECTOR || e->nfields != 2) {
+			pf_report(c, opk, "'parity' needs a vector of 2 integers: '%s' is %s",
+			    kb, catalog_shape_name(e));
+			return false;
+		}
+		if (pf_want_scalar(c, opn, opname) == NULL)
+			return false;
+		if (strcmp(opn->text, "same") == 0 || strcmp(opn->text, "different") == 0) {
+			ret->flag = opn->text[0] == 's';
+			return true;
+		}
+		pf_report(c, opn, "invalid parity '%s' (expected same or different)",
+		    pf_show(opn->text, b, sizeof b));
+		return false;
+	}
+	return false;
+}
+
+static bool
+check_kernel_cond(struct ctx *c, const struct ynode *m, struct cond *ret)
+{
+	bool ok = true;
+
+	ret->type = COND_KERNEL;
+	if (!pf_want_type(c, m, Y_MAP, "kernel"))
+		return false;
+	if (m->n == 0) {
+		pf_report(c, m, "'kernel' must not be empty");
+		return false;
+	}
+	if ((ret->ktests = calloc(m->n / 2, sizeof *ret->ktests)) == NULL) {
+		c->err = -ENOMEM;
+		return false;
+	}
+	for (const struct ynode *k = m->head; k != NULL; k = k->next->next) {
+		const struct ynode *v = k->next;
+		struct kver_test *t = &ret->ktests[ret->nktests];
+		char b[SHOW_BUF], dym[SUGGEST_WORD_MAX + 32];
+		size_t i;
+
+		for (i = 0; i < 6; i++)
+			if (strcmp(k->text, kernel_ops[i]) == 0)
+				break;
+		if (i == 6) {
+			pf_report(c, k, "unknown operator '%s' in kernel condition%s",
+			    pf_show(k->text, b, sizeof b), pf_did_you_mean(suggest_best(k->text,
+			    kernel_ops, 6, 1), dym, sizeof dym));
+			ok = false;
+			continue;
+		}
+		t->op = cf_ops[i];
+		if (pf_want_scalar(c, v, kernel_ops[i]) == NULL) {
+			ok = false;
+			continue;
+		}
+		if (!valid_release(v->text) || kver_parse(v->text, &t->v) < 0) {
+			pf_report(c, v, "invalid kernel release '%s' (expected X.Y or X.Y.Z)",
+			    pf_show(v->text, b, sizeof b));
+			ok = false;
+			continue;
+		}
+		ret->nktests++;
+	}
+	return ok;
+}
+
+/*
+ * A condition mapping (what names it in a type error: "'when'", "'not'" or
+ * "condition"). Anything allocated into ret is released by cond_clear()
+ * whatever the outcome.
+ */
+bool
+pf_check_cond(struct ctx *c, const struct ynode *n, const char *what,
+    struct cond *ret)
+{
+	const struct ynode *f[CF_N], *fk[CF_N];
+	int sel = -1, nsel = 0;
+	bool ok = true;
+	char b[SHOW_BUF];
+
+	ret->line = n->line;
+	ret->col = n->col;
+	if (n->type != Y_MAP) {
+		if (n->type != Y_BAD)
+			pf_report(c, n, "%s must be a mapping", what);
+		return false;
+	}
+	pf_get_fields(c, n, cond_fields, CF_N, "in condition", f, fk);
+	for (int i = CF_ALL; i <= CF_NETNS; i++)
+		if (f[i] != NULL) {
+			nsel++;
+			sel = i;
+		}
+	if (nsel != 1) {
+		pf_report(c, n, "condition must have exactly one of all, any, not, key, "
+		    "kernel, netns");
+		return false;
+	}
+	if (sel != CF_KEY)
+		for (int i = CF_FIELD; i < CF_N; i++)
+			if (f[i] != NULL) {
+				pf_report(c, fk[i], "'%s' can only be used with 'key'",
+				    cond_fields[i]);
+				ok = false;
+			}
+	switch (sel) {
+	case CF_ALL:
+	case CF_ANY:
+		ret->type = sel == CF_ALL ? COND_ALL : COND_ANY;
+		if (!pf_want_type(c, f[sel], Y_SEQ, cond_fields[sel]))
+			return false;
+		if (f[sel]->n == 0) {
+			pf_report(c, f[sel], "'%s' must not be empty", cond_fields[sel]);
+			return false;
+		}
+		if ((ret->children = calloc(f[sel]->n, sizeof *ret->children)) == NULL) {
+			c->err = -ENOMEM;
+			return false;
+		}
+		for (const struct ynode *it = f[sel]->head; it != NULL; it = it->next)
+			if (!pf_check_cond(c, it, "condition",
+			    &ret->children[ret->nchildren++]))
+				ok = false;
+		return ok;
+	case CF_NOT:
+		ret->type = COND_NOT;
+		if ((ret->children = calloc(1, sizeof *ret->children)) == NULL) {
+			c->err = -ENOMEM;
+			return false;
+		}
+		ret->nchildren = 1;
+		return pf_check_cond(c, f[CF_NOT], "'not'", &ret->children[0]) && ok;
+	case CF_KERNEL:
+		return check_kernel_cond(c, f[CF_KERNEL], ret) && ok;
+	case CF_NETNS:
+		ret->type = COND_NETNS;
+		if (pf_want_scalar(c, f[CF_NETNS], "netns") == NULL)
+			return false;
+		if (strcmp(f[CF_NETNS]->text, "child") == 0)
+			ret->netns_child = true;
+		else if (strcmp(f[CF_NETNS]->text, "init") != 0) {
+			pf_report(c, f[CF_NETNS], "invalid netns '%s' (expected child or init)",
+			    pf_show(f[CF_NETNS]->text, b, sizeof b));
+			return false;
+		}
+		return ok;
+	default:
+		return check_key_cond(c, n, f, fk, ret) && ok;
+	}
+}
