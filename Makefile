@@ -27,8 +27,8 @@ CFLAGS    += -fsanitize=$(SANITIZE) -fno-sanitize-recover=all -fno-omit-frame-po
 LDFLAGS   += -fsanitize=$(SANITIZE)
 endif
 
-DEPS_CFLAGS := $(shell $(PKG_CONFIG) --cflags yaml-0.1 jansson libmnl)
-DEPS_LIBS   := $(shell $(PKG_CONFIG) --libs yaml-0.1 jansson libmnl) -pthread
+DEPS_CFLAGS := $(shell $(PKG_CONFIG) --cflags yaml-0.1 jansson libmnl zlib)
+DEPS_LIBS   := $(shell $(PKG_CONFIG) --libs yaml-0.1 jansson libmnl zlib) -pthread
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka)
 
 ALL_CFLAGS = -std=gnu11 $(WARNINGS) $(CFLAGS) -D_GNU_SOURCE -pthread \
@@ -36,7 +36,7 @@ ALL_CFLAGS = -std=gnu11 $(WARNINGS) $(CFLAGS) -D_GNU_SOURCE -pthread \
              -DSYSCONFDIR='"$(SYSCONFDIR)"' $(DEPS_CFLAGS) -MMD -MP
 
 # Library modules (everything but main.c); the order is the dependency order.
-MODULES = diag suggest parse catalog procfs sysctld profile builtin snapshot registry remedy rules lint report \
+MODULES = diag suggest parse catalog procfs host sysctld profile builtin snapshot registry remedy rules lint report \
           census qdisc \
           counters procs \
           fragment apply plan \
@@ -49,27 +49,28 @@ PROFILES = profiles/baseline.yaml profiles/nginx.yaml profiles/crawler.yaml prof
 # the modules it depends on, listed here: the dependency graph of src/.
 UNIT_TESTS = $(patsubst tests/unit/%.c,tests/unit/%,$(wildcard tests/unit/test_*.c))
 DEPS_diag     =
-DEPS_registry = rules remedy profile catalog parse diag builtin profiles_data snapshot sysctld procfs suggest fragment
-DEPS_remedy   = snapshot sysctld procfs catalog parse suggest
+DEPS_registry = rules remedy profile catalog parse diag builtin profiles_data snapshot host sysctld procfs suggest fragment
+DEPS_remedy   = snapshot host sysctld procfs catalog parse suggest
 DEPS_suggest  =
 DEPS_parse    =
 DEPS_catalog  = parse suggest
 DEPS_procfs   =
+DEPS_host     = procfs parse
 DEPS_sysctld  = procfs parse
 DEPS_builtin  = profiles_data
 DEPS_profile  = catalog parse diag builtin profiles_data suggest
-DEPS_snapshot = sysctld procfs catalog parse suggest
-DEPS_rules    = profile catalog parse diag builtin profiles_data snapshot sysctld procfs suggest fragment report registry remedy
-DEPS_report   = rules profile catalog parse diag builtin profiles_data snapshot sysctld procfs suggest fragment registry remedy
-DEPS_lint     = rules profile catalog parse diag builtin profiles_data snapshot sysctld procfs suggest fragment report registry remedy
-DEPS_fragment = profile catalog parse diag builtin profiles_data snapshot sysctld procfs suggest
-DEPS_plan     = apply fragment rules registry remedy profile catalog parse diag builtin profiles_data snapshot sysctld procfs suggest report
-DEPS_apply    = fragment profile catalog parse diag builtin profiles_data snapshot sysctld procfs suggest
+DEPS_snapshot = host sysctld procfs catalog parse suggest
+DEPS_rules    = profile catalog parse diag builtin profiles_data snapshot host sysctld procfs suggest fragment report registry remedy
+DEPS_report   = rules profile catalog parse diag builtin profiles_data snapshot host sysctld procfs suggest fragment registry remedy
+DEPS_lint     = rules profile catalog parse diag builtin profiles_data snapshot host sysctld procfs suggest fragment report registry remedy
+DEPS_fragment = profile catalog parse diag builtin profiles_data snapshot host sysctld procfs suggest
+DEPS_plan     = apply fragment rules registry remedy profile catalog parse diag builtin profiles_data snapshot host sysctld procfs suggest report
+DEPS_apply    = fragment profile catalog parse diag builtin profiles_data snapshot host sysctld procfs suggest
 DEPS_census   = procfs parse
 DEPS_qdisc    =
 DEPS_counters = procfs parse
 DEPS_procs    = procfs parse
-DEPS_evidence = rules profile catalog parse diag builtin profiles_data snapshot sysctld procfs suggest fragment report census qdisc counters procs registry remedy
+DEPS_evidence = rules profile catalog parse diag builtin profiles_data snapshot host sysctld procfs suggest fragment report census qdisc counters procs registry remedy
 
 all: tcpadvise
 

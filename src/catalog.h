@@ -104,14 +104,22 @@ const char *catalog_suggest(const char *name);
 struct catalog_host {
 	struct kver kernel;
 	long long ehash_entries;	/* |net.ipv4.tcp_ehash_entries|, 0 = unknown */
+	long long mem_bytes;		/* MemTotal, 0 = unknown (--memory, or read) */
+	long long page_size;		/* bytes; 0 = 4096 */
 };
 
 /*
  * The default this key has on this host, as canonical text in buf:
  * DEFAULT_FIXED: the last history entry whose `since` <= host->kernel;
  * EHASH kinds: computed from host->ehash_entries (the formula in force on
- * host->kernel). Returns 0; -ENODATA when it cannot be known here (other
- * kinds, ehash unknown, key not in this release); -ENOBUFS.
+ * host->kernel); memory-derived defaults (tcp_mem, udp_mem, the tcp_rmem and
+ * tcp_wmem vectors of the initial namespace, nf_conntrack_max and
+ * nf_conntrack_buckets): computed from host->mem_bytes the way the kernel
+ * does at boot. The kernel starts from the free buffer pages at boot,
+ * slightly less than MemTotal, so tcp_mem and udp_mem come out up to about
+ * 1% high; the others are clamped and come out exact on hosts with a few
+ * GiB. Returns 0; -ENODATA when it cannot be known here (other kinds,
+ * ehash or memory unknown, key not in this release); -ENOBUFS.
  */
 int catalog_default(const struct catalog_entry *e,
     const struct catalog_host *host, char *buf, size_t size);

@@ -286,7 +286,19 @@ explain_values(const struct options *o, const struct catalog_entry *e)
 		return;
 	}
 	k = snapshot_key(s, e->name);
-	if (catalog_default(e, &s->host, dflt, sizeof dflt) == 0)
+	if (k != NULL && k->has_default) {
+		char how[96] = "";
+
+		if (e->default_kind == DEFAULT_BOOT || e->default_kind == DEFAULT_INIT_NET)
+			snprintf(how, sizeof how, " (computed from %.1f GiB of memory)",
+			    (double)s->host.mem_bytes / (1 << 30));
+		else if (e->default_kind == DEFAULT_EHASH_HALF ||
+		    e->default_kind == DEFAULT_EHASH_SYNQ)
+			snprintf(how, sizeof how, " (computed from %lld TCP hash buckets)",
+			    s->host.ehash_entries);
+		snprintf(buf, sizeof buf, "%s on Linux %s%s", k->dflt, s->kernel_release,
+		    how);
+	} else if (catalog_default(e, &s->host, dflt, sizeof dflt) == 0)
 		snprintf(buf, sizeof buf, "%s on Linux %s", dflt, s->kernel_release);
 	else
 		snprintf(buf, sizeof buf, "not known here (%s)",
