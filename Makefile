@@ -43,7 +43,7 @@ MODULES = diag suggest parse catalog procfs host sysctld profile builtin snapsho
           evidence cmd cmd_apply cmd_check cmd_explain cmd_history cmd_lint cmd_profiles \
           cmd_rollback cmd_states
 OBJS    = $(MODULES:%=src/%.o) src/profiles_data.o
-PROFILES = profiles/baseline.yaml profiles/nginx.yaml profiles/crawler.yaml profiles/proxy.yaml
+PROFILES = profiles/baseline.yaml profiles/bbr.yaml profiles/nginx.yaml profiles/crawler.yaml profiles/proxy.yaml
 
 # Each unit test #includes its module (to reach static functions) and links
 # the modules it depends on, listed here: the dependency graph of src/.

@@ -135,6 +135,30 @@ cond_text(FILE *f, const struct cond *c)
 		fprintf(f, "running in %s network namespace",
 		    c->netns_child ? "a child (container)" : "the init");
 		return;
+	case COND_HOST:
+		switch (c->htest) {
+		case HT_CONTAINER:
+			fprintf(f, "running in a container");
+			break;
+		case HT_MULTIHOMED:
+			fprintf(f, "the host has several uplinks or default routes");
+			break;
+		case HT_GUEST_NETWORKS:
+			fprintf(f, "the host routes for containers or VMs");
+			break;
+		case HT_KUBERNETES:
+			fprintf(f, "the host is a Kubernetes node");
+			break;
+		case HT_MODULE:
+			fprintf(f, "%s is built in or loadable", c->hname);
+			break;
+		case HT_MEMORY:
+		case HT_CPUS:
+			fprintf(f, "%s %s %lld", c->htest == HT_MEMORY ? "memory (MiB)" :
+			    "online CPUs", op_text(c->hop), c->hnum);
+			break;
+		}
+		return;
 	case COND_KEY:
 		break;
 	}
@@ -151,6 +175,19 @@ cond_text(FILE *f, const struct cond *c)
 	case OP_PARITY:
 		fprintf(f, c->flag ? " starts and ends with the same parity" :
 		    " starts and ends with different parity");
+		return;
+	case OP_CONFIGURED:
+		fprintf(f, c->flag ? " is set by a configuration file" :
+		    " is not set by any configuration file");
+		return;
+	case OP_AVAILABLE:
+		fprintf(f, c->flag ? " names something this kernel has" :
+		    " names something this kernel neither has built in nor can load");
+		return;
+	case OP_ALLOWED:
+		fprintf(f, c->flag ? " is allowed in this namespace" :
+		    " is not in the host's tcp_allowed_congestion_control "
+		    "(in a child namespace)");
 		return;
 	case OP_IN:
 	case OP_NOT_IN:
@@ -176,6 +213,12 @@ cond_text(FILE *f, const struct cond *c)
 		fprintf(f, "%s", c->operand.key->name);
 		if (c->operand.field > 0)
 			fprintf(f, "[field %u]", c->operand.field);
+		break;
+	case OPERAND_DEFAULT_PERCENT:
+		fprintf(f, "%lld%% of the default", c->operand.percent);
+		break;
+	case OPERAND_MEMORY:
+		fprintf(f, "this host's memory in %s", c->operand.pages ? "pages" : "bytes");
 		break;
 	}
 }

@@ -434,6 +434,15 @@ read_cpus(const char *root)
 	return n;
 }
 
+static bool
+exists(const char *root, const char *path)
+{
+	char full[4096];
+
+	return path_join_root(root, path, full, sizeof full) == 0 &&
+	    access(full, F_OK) == 0;
+}
+
 /* What systemd-detect-virt --container reads, in its order. */
 static int
 read_container(const char *root, struct host_facts *h)
@@ -488,6 +497,8 @@ host_read(const char *root, const char *release, struct host_facts *h)
 			goto fail;
 	}
 	h->cpus = read_cpus(root);
+	h->kubernetes = exists(root, "/var/lib/kubelet/config.yaml") ||
+	    exists(root, "/etc/kubernetes/kubelet.conf");
 	if ((r = read_container(root, h)) < 0 ||
 	    (r = read_kernel_build(root, release, h)) < 0)
 		goto fail;

@@ -21,6 +21,7 @@
  *   container /run/systemd/container, /run/.containerenv, /.dockerenv,
  *            the container= variable of process 1 (what systemd-detect-virt
  *            reads)
+ *   Kubernetes /var/lib/kubelet/config.yaml or /etc/kubernetes/kubelet.conf
  */
 #ifndef TCPADVISE_HOST_H
 #define TCPADVISE_HOST_H
@@ -43,6 +44,8 @@ struct host_facts {
 	long long mem_bytes;		/* MemTotal; 0 = unknown */
 	unsigned cpus;			/* online CPUs; 0 = unknown */
 	char *container;		/* "docker", "podman", "lxc", ... or NULL */
+	bool kubernetes;		/* a Kubernetes node: the kubelet's state or
+					   configuration is there */
 
 	/* The kernel build. */
 	bool config_known;		/* a kernel configuration was read */

@@ -219,6 +219,7 @@ cond_clear(struct cond *c)
 	free(c->children);
 	free(c->set);
 	free(c->ktests);
+	free(c->hname);
 	memset(c, 0, sizeof *c);
 }
 
@@ -226,6 +227,10 @@ static void
 setting_clear(struct setting *s)
 {
 	free(s->one_of);
+	if (s->when != NULL) {
+		cond_clear(s->when);
+		free(s->when);
+	}
 	free(s->reason);
 	free(s->source);
 	free(s->profile);
@@ -1081,12 +1086,16 @@ want_value(struct ctx *c, const struct catalog_entry *e, unsigned field,
 
 enum {
 	SF_EQUAL, SF_MIN, SF_MAX, SF_ONE_OF, SF_APPLY, SF_SEVERITY, SF_REASON,
-	SF_SOURCE, SF_N
+	SF_SOURCE, SF_WHEN, SF_N
 };
 
 static const char *const setting_fields[SF_N] = {
 	"equal", "min", "max", "one-of", "apply", "severity", "reason", "source",
+	"when",
 };
+
+static bool check_cond(struct ctx *c, const struct ynode *n, const char *what,
+    struct cond *ret);
 
 /* The parsed file, before resolution. */
 struct idref {
@@ -1260,6 +1269,14 @@ check_setting(struct ctx *c, const struct ynode *k, const struct ynode *v,
 			ok = false;
 		}
 	}
+	if (f[SF_WHEN] != NULL) {
+		if ((s.when = calloc(1, sizeof *s.when)) == NULL) {
+			c->err = -ENOMEM;
+			goto out;
+		}
+		if (!check_cond(c, f[SF_WHEN], "'when'", s.when))
+			ok = false;
+	}
 	if (!ok)
 		goto out;
 	if (s.has_apply && !s.has_equal && !s.has_min && !s.has_max &&
@@ -1293,28 +1310,38 @@ out:
 /* Conditions */
 
 enum {
-	CF_ALL, CF_ANY, CF_NOT, CF_KEY, CF_KERNEL, CF_NETNS,	/* selectors */
+	CF_ALL, CF_ANY, CF_NOT, CF_KEY, CF_KERNEL, CF_NETNS, CF_HOST,	/* selectors */
 	CF_FIELD,
 	CF_EQ, CF_NE, CF_LT, CF_LE, CF_GT, CF_GE, CF_IN, CF_NOT_IN,	/* operators */
-	CF_PRESENT, CF_ORDERED, CF_PARITY,
+	CF_PRESENT, CF_ORDERED, CF_PARITY, CF_AVAILABLE, CF_ALLOWED, CF_CONFIGURED,
 	CF_N
 };
 
 static const char *const cond_fields[CF_N] = {
-	"all", "any", "not", "key", "kernel", "netns", "field",
+	"all", "any", "not", "key", "kernel", "netns", "host", "field",
 	"eq", "ne", "lt", "le", "gt", "ge", "in", "not-in",
-	"present", "ordered", "parity",
+	"present", "ordered", "parity", "available", "allowed", "configured",
 };
 
 /* CF_EQ.. in the order of enum cond_op. */
 static const enum cond_op cf_ops[] = {
 	OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE, OP_IN, OP_NOT_IN,
-	OP_PRESENT, OP_ORDERED, OP_PARITY,
+	OP_PRESENT, OP_ORDERED, OP_PARITY, OP_AVAILABLE, OP_ALLOWED, OP_CONFIGURED,
 };
+
+/* The keys whose value names something the kernel may lack. */
+static bool
+names_module(const struct catalog_entry *e)
+{
+	return strcmp(e->name, "net.ipv4.tcp_congestion_control") == 0 ||
+	    strcmp(e->name, "net.core.default_qdisc") == 0;
+}
 
 static const char *const kernel_ops[] = { "eq", "ne", "lt", "le", "gt", "ge" };
 
-static const char *const operand_fields[] = { "key", "field" };
+static const char *const operand_fields[] = {
+	"key", "field", "percent-of-default", "memory",
+};
 
 static bool check_cond(struct ctx *c, const struct ynode *n, const char *what,
     struct cond *ret);
@@ -1378,15 +1405,49 @@ want_operand(struct ctx *c, const struct ynode *n, const char *op,
 		return true;
 	}
 	if (n->type == Y_MAP) {
-		const struct ynode *f[2], *fk[2];
+		const struct ynode *f[4], *fk[4];
 		const struct catalog_entry *k2;
 		bool lhs_int = e->shape == SHAPE_INT || field > 0, rhs_int;
 		char a[SHOW_BUF], b[SHOW_BUF];
 
-		get_fields(c, n, operand_fields, 2, "in operand", f, fk);
-		if (f[0] == NULL) {
-			report(c, n, "missing required field 'key' in operand");
+		get_fields(c, n, operand_fields, 4, "in operand", f, fk);
+		if ((f[0] != NULL) + (f[2] != NULL) + (f[3] != NULL) != 1 ||
+		    (f[1] != NULL && f[0] == NULL)) {
+			report(c, n, "operand must have exactly one of 'key' (with "
+			    "'field'), 'percent-of-default' or 'memory'");
 			return false;
+		}
+		if (f[2] != NULL || f[3] != NULL) {
+			if (!lhs_int) {
+				report(c, n, "'%s' needs an integer key or a field: '%s' is %s",
+				    f[2] != NULL ? "percent-of-default" : "memory",
+				    show(e->name, a, sizeof a), side_name(e, field));
+				return false;
+			}
+			if (f[2] != NULL) {
+				const char *t = want_scalar(c, f[2], "percent-of-default");
+
+				ret->kind = OPERAND_DEFAULT_PERCENT;
+				if (t == NULL)
+					return false;
+				if (parse_ll(t, 1, 1000, &ret->percent, NULL) < 0) {
+					report(c, f[2], "invalid percent-of-default '%s' "
+					    "(expected 1 to 1000)", show(t, a, sizeof a));
+					return false;
+				}
+				return true;
+			}
+			ret->kind = OPERAND_MEMORY;
+			if (want_scalar(c, f[3], "memory") == NULL)
+				return false;
+			if (strcmp(f[3]->text, "pages") != 0 &&
+			    strcmp(f[3]->text, "bytes") != 0) {
+				report(c, f[3], "invalid memory unit '%s' (expected pages "
+				    "or bytes)", show(f[3]->text, a, sizeof a));
+				return false;
+			}
+			ret->pages = f[3]->text[0] == 'p';
+			return true;
 		}
 		if ((k2 = want_key(c, f[0], "key")) == NULL)
 			return false;
@@ -1436,7 +1497,8 @@ check_key_cond(struct ctx *c, const struct ynode *n, const struct ynode **f,
 		show(e->name, kb, sizeof kb);
 	if (nops != 1) {
 		report(c, n, "condition on '%s' must have exactly one of eq, ne, lt, "
-		    "le, gt, ge, in, not-in, present, ordered, parity",
+		    "le, gt, ge, in, not-in, present, ordered, parity, available, "
+		    "allowed, configured",
 		    show(f[CF_KEY]->type == Y_SCALAR ? f[CF_KEY]->text : "?", b,
 		    sizeof b));
 		return false;
@@ -1446,7 +1508,8 @@ check_key_cond(struct ctx *c, const struct ynode *n, const struct ynode **f,
 	ret->key = e;
 	if (f[CF_FIELD] != NULL) {
 		if (ret->op == OP_PRESENT || ret->op == OP_ORDERED ||
-		    ret->op == OP_PARITY) {
+		    ret->op == OP_PARITY || ret->op == OP_AVAILABLE ||
+		    ret->op == OP_ALLOWED || ret->op == OP_CONFIGURED) {
 			report(c, fk[CF_FIELD], "'%s' cannot be combined with 'field'",
 			    opname);
 			return false;
@@ -1489,6 +1552,7 @@ check_key_cond(struct ctx *c, const struct ynode *n, const struct ynode **f,
 		}
 		return ok;
 	case OP_PRESENT:
+	case OP_CONFIGURED:
 		return want_bool(c, opn, opname, &ret->flag);
 	case OP_ORDERED:
 		if (e->shape != SHAPE_VECTOR) {
@@ -1512,8 +1576,109 @@ check_key_cond(struct ctx *c, const struct ynode *n, const struct ynode **f,
 		report(c, opn, "invalid parity '%s' (expected same or different)",
 		    show(opn->text, b, sizeof b));
 		return false;
+	case OP_AVAILABLE:
+	case OP_ALLOWED:
+		if (!names_module(e) || (ret->op == OP_ALLOWED &&
+		    strcmp(e->name, "net.ipv4.tcp_congestion_control") != 0)) {
+			report(c, opk, "'%s' needs %s: '%s' is not", opname,
+			    ret->op == OP_ALLOWED ? "net.ipv4.tcp_congestion_control" :
+			    "net.ipv4.tcp_congestion_control or net.core.default_qdisc",
+			    kb);
+			return false;
+		}
+		return want_bool(c, opn, opname, &ret->flag);
 	}
 	return false;
+}
+
+/*
+ * host: container | multihomed | guest-networks, or a mapping with one of
+ * module: NAME, memory-mib: {op: N}, cpus: {op: N}.
+ */
+static bool
+check_host_cond(struct ctx *c, const struct ynode *n, struct cond *ret)
+{
+	static const char *const flags[] = {
+		"container", "multihomed", "guest-networks", "kubernetes",
+	};
+	static const char *const facts[] = { "module", "memory-mib", "cpus" };
+	char b[SHOW_BUF], dym[SUGGEST_WORD_MAX + 32];
+	const struct ynode *k, *v;
+	size_t i;
+
+	ret->type = COND_HOST;
+	if (n->type == Y_SCALAR) {
+		for (i = 0; i < 4; i++)
+			if (strcmp(n->text, flags[i]) == 0) {
+				ret->htest = (enum host_test)i;	/* HT_CONTAINER.. in order */
+				return true;
+			}
+		report(c, n, "unknown host fact '%s' (expected container, multihomed, "
+		    "guest-networks, kubernetes, or a mapping with module, memory-mib "
+		    "or cpus)%s", show(n->text, b, sizeof b), did_you_mean(
+		    suggest_best(n->text, flags, 4, 1), dym, sizeof dym));
+		return false;
+	}
+	if (!want_type(c, n, Y_MAP, "host"))
+		return false;
+	if (n->n != 2) {
+		report(c, n, "'host' must name exactly one fact");
+		return false;
+	}
+	k = n->head;
+	v = k->next;
+	for (i = 0; i < 3; i++)
+		if (strcmp(k->text, facts[i]) == 0)
+			break;
+	if (i == 3) {
+		report(c, k, "unknown host fact '%s' (expected module, memory-mib or "
+		    "cpus)%s", show(k->text, b, sizeof b), did_you_mean(
+		    suggest_best(k->text, facts, 3, 1), dym, sizeof dym));
+		return false;
+	}
+	if (i == 0) {
+		ret->htest = HT_MODULE;
+		if (want_scalar(c, v, "module") == NULL)
+			return false;
+		if ((strncmp(v->text, "tcp_", 4) != 0 && strncmp(v->text, "sch_", 4) != 0) ||
+		    strlen(v->text) > 36 || strlen(v->text) < 5) {
+			report(c, v, "invalid module '%s' (expected tcp_NAME for a "
+			    "congestion control or sch_NAME for a qdisc)",
+			    show(v->text, b, sizeof b));
+			return false;
+		}
+		if ((ret->hname = strdup(v->text)) == NULL) {
+			c->err = -ENOMEM;
+			return false;
+		}
+		return true;
+	}
+	ret->htest = i == 1 ? HT_MEMORY : HT_CPUS;
+	if (!want_type(c, v, Y_MAP, facts[i]))
+		return false;
+	if (v->n != 2) {
+		report(c, v, "'%s' must have exactly one of eq, ne, lt, le, gt, ge",
+		    facts[i]);
+		return false;
+	}
+	for (i = 0; i < 6; i++)
+		if (strcmp(v->head->text, kernel_ops[i]) == 0)
+			break;
+	if (i == 6) {
+		report(c, v->head, "unknown operator '%s'%s", show(v->head->text, b,
+		    sizeof b), did_you_mean(suggest_best(v->head->text, kernel_ops, 6, 1),
+		    dym, sizeof dym));
+		return false;
+	}
+	ret->hop = cf_ops[i];
+	if (want_scalar(c, v->head->next, kernel_ops[i]) == NULL)
+		return false;
+	if (parse_ll(v->head->next->text, 0, 1LL << 40, &ret->hnum, NULL) < 0) {
+		report(c, v->head->next, "invalid number '%s'", show(v->head->next->text,
+		    b, sizeof b));
+		return false;
+	}
+	return true;
 }
 
 static bool
@@ -1586,14 +1751,14 @@ check_cond(struct ctx *c, const struct ynode *n, const char *what,
 		return false;
 	}
 	get_fields(c, n, cond_fields, CF_N, "in condition", f, fk);
-	for (int i = CF_ALL; i <= CF_NETNS; i++)
+	for (int i = CF_ALL; i <= CF_HOST; i++)
 		if (f[i] != NULL) {
 			nsel++;
 			sel = i;
 		}
 	if (nsel != 1) {
 		report(c, n, "condition must have exactly one of all, any, not, key, "
-		    "kernel, netns");
+		    "kernel, netns, host");
 		return false;
 	}
 	if (sel != CF_KEY)
@@ -1632,6 +1797,8 @@ check_cond(struct ctx *c, const struct ynode *n, const char *what,
 		return check_cond(c, f[CF_NOT], "'not'", &ret->children[0]) && ok;
 	case CF_KERNEL:
 		return check_kernel_cond(c, f[CF_KERNEL], ret) && ok;
+	case CF_HOST:
+		return check_host_cond(c, f[CF_HOST], ret) && ok;
 	case CF_NETNS:
 		ret->type = COND_NETNS;
 		if (want_scalar(c, f[CF_NETNS], "netns") == NULL)
@@ -2490,8 +2657,414 @@ cycle_text(const struct pfile *files, size_t from, size_t n, const char *closing
 	}
 }
 
+/* ---------------------------------------------------------------------- */
+/* Composition: --profile a,b,c */
+
+/* The values worth trying as a value that satisfies two settings at once:
+   apply values first (the right-hand profile's before the left's), then
+   every value either one names. */
+static size_t
+candidates(const struct setting *a, const struct setting *b, const struct value **v,
+    size_t max)
+{
+	const struct setting *both[2] = { b, a };
+	size_t n = 0;
+
+	for (int i = 0; i < 2; i++)
+		if (both[i]->has_apply && n < max)
+			v[n++] = &both[i]->apply;
+	for (int i = 0; i < 2; i++) {
+		const struct setting *s = both[i];
+
+		if (s->has_equal && n < max)
+			v[n++] = &s->equal;
+		for (size_t j = 0; j < s->n_one_of && n < max; j++)
+			v[n++] = &s->one_of[j];
+		if (s->has_min && n < max)
+			v[n++] = &s->min;
+		if (s->has_max && n < max)
+			v[n++] = &s->max;
+	}
+	return n;
+}
+
+/*
+ * Narrow `into` (the settings of the profiles to the left) by `add` (the
+ * next profile's setting of the same key): every expectation of both must
+ * hold, and the value apply writes satisfies both. Returns 1 when it
+ * worked, 0 when no value satisfies both (nothing changed), -ENOMEM.
+ */
+static int
+setting_narrow(struct setting *into, const struct setting *add)
+{
+	const struct value *cand[2 * (VALUE_MAX_FIELDS + 64)];
+	struct setting m = *into;
+	const struct value *pick = NULL;
+	size_t nc;
+
+	if (add->has_equal) {
+		if (m.has_equal && !value_equal(&m.equal, &add->equal))
+			return 0;
+		m.has_equal = true;
+		m.equal = add->equal;
+	}
+	if (add->has_min) {
+		if (!m.has_min) {
+			m.has_min = true;
+			m.min = add->min;
+			m.min_mask = add->min_mask;
+		} else
+			for (unsigned i = 0; i < VALUE_MAX_FIELDS; i++)
+				if (add->min_mask & (1u << i)) {
+					if (!(m.min_mask & (1u << i)) ||
+					    add->min.field[i] > m.min.field[i])
+						m.min.field[i] = add->min.field[i];
+					m.min_mask |= 1u << i;
+				}
+	}
+	if (add->has_max) {
+		if (!m.has_max) {
+			m.has_max = true;
+			m.max = add->max;
+			m.max_mask = add->max_mask;
+		} else
+			for (unsigned i = 0; i < VALUE_MAX_FIELDS; i++)
+				if (add->max_mask & (1u << i)) {
+					if (!(m.max_mask & (1u << i)) ||
+					    add->max.field[i] < m.max.field[i])
+						m.max.field[i] = add->max.field[i];
+					m.max_mask |= 1u << i;
+				}
+	}
+	m.one_of = NULL;
+	m.n_one_of = 0;
+	/* One-of lists: keep the members that satisfy everything else. */
+	if (into->n_one_of > 0 || add->n_one_of > 0) {
+		const struct setting *src = into->n_one_of > 0 ? into : add;
+		size_t n = 0;
+
+		if ((m.one_of = calloc(src->n_one_of, sizeof *m.one_of)) == NULL)
+			return -ENOMEM;
+		for (size_t i = 0; i < src->n_one_of; i++)
+			if (setting_satisfied(into, &src->one_of[i]) &&
+			    setting_satisfied(add, &src->one_of[i]))
+				m.one_of[n++] = src->one_of[i];
+		m.n_one_of = n;
+		if (n == 0) {
+			free(m.one_of);
+			return 0;
+		}
+	}
+	nc = candidates(into, add, cand, sizeof cand / sizeof *cand);
+	for (size_t i = 0; i < nc && pick == NULL; i++)
+		if (setting_satisfied(&m, cand[i]))
+			pick = cand[i];
+	if (pick == NULL) {
+		free(m.one_of);
+		return 0;
+	}
+	m.has_apply = true;
+	m.apply = *pick;
+	if (add->severity > m.severity)
+		m.severity = add->severity;
+	free(into->one_of);
+	*into = m;
+	return 1;
+}
+
+/* The same definition reached through two profiles (a shared ancestor). */
+static bool
+same_origin(const char *file_a, unsigned line_a, const char *file_b, unsigned line_b)
+{
+	return file_a != NULL && file_b != NULL && strcmp(file_a, file_b) == 0 &&
+	    line_a == line_b;
+}
+
+static bool
+in_chain(const struct profile *p, const char *name)
+{
+	for (size_t i = 0; i < p->nchain; i++)
+		if (strcmp(p->chain[i], name) == 0)
+			return true;
+	return false;
+}
+
+static int
+text_join(char **dst, const char *add, const char *sep)
+{
+	char *t;
+
+	if (*dst == NULL)
+		return (*dst = strdup(add)) != NULL ? 0 : -ENOMEM;
+	if (asprintf(&t, "%s%s%s", *dst, sep, add) < 0)
+		return -ENOMEM;
+	free(*dst);
+	*dst = t;
+	return 0;
+}
+
+/*
+ * Merge the loaded profiles p[0..n-1], left to right, into p[0]. A setting
+ * of a key both sides set is narrowed to what satisfies both; a rule keeps
+ * the right-hand definition, and a rule one profile disabled (absent from it
+ * though its defining profile is in its chain) stays disabled.
+ */
+static int
+compose(struct profile **p, size_t n, const char **disabled, size_t ndisabled,
+    struct diag_list *diags)
+{
+	struct profile *res = p[0];
+	int r;
+
+	for (size_t i = 1; i < n; i++) {
+		struct profile *q = p[i];
+		struct setting *ns;
+		struct rule *nr;
+
+		if ((r = text_join(&res->name, q->name, ",")) < 0 ||
+		    (r = text_join(&res->description, q->description, "; ")) < 0 ||
+		    (strcmp(res->origin, q->origin) != 0 &&
+		    (r = text_join(&res->origin, q->origin, ", ")) < 0))
+			return r;
+		for (size_t j = 0; j < q->nchain; j++) {
+			char **c;
+
+			if (in_chain(res, q->chain[j]))
+				continue;
+			if ((c = realloc(res->chain, (res->nchain + 1) * sizeof *c)) == NULL ||
+			    (c[res->nchain] = strdup(q->chain[j])) == NULL) {
+				if (c != NULL)
+					res->chain = c;
+				return -ENOMEM;
+			}
+			res->chain = c;
+			res->nchain++;
+		}
+		/* Settings. */
+		if ((ns = realloc(res->settings, (res->nsettings + q->nsettings + 1) *
+		    sizeof *ns)) == NULL)
+			return -ENOMEM;
+		res->settings = ns;
+		for (size_t j = 0; j < q->nsettings; j++) {
+			struct setting *add = &q->settings[j], *into = NULL;
+
+			for (size_t k = 0; k < res->nsettings; k++)
+				if (res->settings[k].entry == add->entry)
+					into = &res->settings[k];
+			if (into == NULL) {
+				res->settings[res->nsettings++] = *add;
+				memset(add, 0, sizeof *add);
+				continue;
+			}
+			if (same_origin(into->file, into->line, add->file, add->line))
+				continue;
+			if (into->when != NULL || add->when != NULL) {
+				if (diag_add(diags, DIAG_ERROR, add->file, add->line, add->col,
+				    "profiles '%s' and '%s' both set '%s' and at least one "
+				    "only on some hosts ('when'): they cannot be composed",
+				    into->profile, add->profile, add->entry->name) < 0)
+					return -ENOMEM;
+				continue;
+			}
+			if ((r = setting_narrow(into, add)) < 0)
+				return r;
+			if (r == 0) {
+				char da[256], db[256];
+
+				if (setting_describe(into, da, sizeof da) < 0)
+					da[0] = '\0';
+				if (setting_describe(add, db, sizeof db) < 0)
+					db[0] = '\0';
+				if (diag_add(diags, DIAG_ERROR, add->file, add->line, add->col,
+				    "profiles '%s' and '%s' disagree on '%s': '%s' wants %s "
+				    "(%s:%u), '%s' wants %s, and no value satisfies both",
+				    into->profile, add->profile, add->entry->name,
+				    into->profile, da, into->file, into->line, add->profile,
+				    db) < 0)
+					return -ENOMEM;
+				continue;
+			}
+			if (strcmp(into->profile, add->profile) != 0) {
+				char *t = NULL;
+
+				if (asprintf(&t, "%s (%s: %s)", into->reason, add->profile,
+				    add->reason) < 0)
+					return -ENOMEM;
+				free(into->reason);
+				into->reason = t;
+				t = NULL;
+				if (asprintf(&t, "%s; %s", into->source, add->source) < 0)
+					return -ENOMEM;
+				free(into->source);
+				into->source = t;
+				t = NULL;
+				if (asprintf(&t, "%s,%s", into->profile, add->profile) < 0)
+					return -ENOMEM;
+				free(into->profile);
+				into->profile = t;
+			}
+		}
+		/* Rules: the right-hand definition of an id wins. */
+		if ((nr = realloc(res->rules, (res->nrules + q->nrules + 1) *
+		    sizeof *nr)) == NULL)
+			return -ENOMEM;
+		res->rules = nr;
+		for (size_t j = 0; j < q->nrules; j++) {
+			size_t k;
+
+			for (k = 0; k < res->nrules; k++)
+				if (strcmp(res->rules[k].id, q->rules[j].id) == 0)
+					break;
+			if (k < res->nrules) {
+				if (same_origin(res->rules[k].file, res->rules[k].line,
+				    q->rules[j].file, q->rules[j].line))
+					continue;
+				rule_clear(&res->rules[k]);
+			} else
+				res->nrules++;
+			res->rules[k] = q->rules[j];
+			memset(&q->rules[j], 0, sizeof q->rules[j]);
+		}
+	}
+	/* A rule that a profile of the composition disabled stays disabled. */
+	for (size_t k = 0; k < res->nrules; ) {
+		bool drop = false;
+
+		for (size_t i = 0; i < ndisabled && !drop; i++)
+			drop = strcmp(disabled[i], res->rules[k].id) == 0;
+		if (drop) {
+			rule_clear(&res->rules[k]);
+			res->rules[k] = res->rules[--res->nrules];
+			memset(&res->rules[res->nrules], 0, sizeof *res->rules);
+		} else
+			k++;
+	}
+	sort_profile(res);
+	return 0;
+}
+
+static int profile_load_one(const char *name_or_path,
+    const struct profile_search *search, struct profile **ret,
+    struct diag_list *diags);
+
+/*
+ * The ids of rules that one profile of the composition disabled: a rule
+ * another one has, defined by a profile in this one's chain, that this one
+ * does not have. Collected before composing moves the rules out.
+ */
+static int
+disabled_ids(struct profile *const *p, size_t n, const char ***ret, size_t *ret_n)
+{
+	const char **v = NULL;
+	size_t nv = 0;
+
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0; j < n; j++)
+			for (size_t k = 0; j != i && k < p[j]->nrules; k++) {
+				const struct rule *r = &p[j]->rules[k];
+				const char **nvv;
+
+				if (r->profile == NULL || !in_chain(p[i], r->profile) ||
+				    profile_rule(p[i], r->id) != NULL)
+					continue;
+				if ((nvv = realloc(v, (nv + 1) * sizeof *v)) == NULL) {
+					free(v);
+					return -ENOMEM;
+				}
+				v = nvv;
+				v[nv++] = r->id;
+			}
+	*ret = v;
+	*ret_n = nv;
+	return 0;
+}
+
+#define COMPOSE_MAX 8
+
+/* "a,b,c": each loaded alone, then composed left to right. */
+static int
+profile_load_composed(const char *spec, const struct profile_search *search,
+    struct profile **ret, struct diag_list *diags)
+{
+	struct profile *p[COMPOSE_MAX];
+	char *copy, *save = NULL, *tok, *names[COMPOSE_MAX];
+	const char **disabled = NULL;
+	size_t n = 0, ndisabled = 0, nerr0 = diags->nerrors;
+	char b[SHOW_BUF];
+	int r = 0;
+
+	if ((copy = strdup(spec)) == NULL)
+		return -ENOMEM;
+	for (const char *q = spec; ; q++) {
+		/* strtok_r() would skip empty names: "nginx,,bbr" is a typo. */
+		size_t len = strcspn(q, ",");
+
+		if (q[strspn(q, " \t")] == ',' || q[strspn(q, " \t")] == '\0' ||
+		    strspn(q, " \t") == len) {
+			r = diag_add(diags, DIAG_ERROR, NULL, 0, 0, "empty profile name "
+			    "in '%s'", show(spec, b, sizeof b));
+			r = r < 0 ? r : -EINVAL;
+			goto out;
+		}
+		q += len;
+		if (*q == '\0')
+			break;
+	}
+	for (tok = strtok_r(copy, ",", &save); tok != NULL; tok = strtok_r(NULL, ",", &save)) {
+		tok += strspn(tok, " \t");
+		tok[strcspn(tok, " \t")] = '\0';
+		if (n == COMPOSE_MAX) {
+			r = diag_add(diags, DIAG_ERROR, NULL, 0, 0, "'%s' composes more "
+			    "than %d profiles", show(spec, b, sizeof b), COMPOSE_MAX);
+			r = r < 0 ? r : -EINVAL;
+			goto out;
+		}
+		for (size_t i = 0; i < n; i++)
+			if (strcmp(names[i], tok) == 0) {
+				r = diag_add(diags, DIAG_ERROR, NULL, 0, 0, "profile '%s' "
+				    "appears twice in '%s'", show(tok, b, sizeof b), spec);
+				r = r < 0 ? r : -EINVAL;
+				goto out;
+			}
+		names[n] = tok;
+		if ((r = profile_load_one(tok, search, &p[n], diags)) < 0)
+			goto out;
+		n++;
+	}
+	if (n == 0) {
+		r = diag_add(diags, DIAG_ERROR, NULL, 0, 0, "no profile named in '%s'",
+		    show(spec, b, sizeof b));
+		r = r < 0 ? r : -EINVAL;
+		goto out;
+	}
+	if ((r = disabled_ids(p, n, &disabled, &ndisabled)) < 0 ||
+	    (r = compose(p, n, disabled, ndisabled, diags)) < 0)
+		goto out;
+	if (diags->nerrors > nerr0) {
+		r = -EINVAL;
+		goto out;
+	}
+	*ret = p[0];
+	p[0] = NULL;
+out:
+	free(disabled);
+	for (size_t i = 0; i < n; i++)
+		profile_free(p[i]);
+	free(copy);
+	return r;
+}
+
 int
 profile_load(const char *name_or_path, const struct profile_search *search,
+    struct profile **ret, struct diag_list *diags)
+{
+	if (strchr(name_or_path, ',') != NULL)
+		return profile_load_composed(name_or_path, search, ret, diags);
+	return profile_load_one(name_or_path, search, ret, diags);
+}
+
+static int
+profile_load_one(const char *name_or_path, const struct profile_search *search,
     struct profile **ret, struct diag_list *diags)
 {
 	struct pfile files[PROFILE_MAX_EXTENDS + 1];
