@@ -697,8 +697,22 @@ catalog_default(const struct catalog_entry *e, const struct catalog_host *host,
 			n = 128;
 		break;
 	}
-	case DEFAULT_BOOT:
+	case DEFAULT_CONFIG:
 	case DEFAULT_INIT_NET:
+		/* The build's defaults, from the kernel's configuration. */
+		value = strcmp(e->name, "net.core.default_qdisc") == 0 ? host->default_qdisc :
+		    strcmp(e->name, "net.ipv4.tcp_congestion_control") == 0 ?
+		    host->default_cc : NULL;
+		if (value != NULL) {
+			if (value[0] == '\0')
+				return -ENODATA;
+			if (strlen(value) >= size)
+				return -ENOBUFS;
+			memcpy(buf, value, strlen(value) + 1);
+			return 0;
+		}
+		/* fall through */
+	case DEFAULT_BOOT:
 		return memory_default(e, host, buf, size);
 	default:
 		return -ENODATA;

@@ -106,6 +106,8 @@ struct catalog_host {
 	long long ehash_entries;	/* |net.ipv4.tcp_ehash_entries|, 0 = unknown */
 	long long mem_bytes;		/* MemTotal, 0 = unknown (--memory, or read) */
 	long long page_size;		/* bytes; 0 = 4096 */
+	char default_cc[32];		/* the build's default congestion control, or "" */
+	char default_qdisc[32];		/* the build's default qdisc, or "" */
 };
 
 /*

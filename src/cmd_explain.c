@@ -332,7 +332,9 @@ explain_values(const struct options *o, const struct catalog_entry *e)
 	if (k != NULL && k->has_default) {
 		char how[96] = "";
 
-		if (e->default_kind == DEFAULT_BOOT || e->default_kind == DEFAULT_INIT_NET)
+		if (e->shape == SHAPE_STRING)
+			snprintf(how, sizeof how, " (the kernel build's default)");
+		else if (e->default_kind == DEFAULT_BOOT || e->default_kind == DEFAULT_INIT_NET)
 			snprintf(how, sizeof how, " (computed from %.1f GiB of memory)",
 			    (double)s->host.mem_bytes / (1 << 30));
 		else if (e->default_kind == DEFAULT_EHASH_HALF ||

@@ -161,6 +161,19 @@ host_parse_config(struct host_facts *h, const char *text)
 		/* "CONFIG_X=y", "CONFIG_X=m", "# CONFIG_X is not set" */
 		if (strncmp(line, "# CONFIG_", 9) == 0)
 			sym = line + 2;
+		if (strncmp(sym, "CONFIG_DEFAULT_TCP_CONG=\"", 25) == 0 ||
+		    strncmp(sym, "CONFIG_DEFAULT_NET_SCH=\"", 24) == 0) {
+			bool cc = sym[15] == 'T';
+			const char *v = sym + (cc ? 25 : 24);
+			size_t vlen = strcspn(v, "\"\n");
+			char *dst = cc ? h->default_cc : h->default_qdisc;
+
+			if (vlen < sizeof h->default_cc && v[vlen] == '"') {
+				memcpy(dst, v, vlen);
+				dst[vlen] = '\0';
+			}
+			continue;
+		}
 		if (strncmp(sym, "CONFIG_MODULES=", 15) == 0)
 			h->modules_enabled = sym[15] == 'y';
 		else if (strncmp(sym, "CONFIG_MODULES is not set", 25) == 0)
@@ -177,6 +190,9 @@ host_parse_config(struct host_facts *h, const char *text)
 		if ((r = strv_push(&h->config, &h->nconfig, buf, n + 2)) < 0)
 			return r;
 	}
+	/* Without CONFIG_NET_SCH_DEFAULT the kernel's default is pfifo_fast. */
+	if (h->default_qdisc[0] == '\0')
+		snprintf(h->default_qdisc, sizeof h->default_qdisc, "pfifo_fast");
 	return 0;
 }
 

@@ -49,6 +49,9 @@ struct host_facts {
 
 	/* The kernel build. */
 	bool config_known;		/* a kernel configuration was read */
+	char default_cc[32];		/* CONFIG_DEFAULT_TCP_CONG, or "" */
+	char default_qdisc[32];		/* CONFIG_DEFAULT_NET_SCH, "pfifo_fast"
+					   when the option is off, or "" */
 	bool modules_enabled;		/* CONFIG_MODULES=y (true when unknown) */
 	char **config;			/* "CONFIG_TCP_CONG_BBR=y" ... (only the
 					   symbols this module asks about) */

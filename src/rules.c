@@ -663,7 +663,10 @@ remedy_value(struct pol *x, struct finding *f, const struct catalog_entry *e,
 	}
 	if (pers_bad) {
 		if (x->live && live_ok != NULL) {
-			f->needs_live = true;
+			/* Persisting the live value depends on it, unless it is
+			   the target anyway. */
+			if (target == NULL || strcmp(live_ok, target) != 0)
+				f->needs_live = true;
 			return remedy_set(&x->rx, e, live_ok, false, true, &f->remedy);
 		}
 		return remedy_set(&x->rx, e, target, false, true, &f->remedy);
@@ -758,6 +761,19 @@ cond_keys(const struct cond *c, const struct catalog_entry **keys, size_t *n)
 	}
 }
 
+/*
+ * Whether a condition reads something only the live system shows, whatever
+ * the view: the host's tcp_allowed_congestion_control.
+ */
+static bool
+cond_reads_live(const struct cond *c)
+{
+	for (size_t i = 0; i < c->nchildren; i++)
+		if (cond_reads_live(&c->children[i]))
+			return true;
+	return c->type == COND_KEY && c->op == OP_ALLOWED;
+}
+
 /* The value a hazard rule's fix sets, in buf; NULL: remove the lines. */
 static const char *
 rule_target(const struct pol *x, const struct rule *r, const struct snapshot_key *k,
@@ -807,7 +823,7 @@ eval_rules(struct pol *x)
 		f.source = xstrdup(r->source);
 		f.in_live = live;
 		f.in_persisted = pers;
-		f.needs_live = !pers;
+		f.needs_live = !pers || cond_reads_live(&r->when);
 		if (fill_key(&f, x->p, s, k) < 0)
 			goto nomem;
 		/* Not set by any line: the line of another key of the

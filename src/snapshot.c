@@ -263,6 +263,8 @@ read_facts(struct snapshot *s)
 	if ((r = host_read(s->root, s->kernel_release, &s->facts)) < 0)
 		return r;
 	s->host.mem_bytes = s->facts.mem_bytes;
+	memcpy(s->host.default_cc, s->facts.default_cc, sizeof s->host.default_cc);
+	memcpy(s->host.default_qdisc, s->facts.default_qdisc, sizeof s->host.default_qdisc);
 	if (strcmp(s->root, "/") == 0 && sysconf(_SC_PAGESIZE) > 0)
 		s->host.page_size = sysconf(_SC_PAGESIZE);
 	return 0;
