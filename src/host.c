@@ -274,6 +274,17 @@ route_iface(struct host_facts *h, const char *ifname)
 	return 0;
 }
 
+/* One line as a string in buf; false when it does not fit. */
+static bool
+line_copy(char *buf, size_t size, const char *line, size_t len)
+{
+	if (len >= size)
+		return false;
+	memcpy(buf, line, len);
+	buf[len] = '\0';
+	return true;
+}
+
 /*
  * /proc/net/route: "Iface Destination Gateway Flags RefCnt Use Metric Mask
  * ..." with a header line, hexadecimal addresses. /proc/net/ipv6_route:
@@ -293,11 +304,8 @@ host_parse_routes(struct host_facts *h, const char *route, const char *ipv6_rout
 		unsigned flags;
 		char buf[512];
 
-		if (len >= sizeof buf)
-			continue;
-		memcpy(buf, line, len);
-		buf[len] = '\0';
-		if (sscanf(buf, "%15s %15s %*s %x %*s %*s %*s %15s", ifname, dest,
+		if (!line_copy(buf, sizeof buf, line, len) ||
+		    sscanf(buf, "%15s %15s %*s %x %*s %*s %*s %15s", ifname, dest,
 		    &flags, mask) != 4 || strcmp(ifname, "Iface") == 0)
 			continue;
 		if ((flags & 0x0001) == 0 || (flags & 0x0200) != 0)	/* RTF_UP, RTF_REJECT */
@@ -313,11 +321,8 @@ host_parse_routes(struct host_facts *h, const char *route, const char *ipv6_rout
 		unsigned flags;
 		char buf[512];
 
-		if (len >= sizeof buf)
-			continue;
-		memcpy(buf, line, len);
-		buf[len] = '\0';
-		if (sscanf(buf, "%39s %3s %*s %*s %*s %*s %*s %*s %x %15s", dest, plen,
+		if (!line_copy(buf, sizeof buf, line, len) ||
+		    sscanf(buf, "%39s %3s %*s %*s %*s %*s %*s %*s %x %15s", dest, plen,
 		    &flags, ifname) != 4)
 			continue;
 		if ((flags & 0x0001) == 0 || (flags & 0x0200) != 0 ||

@@ -2689,6 +2689,29 @@ candidates(const struct setting *a, const struct setting *b, const struct value 
 }
 
 /*
+ * Tighten one bound (a minimum when dir > 0, a maximum when dir < 0) by
+ * another, field by field: the larger minimum, the smaller maximum.
+ */
+static void
+narrow_bound(bool *has, struct value *v, unsigned *mask, const struct value *add,
+    unsigned add_mask, int dir)
+{
+	if (!*has) {
+		*has = true;
+		*v = *add;
+		*mask = add_mask;
+		return;
+	}
+	for (unsigned i = 0; i < VALUE_MAX_FIELDS; i++)
+		if (add_mask & (1u << i)) {
+			if (!(*mask & (1u << i)) ||
+			    (dir > 0 ? add->field[i] > v->field[i] : add->field[i] < v->field[i]))
+				v->field[i] = add->field[i];
+			*mask |= 1u << i;
+		}
+}
+
+/*
  * Narrow `into` (the settings of the profiles to the left) by `add` (the
  * next profile's setting of the same key): every expectation of both must
  * hold, and the value apply writes satisfies both. Returns 1 when it
@@ -2708,34 +2731,10 @@ setting_narrow(struct setting *into, const struct setting *add)
 		m.has_equal = true;
 		m.equal = add->equal;
 	}
-	if (add->has_min) {
-		if (!m.has_min) {
-			m.has_min = true;
-			m.min = add->min;
-			m.min_mask = add->min_mask;
-		} else
-			for (unsigned i = 0; i < VALUE_MAX_FIELDS; i++)
-				if (add->min_mask & (1u << i)) {
-					if (!(m.min_mask & (1u << i)) ||
-					    add->min.field[i] > m.min.field[i])
-						m.min.field[i] = add->min.field[i];
-					m.min_mask |= 1u << i;
-				}
-	}
-	if (add->has_max) {
-		if (!m.has_max) {
-			m.has_max = true;
-			m.max = add->max;
-			m.max_mask = add->max_mask;
-		} else
-			for (unsigned i = 0; i < VALUE_MAX_FIELDS; i++)
-				if (add->max_mask & (1u << i)) {
-					if (!(m.max_mask & (1u << i)) ||
-					    add->max.field[i] < m.max.field[i])
-						m.max.field[i] = add->max.field[i];
-					m.max_mask |= 1u << i;
-				}
-	}
+	if (add->has_min)
+		narrow_bound(&m.has_min, &m.min, &m.min_mask, &add->min, add->min_mask, 1);
+	if (add->has_max)
+		narrow_bound(&m.has_max, &m.max, &m.max_mask, &add->max, add->max_mask, -1);
 	m.one_of = NULL;
 	m.n_one_of = 0;
 	/* One-of lists: keep the members that satisfy everything else. */
