@@ -149,6 +149,9 @@ cond_text(FILE *f, const struct cond *c)
 		case HT_KUBERNETES:
 			fprintf(f, "the host is a Kubernetes node");
 			break;
+		case HT_SLAAC:
+			fprintf(f, "IPv6 is configured from router advertisements");
+			break;
 		case HT_MODULE:
 			fprintf(f, "%s is built in or loadable", c->hname);
 			break;

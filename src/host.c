@@ -328,6 +328,10 @@ host_parse_routes(struct host_facts *h, const char *route, const char *ipv6_rout
 		if ((flags & 0x0001) == 0 || (flags & 0x0200) != 0 ||
 		    strcmp(ifname, "lo") == 0)
 			continue;
+		/* RTF_DEFAULT (0x10000): a default router from an advertisement;
+		   RTF_ADDRCONF (0x40000): a prefix route from one. */
+		if ((flags & 0x00050000) != 0)
+			h->slaac = true;
 		/* Link-local fe80::/64 exists on every interface that is up: it
 		   says nothing about how the host is connected. */
 		if (strncmp(dest, "fe80", 4) == 0 || strncmp(dest, "ff", 2) == 0)

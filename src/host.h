@@ -69,6 +69,8 @@ struct host_facts {
 	char uplink_names[HOST_NAMES_MAX];	/* "eth0, eth1" */
 	unsigned default_routes4;	/* IPv4 default routes */
 	unsigned default_routes6;	/* IPv6 default routes */
+	bool slaac;			/* an IPv6 route or address prefix was learned
+					   from a router advertisement */
 	char *guest_net;		/* the first container or VM network interface
 					   (docker0, cni0, veth*, virbr0, ...), or NULL */
 };

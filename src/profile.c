@@ -1599,7 +1599,7 @@ static bool
 check_host_cond(struct ctx *c, const struct ynode *n, struct cond *ret)
 {
 	static const char *const flags[] = {
-		"container", "multihomed", "guest-networks", "kubernetes",
+		"container", "multihomed", "guest-networks", "kubernetes", "slaac",
 	};
 	static const char *const facts[] = { "module", "memory-mib", "cpus" };
 	char b[SHOW_BUF], dym[SUGGEST_WORD_MAX + 32];
@@ -1608,15 +1608,15 @@ check_host_cond(struct ctx *c, const struct ynode *n, struct cond *ret)
 
 	ret->type = COND_HOST;
 	if (n->type == Y_SCALAR) {
-		for (i = 0; i < 4; i++)
+		for (i = 0; i < 5; i++)
 			if (strcmp(n->text, flags[i]) == 0) {
 				ret->htest = (enum host_test)i;	/* HT_CONTAINER.. in order */
 				return true;
 			}
 		report(c, n, "unknown host fact '%s' (expected container, multihomed, "
-		    "guest-networks, kubernetes, or a mapping with module, memory-mib "
-		    "or cpus)%s", show(n->text, b, sizeof b), did_you_mean(
-		    suggest_best(n->text, flags, 4, 1), dym, sizeof dym));
+		    "guest-networks, kubernetes, slaac, or a mapping with module, "
+		    "memory-mib or cpus)%s", show(n->text, b, sizeof b), did_you_mean(
+		    suggest_best(n->text, flags, 5, 1), dym, sizeof dym));
 		return false;
 	}
 	if (!want_type(c, n, Y_MAP, "host"))

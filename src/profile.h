@@ -98,6 +98,7 @@ enum host_test {
 	HT_MULTIHOMED,		/* several uplinks or default routes */
 	HT_GUEST_NETWORKS,	/* routes for containers or VMs (docker0, cni0, ...) */
 	HT_KUBERNETES,		/* a Kubernetes node */
+	HT_SLAAC,		/* IPv6 configured from router advertisements */
 	HT_MODULE,		/* `name` (tcp_X or sch_X) is built in or loadable */
 	HT_MEMORY,		/* memory in MiB, compared with op and number */
 	HT_CPUS,		/* online CPUs, compared with op and number */

@@ -279,6 +279,8 @@ host_holds(const struct cond *c, const struct host_facts *h)
 		return h->guest_net != NULL;
 	case HT_KUBERNETES:
 		return h->kubernetes;
+	case HT_SLAAC:
+		return h->slaac;
 	case HT_MODULE: {
 		enum host_avail a = c->hname[0] == 't' ? host_cc(h, c->hname + 4, NULL) :
 		    host_qdisc(h, c->hname + 4);

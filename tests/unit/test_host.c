@@ -135,6 +135,7 @@ test_routes(void **state)
 	assert_int_equal(h.default_routes6, 1);
 	assert_string_equal(h.guest_net, "docker0");
 	assert_false(host_multihomed(&h));
+	assert_false(h.slaac);	/* a static default route (flags 0003) */
 	host_clear(&h);
 
 	/* eth2's route is a reject route; eth3 has only link-local. */
@@ -146,6 +147,14 @@ test_routes(void **state)
 	host_clear(&h);
 
 	assert_false(host_multihomed(&h));	/* unknown is not multihomed */
+
+	/* A default route from a router advertisement: RTF_DEFAULT. */
+	assert_int_equal(host_parse_routes(&h, NULL,
+	    "00000000000000000000000000000000 00 00000000000000000000000000000000 00 "
+	    "fe800000000000000000000000000001 00000400 00000003 00000000 00050003     eth0\n"), 0);
+	assert_true(h.slaac);
+	assert_int_equal(h.default_routes6, 1);
+	host_clear(&h);
 }
 
 static void
