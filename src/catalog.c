@@ -655,6 +655,21 @@ memory_default(const struct catalog_entry *e, const struct catalog_host *host,
 	return w < 0 || (size_t)w >= size ? -ENOBUFS : 0;
 }
 
+static int
+write_rank(const char *name)
+{
+	return strcmp(name, "net.ipv4.ip_forward") == 0 ||
+	    strcmp(name, "net.ipv4.conf.all.forwarding") == 0 ? 0 : 1;
+}
+
+int
+catalog_write_cmp(const char *a, const char *b)
+{
+	int ra = write_rank(a), rb = write_rank(b);
+
+	return ra != rb ? ra - rb : strcmp(a, b);
+}
+
 int
 catalog_default(const struct catalog_entry *e, const struct catalog_host *host,
     char *buf, size_t size)

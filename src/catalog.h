@@ -141,6 +141,16 @@ bool catalog_in_release(const struct catalog_entry *e, const struct kver *k);
 int catalog_check_range(const struct catalog_entry *e, const struct value *v,
     bool sane, char *buf, size_t size, const char **errstr);
 
+/*
+ * The order in which keys are written, live and in a fragment: by name,
+ * except that keys whose write resets others come first. Writing
+ * net.ipv4.ip_forward (or conf.all.forwarding, the same setting) sets
+ * accept_redirects of every interface to the opposite, so it must precede
+ * the redirect settings (inet_forward_change() in net/ipv4/devinet.c).
+ * A strcmp()-style comparison of two dotted names.
+ */
+int catalog_write_cmp(const char *a, const char *b);
+
 const char *catalog_scope_name(enum catalog_scope s);	/* "per-netns", "global", "global (read-only in a child netns)" */
 const char *catalog_shape_name(const struct catalog_entry *e);	/* "integer", "vector of 3 integers", ... */
 

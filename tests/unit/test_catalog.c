@@ -265,6 +265,22 @@ dflt(const char *name, const char *rel, long long ehash, char *buf,
 	return catalog_default(must(name), &h, buf, size);
 }
 
+/* ip_forward resets the redirect settings when written: it goes first. */
+static void
+test_write_order(void **state)
+{
+	(void)state;
+	assert_true(catalog_write_cmp("net.ipv4.ip_forward",
+	    "net.ipv4.conf.all.accept_redirects") < 0);
+	assert_true(catalog_write_cmp("net.ipv4.conf.all.accept_redirects",
+	    "net.ipv4.ip_forward") > 0);
+	assert_true(catalog_write_cmp("net.ipv4.conf.all.forwarding",
+	    "net.core.somaxconn") < 0);
+	assert_true(catalog_write_cmp("net.core.somaxconn",
+	    "net.ipv4.tcp_fin_timeout") < 0);
+	assert_int_equal(catalog_write_cmp("net.ipv4.ip_forward", "net.ipv4.ip_forward"), 0);
+}
+
 /* The default on a host with mem bytes of memory and 4 KiB pages. */
 static void
 assert_mem_default(const char *name, const char *rel, long long mem,
@@ -529,6 +545,7 @@ main(void)
 		cmocka_unit_test(test_suggest),
 		cmocka_unit_test(test_default),
 		cmocka_unit_test(test_memory_default),
+		cmocka_unit_test(test_write_order),
 		cmocka_unit_test(test_in_release),
 		cmocka_unit_test(test_check_range),
 		cmocka_unit_test(test_names),
