@@ -36,8 +36,8 @@ CFLAGS    += -fsanitize=$(SANITIZE) -fno-sanitize-recover=all -fno-omit-frame-po
 LDFLAGS   += -fsanitize=$(SANITIZE)
 endif
 
-DEPS_CFLAGS := $(shell $(PKG_CONFIG) --cflags yaml-0.1 jansson libmnl)
-DEPS_LIBS   := $(shell $(PKG_CONFIG) --libs yaml-0.1 jansson libmnl) -pthread
+DEPS_CFLAGS := $(shell $(PKG_CONFIG) --cflags yaml-0.1 jansson libmnl zlib)
+DEPS_LIBS   := $(shell $(PKG_CONFIG) --libs yaml-0.1 jansson libmnl zlib) -pthread
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka)
 
 ALL_CFLAGS = -std=gnu11 $(WARNINGS) $(CFLAGS) -D_GNU_SOURCE -pthread \
@@ -47,7 +47,7 @@ ALL_CFLAGS = -std=gnu11 $(WARNINGS) $(CFLAGS) -D_GNU_SOURCE -pthread \
 # Library modules (everything but main.c), by layer; the order is the
 # dependency order.
 BASE    = diag suggest parse catalog
-SYSTEM  = procfs sysctld snapshot census qdisc counters procs
+SYSTEM  = procfs host sysctld snapshot census qdisc counters procs
 POLICY  = $(MOD_profile) builtin registry remedy rules lint evidence
 WRITE   = fragment apply plan
 CLI     = report cmd cmd_apply cmd_check cmd_explain cmd_history cmd_lint cmd_profiles \
@@ -63,33 +63,34 @@ MOD_profile = profile_yaml profile_check profile_cond profile_load
 # $(call objs,NAMES): the objects of modules named without their folder.
 parts   = $(foreach m,$(1),$(or $(MOD_$(m)),$(m)))
 objs    = $(foreach m,$(call parts,$(1)),$(B)/$(filter %/$(m),$(MODULES) policy/profiles_data).o)
-PROFILES = profiles/baseline.yaml profiles/nginx.yaml profiles/crawler.yaml profiles/proxy.yaml
+PROFILES = profiles/baseline.yaml profiles/bbr.yaml profiles/nginx.yaml profiles/crawler.yaml profiles/proxy.yaml
 
 # Each unit test #includes its module (to reach static functions) and links
 # the modules it depends on, listed here: the dependency graph of src/.
 UNIT_TESTS = $(patsubst tests/unit/%.c,$(B)/tests/unit/%,$(wildcard tests/unit/test_*.c))
 DEPS_diag     =
-DEPS_registry = rules remedy profile catalog parse diag builtin profiles_data snapshot sysctld procfs suggest fragment
-DEPS_remedy   = snapshot sysctld procfs catalog parse suggest
+DEPS_registry = rules remedy profile catalog parse diag builtin profiles_data snapshot host sysctld procfs suggest fragment
+DEPS_remedy   = snapshot host sysctld procfs catalog parse suggest
 DEPS_suggest  =
 DEPS_parse    =
 DEPS_catalog  = parse suggest
 DEPS_procfs   =
+DEPS_host     = procfs parse
 DEPS_sysctld  = procfs parse
 DEPS_builtin  = profiles_data
 DEPS_profile  = catalog parse diag builtin profiles_data suggest
-DEPS_snapshot = sysctld procfs catalog parse suggest
-DEPS_rules    = profile catalog parse diag builtin profiles_data snapshot sysctld procfs suggest fragment report registry remedy
-DEPS_report   = rules profile catalog parse diag builtin profiles_data snapshot sysctld procfs suggest fragment registry remedy
-DEPS_lint     = rules profile catalog parse diag builtin profiles_data snapshot sysctld procfs suggest fragment report registry remedy
-DEPS_fragment = profile catalog parse diag builtin profiles_data snapshot sysctld procfs suggest
-DEPS_plan     = apply fragment rules registry remedy profile catalog parse diag builtin profiles_data snapshot sysctld procfs suggest report
-DEPS_apply    = fragment profile catalog parse diag builtin profiles_data snapshot sysctld procfs suggest
+DEPS_snapshot = host sysctld procfs catalog parse suggest
+DEPS_rules    = profile catalog parse diag builtin profiles_data snapshot host sysctld procfs suggest fragment report registry remedy
+DEPS_report   = rules profile catalog parse diag builtin profiles_data snapshot host sysctld procfs suggest fragment registry remedy
+DEPS_lint     = rules profile catalog parse diag builtin profiles_data snapshot host sysctld procfs suggest fragment report registry remedy
+DEPS_fragment = profile catalog parse diag builtin profiles_data snapshot host sysctld procfs suggest
+DEPS_plan     = apply fragment rules registry remedy profile catalog parse diag builtin profiles_data snapshot host sysctld procfs suggest report
+DEPS_apply    = fragment profile catalog parse diag builtin profiles_data snapshot host sysctld procfs suggest
 DEPS_census   = procfs parse
 DEPS_qdisc    =
 DEPS_counters = procfs parse
 DEPS_procs    = procfs parse
-DEPS_evidence = rules profile catalog parse diag builtin profiles_data snapshot sysctld procfs suggest fragment report census qdisc counters procs registry remedy
+DEPS_evidence = rules profile catalog parse diag builtin profiles_data snapshot host sysctld procfs suggest fragment report census qdisc counters procs registry remedy
 
 all: tcpadvise
 

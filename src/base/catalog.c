@@ -568,6 +568,108 @@ catalog_in_release(const struct catalog_entry *e, const struct kver *k)
 	return true;
 }
 
+static long long
+max_ll(long long a, long long b)
+{
+	return a > b ? a : b;
+}
+
+static long long
+min_ll(long long a, long long b)
+{
+	return a < b ? a : b;
+}
+
+/*
+ * Defaults the kernel derives from memory at boot:
+ *   tcp_mem   limit = pages / 16 (at least 128): {limit/4*3, limit,
+ *             limit/4*3*2}, tcp_init_mem() in net/ipv4/tcp.c
+ *   udp_mem   the same with pages / 8, udp_init() in net/ipv4/udp.c
+ *   tcp_wmem  {PAGE_SIZE, 16384, max(64 KiB, min(4 MiB, pages * PAGE_SIZE / 128))}
+ *   tcp_rmem  {PAGE_SIZE, 131072 (87380 before 5.4), max(128 KiB, min(cap,
+ *             pages * PAGE_SIZE / 128))}, cap 6 MiB since b49960a05e32
+ *             (3.6) and 32 MiB since "tcp: increase tcp_rmem[2] to 32 MB"
+ *             (6.16); tcp_init() in net/ipv4/tcp.c
+ *   nf_conntrack_buckets  memory / 16 KiB / 8 (one list head per 16 KiB),
+ *             262144 above 4 GiB, 65536 above 1 GiB, at least 1024, and
+ *             nf_conntrack_max the same (factor 1), since d532bcd0b269
+ *             (5.15); before: 65536 above 4 GiB, 16384 above 1 GiB, at
+ *             least 32, and max = 4 * buckets. nf_conntrack_init_start()
+ *             in net/netfilter/nf_conntrack_core.c
+ * The pages are MemTotal's; the kernel counts the free buffer pages at
+ * boot for tcp_mem, udp_mem and the buffer maxima (a little less: the
+ * results are up to about 1% high where the clamps do not apply).
+ */
+static int
+memory_default(const struct catalog_entry *e, const struct catalog_host *host,
+    char *buf, size_t size)
+{
+	static const struct kver v3_6 = { 3, 6, 0 }, v5_4 = { 5, 4, 0 },
+	    v5_15 = { 5, 15, 0 }, v6_16 = { 6, 16, 0 };
+	long long page = host->page_size > 0 ? host->page_size : 4096;
+	long long pages, limit, f[3];
+	const struct kver *k = &host->kernel;
+	int w;
+
+	if (host->mem_bytes <= 0)
+		return -ENODATA;
+	pages = host->mem_bytes / page;
+	if (strcmp(e->name, "net.ipv4.tcp_mem") == 0 ||
+	    strcmp(e->name, "net.ipv4.udp_mem") == 0) {
+		limit = max_ll(pages / (e->name[9] == 't' ? 16 : 8), 128);	/* "tcp_" or "udp_" */
+		f[0] = limit / 4 * 3;
+		f[1] = limit;
+		f[2] = f[0] * 2;
+	} else if (strcmp(e->name, "net.ipv4.tcp_wmem") == 0) {
+		limit = pages * page / 128;
+		f[0] = page;
+		f[1] = 16384;
+		f[2] = max_ll(65536, min_ll(4LL << 20, limit));
+	} else if (strcmp(e->name, "net.ipv4.tcp_rmem") == 0) {
+		long long cap = kver_cmp(k, &v6_16) >= 0 ? 32LL << 20 :
+		    kver_cmp(k, &v3_6) >= 0 ? 6LL << 20 : 4LL << 20;
+
+		limit = pages * page / 128;
+		f[0] = page;
+		f[1] = kver_cmp(k, &v5_4) >= 0 ? 131072 : 87380;
+		f[2] = max_ll(kver_cmp(k, &v3_6) >= 0 ? 131072 : 87380 * 2,
+		    min_ll(cap, limit));
+	} else if (strcmp(e->name, "net.netfilter.nf_conntrack_buckets") == 0 ||
+	    strcmp(e->name, "net.netfilter.nf_conntrack_max") == 0) {
+		bool now = kver_cmp(k, &v5_15) >= 0;
+		long long gib = (1LL << 30) / page, buckets;
+
+		buckets = pages * page / 16384 / 8;
+		if (pages > 4 * gib)
+			buckets = now ? 262144 : 65536;
+		else if (pages > gib)
+			buckets = now ? 65536 : 16384;
+		buckets = max_ll(buckets, now ? 1024 : 32);
+		if (strcmp(e->name, "net.netfilter.nf_conntrack_max") == 0 && !now)
+			buckets *= 4;
+		w = snprintf(buf, size, "%lld", buckets);
+		return w < 0 || (size_t)w >= size ? -ENOBUFS : 0;
+	} else
+		return -ENODATA;
+	w = snprintf(buf, size, "%lld %lld %lld", f[0], f[1], f[2]);
+	return w < 0 || (size_t)w >= size ? -ENOBUFS : 0;
+}
+
+static int
+write_rank(const char *name)
+{
+	return strcmp(name, "net.ipv4.ip_forward") == 0 ||
+	    strcmp(name, "net.ipv4.conf.all.forwarding") == 0 ? 0 : 1;
+}
+
+int
+catalog_write_cmp(const char *a, const char *b)
+{
+	int ra = write_rank(a), rb = write_rank(b);
+
+	return ra != rb ? ra - rb : strcmp(a, b);
+}
+
 int
 catalog_default(const struct catalog_entry *e, const struct catalog_host *host,
     char *buf, size_t size)
@@ -610,6 +712,23 @@ catalog_default(const struct catalog_entry *e, const struct catalog_host *host,
 			n = 128;
 		break;
 	}
+	case DEFAULT_CONFIG:
+	case DEFAULT_INIT_NET:
+		/* The build's defaults, from the kernel's configuration. */
+		value = strcmp(e->name, "net.core.default_qdisc") == 0 ? host->default_qdisc :
+		    strcmp(e->name, "net.ipv4.tcp_congestion_control") == 0 ?
+		    host->default_cc : NULL;
+		if (value != NULL) {
+			if (value[0] == '\0')
+				return -ENODATA;
+			if (strlen(value) >= size)
+				return -ENOBUFS;
+			memcpy(buf, value, strlen(value) + 1);
+			return 0;
+		}
+		/* fall through */
+	case DEFAULT_BOOT:
+		return memory_default(e, host, buf, size);
 	default:
 		return -ENODATA;
 	}

@@ -104,14 +104,24 @@ const char *catalog_suggest(const char *name);
 struct catalog_host {
 	struct kver kernel;
 	long long ehash_entries;	/* |net.ipv4.tcp_ehash_entries|, 0 = unknown */
+	long long mem_bytes;		/* MemTotal, 0 = unknown (--memory, or read) */
+	long long page_size;		/* bytes; 0 = 4096 */
+	char default_cc[32];		/* the build's default congestion control, or "" */
+	char default_qdisc[32];		/* the build's default qdisc, or "" */
 };
 
 /*
  * The default this key has on this host, as canonical text in buf:
  * DEFAULT_FIXED: the last history entry whose `since` <= host->kernel;
  * EHASH kinds: computed from host->ehash_entries (the formula in force on
- * host->kernel). Returns 0; -ENODATA when it cannot be known here (other
- * kinds, ehash unknown, key not in this release); -ENOBUFS.
+ * host->kernel); memory-derived defaults (tcp_mem, udp_mem, the tcp_rmem and
+ * tcp_wmem vectors of the initial namespace, nf_conntrack_max and
+ * nf_conntrack_buckets): computed from host->mem_bytes the way the kernel
+ * does at boot. The kernel starts from the free buffer pages at boot,
+ * slightly less than MemTotal, so tcp_mem and udp_mem come out up to about
+ * 1% high; the others are clamped and come out exact on hosts with a few
+ * GiB. Returns 0; -ENODATA when it cannot be known here (other kinds,
+ * ehash or memory unknown, key not in this release); -ENOBUFS.
  */
 int catalog_default(const struct catalog_entry *e,
     const struct catalog_host *host, char *buf, size_t size);
@@ -130,6 +140,16 @@ bool catalog_in_release(const struct catalog_entry *e, const struct kver *k);
  */
 int catalog_check_range(const struct catalog_entry *e, const struct value *v,
     bool sane, char *buf, size_t size, const char **errstr);
+
+/*
+ * The order in which keys are written, live and in a fragment: by name,
+ * except that keys whose write resets others come first. Writing
+ * net.ipv4.ip_forward (or conf.all.forwarding, the same setting) sets
+ * accept_redirects of every interface to the opposite, so it must precede
+ * the redirect settings (inet_forward_change() in net/ipv4/devinet.c).
+ * A strcmp()-style comparison of two dotted names.
+ */
+int catalog_write_cmp(const char *a, const char *b);
 
 const char *catalog_scope_name(enum catalog_scope s);	/* "per-netns", "global", "global (read-only in a child netns)" */
 const char *catalog_shape_name(const struct catalog_entry *e);	/* "integer", "vector of 3 integers", ... */

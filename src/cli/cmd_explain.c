@@ -135,6 +135,33 @@ cond_text(FILE *f, const struct cond *c)
 		fprintf(f, "running in %s network namespace",
 		    c->netns_child ? "a child (container)" : "the init");
 		return;
+	case COND_HOST:
+		switch (c->htest) {
+		case HT_CONTAINER:
+			fprintf(f, "running in a container");
+			break;
+		case HT_MULTIHOMED:
+			fprintf(f, "the host has several uplinks or default routes");
+			break;
+		case HT_GUEST_NETWORKS:
+			fprintf(f, "the host routes for containers or VMs");
+			break;
+		case HT_KUBERNETES:
+			fprintf(f, "the host is a Kubernetes node");
+			break;
+		case HT_SLAAC:
+			fprintf(f, "IPv6 is configured from router advertisements");
+			break;
+		case HT_MODULE:
+			fprintf(f, "%s is built in or loadable", c->hname);
+			break;
+		case HT_MEMORY:
+		case HT_CPUS:
+			fprintf(f, "%s %s %lld", c->htest == HT_MEMORY ? "memory (MiB)" :
+			    "online CPUs", op_text(c->hop), c->hnum);
+			break;
+		}
+		return;
 	case COND_KEY:
 		break;
 	}
@@ -151,6 +178,19 @@ cond_text(FILE *f, const struct cond *c)
 	case OP_PARITY:
 		fprintf(f, c->flag ? " starts and ends with the same parity" :
 		    " starts and ends with different parity");
+		return;
+	case OP_CONFIGURED:
+		fprintf(f, c->flag ? " is set by a configuration file" :
+		    " is not set by any configuration file");
+		return;
+	case OP_AVAILABLE:
+		fprintf(f, c->flag ? " names something this kernel has" :
+		    " names something this kernel neither has built in nor can load");
+		return;
+	case OP_ALLOWED:
+		fprintf(f, c->flag ? " is allowed in this namespace" :
+		    " is not in the host's tcp_allowed_congestion_control "
+		    "(in a child namespace)");
 		return;
 	case OP_IN:
 	case OP_NOT_IN:
@@ -176,6 +216,12 @@ cond_text(FILE *f, const struct cond *c)
 		fprintf(f, "%s", c->operand.key->name);
 		if (c->operand.field > 0)
 			fprintf(f, "[field %u]", c->operand.field);
+		break;
+	case OPERAND_DEFAULT_PERCENT:
+		fprintf(f, "%lld%% of the default", c->operand.percent);
+		break;
+	case OPERAND_MEMORY:
+		fprintf(f, "this host's memory in %s", c->operand.pages ? "pages" : "bytes");
 		break;
 	}
 }
@@ -286,7 +332,21 @@ explain_values(const struct options *o, const struct catalog_entry *e)
 		return;
 	}
 	k = snapshot_key(s, e->name);
-	if (catalog_default(e, &s->host, dflt, sizeof dflt) == 0)
+	if (k != NULL && k->has_default) {
+		char how[96] = "";
+
+		if (e->shape == SHAPE_STRING)
+			snprintf(how, sizeof how, " (the kernel build's default)");
+		else if (e->default_kind == DEFAULT_BOOT || e->default_kind == DEFAULT_INIT_NET)
+			snprintf(how, sizeof how, " (computed from %.1f GiB of memory)",
+			    (double)s->host.mem_bytes / (1 << 30));
+		else if (e->default_kind == DEFAULT_EHASH_HALF ||
+		    e->default_kind == DEFAULT_EHASH_SYNQ)
+			snprintf(how, sizeof how, " (computed from %lld TCP hash buckets)",
+			    s->host.ehash_entries);
+		snprintf(buf, sizeof buf, "%s on Linux %s%s", k->dflt, s->kernel_release,
+		    how);
+	} else if (catalog_default(e, &s->host, dflt, sizeof dflt) == 0)
 		snprintf(buf, sizeof buf, "%s on Linux %s", dflt, s->kernel_release);
 	else
 		snprintf(buf, sizeof buf, "not known here (%s)",

@@ -189,6 +189,23 @@ applier_name(enum sysctld_applier a)
 	return a == APPLIER_SYSTEMD ? "systemd-sysctl" : "sysctl --system (procps)";
 }
 
+/* Whether name is one of the comma-separated words of list. */
+static bool
+name_in_list(const char *list, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (const char *p = list; *p != '\0'; ) {
+		size_t len = strcspn(p, ",");
+
+		if (len == n && strncmp(p, name, n) == 0)
+			return true;
+		p += len;
+		p += *p == ',';
+	}
+	return false;
+}
+
 static void
 text_header(FILE *out, const struct report_opts *o, const struct profile *p,
     const struct snapshot *s)
@@ -200,10 +217,16 @@ text_header(FILE *out, const struct report_opts *o, const struct profile *p,
 	fprintf(out, "%sprofile %s%s", report_color(o, "bold"), p->name,
 	    report_color(o, "reset"));
 	if (p->nchain > 1) {
-		fprintf(out, " (extends");
+		const char *sep = " (extends";
+
+		/* A composition ("nginx,bbr") names its members already. */
 		for (size_t i = 1; i < p->nchain; i++)
-			fprintf(out, " %s", p->chain[i]);
-		fprintf(out, ")");
+			if (!name_in_list(p->name, p->chain[i])) {
+				fprintf(out, "%s %s", sep, p->chain[i]);
+				sep = "";
+			}
+		if (*sep == '\0')
+			fprintf(out, ")");
 	}
 	fprintf(out, ", %s\n", strcmp(p->origin, "built-in") == 0 ? "built-in" :
 	    p->origin);

@@ -7,6 +7,7 @@
 
 /* Symbols defined by profiles_data.S: start and end of each embedded file. */
 extern const char tcpadvise_baseline_yaml[], tcpadvise_baseline_yaml_end[];
+extern const char tcpadvise_bbr_yaml[], tcpadvise_bbr_yaml_end[];
 extern const char tcpadvise_crawler_yaml[], tcpadvise_crawler_yaml_end[];
 extern const char tcpadvise_nginx_yaml[], tcpadvise_nginx_yaml_end[];
 extern const char tcpadvise_proxy_yaml[], tcpadvise_proxy_yaml_end[];
@@ -17,6 +18,7 @@ extern const char tcpadvise_proxy_yaml[], tcpadvise_proxy_yaml_end[];
 /* Sorted by name. */
 static const struct builtin_profile table[] = {
 	BUILTIN(baseline),
+	BUILTIN(bbr),
 	BUILTIN(crawler),
 	BUILTIN(nginx),
 	BUILTIN(proxy),

@@ -50,6 +50,8 @@ const char *severity_name(enum severity s);
 /* Returns 0 or -EINVAL. */
 int severity_parse(const char *s, enum severity *ret);
 
+struct cond;
+
 /*
  * What a profile wants of one key. At least one expectation is present
  * (has_equal, has_min, has_max or n_one_of > 0); `apply` alone means
@@ -70,6 +72,8 @@ struct setting {
 	size_t n_one_of;
 	bool has_apply;
 	struct value apply;	/* always satisfies the expectation (validated) */
+	struct cond *when;	/* the setting holds only where this is true
+				   (NULL: everywhere) */
 	enum severity severity;
 	char *reason;
 	char *source;
@@ -85,6 +89,19 @@ enum cond_type {
 	COND_KEY,	/* a test on one key's value */
 	COND_KERNEL,	/* tests on the kernel release */
 	COND_NETNS,	/* running in a child network namespace or the init one */
+	COND_HOST,	/* a fact about the host (host.h) */
+};
+
+/* The facts a `host:` condition can test. */
+enum host_test {
+	HT_CONTAINER,		/* runs in a container */
+	HT_MULTIHOMED,		/* several uplinks or default routes */
+	HT_GUEST_NETWORKS,	/* routes for containers or VMs (docker0, cni0, ...) */
+	HT_KUBERNETES,		/* a Kubernetes node */
+	HT_SLAAC,		/* IPv6 configured from router advertisements */
+	HT_MODULE,		/* `name` (tcp_X or sch_X) is built in or loadable */
+	HT_MEMORY,		/* memory in MiB, compared with op and number */
+	HT_CPUS,		/* online CPUs, compared with op and number */
 };
 
 enum cond_op {
@@ -93,6 +110,12 @@ enum cond_op {
 	OP_PRESENT,	/* flag: the key has a value in the view being evaluated */
 	OP_ORDERED,	/* flag: vector fields are non-decreasing */
 	OP_PARITY,	/* flag true: first and last field have the same parity */
+	OP_AVAILABLE,	/* flag: the congestion control or qdisc the value names is
+			   built in or loadable (false: certainly neither) */
+	OP_ALLOWED,	/* flag: a child namespace may select the congestion
+			   control the value names (tcp_allowed_congestion_control) */
+	OP_CONFIGURED,	/* flag: a line of the boot configuration sets the key
+			   (in either view) */
 };
 
 enum operand_kind {
@@ -100,6 +123,8 @@ enum operand_kind {
 				   integer when the condition has a field) */
 	OPERAND_DEFAULT,	/* the key's default on this host (catalog_default) */
 	OPERAND_KEY,		/* another key's value in the same view (+ field) */
+	OPERAND_DEFAULT_PERCENT,	/* `percent` % of the default on this host */
+	OPERAND_MEMORY,		/* this host's memory, in `unit`s (pages or bytes) */
 };
 
 struct operand {
@@ -107,6 +132,8 @@ struct operand {
 	struct value value;
 	const struct catalog_entry *key;
 	unsigned field;		/* 1-based field of `key`; 0: whole value */
+	long long percent;	/* OPERAND_DEFAULT_PERCENT */
+	bool pages;		/* OPERAND_MEMORY: in pages, else bytes */
 };
 
 struct kver_test {
@@ -132,6 +159,11 @@ struct cond {
 	size_t nktests;
 	/* COND_NETNS */
 	bool netns_child;
+	/* COND_HOST */
+	enum host_test htest;
+	char *hname;		/* HT_MODULE */
+	enum cond_op hop;	/* HT_MEMORY, HT_CPUS: OP_EQ .. OP_GE */
+	long long hnum;
 };
 
 enum fix_kind {

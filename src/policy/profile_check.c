@@ -327,11 +327,12 @@ pf_want_value(struct ctx *c, const struct catalog_entry *e, unsigned field,
 
 enum {
 	SF_EQUAL, SF_MIN, SF_MAX, SF_ONE_OF, SF_APPLY, SF_SEVERITY, SF_REASON,
-	SF_SOURCE, SF_N
+	SF_SOURCE, SF_WHEN, SF_N
 };
 
 static const char *const setting_fields[SF_N] = {
 	"equal", "min", "max", "one-of", "apply", "severity", "reason", "source",
+	"when",
 };
 
 /*
@@ -533,6 +534,19 @@ setting_apply_fits(struct ctx *c, const char *kb, const struct ynode *apply,
 	return false;
 }
 
+/* The setting's `when`, if any: where it holds the setting is asked. */
+static bool
+setting_when(struct ctx *c, const struct ynode *when, struct setting *s)
+{
+	if (when == NULL)
+		return true;
+	if ((s->when = calloc(1, sizeof *s->when)) == NULL) {
+		c->err = -ENOMEM;
+		return false;
+	}
+	return pf_check_cond(c, when, "'when'", s->when);
+}
+
 /*
  * One entry of `settings` (key node k, value node v) appended to
  * p->settings when it is valid; every problem is reported.
@@ -570,6 +584,8 @@ check_setting(struct ctx *c, const struct ynode *k, const struct ynode *v,
 	if (!setting_values(c, e, f, &s))
 		ok = false;
 	if (!setting_min_le_max(c, e, kb, f[SF_MAX], &s))
+		ok = false;
+	if (!setting_when(c, f[SF_WHEN], &s))
 		ok = false;
 	if (!ok || !setting_apply_fits(c, kb, f[SF_APPLY], &s))
 		goto out;

@@ -51,28 +51,38 @@ want_bool(struct ctx *c, const struct ynode *n, const char *field, bool *ret)
 
 
 enum {
-	CF_ALL, CF_ANY, CF_NOT, CF_KEY, CF_KERNEL, CF_NETNS,	/* selectors */
+	CF_ALL, CF_ANY, CF_NOT, CF_KEY, CF_KERNEL, CF_NETNS, CF_HOST,	/* selectors */
 	CF_FIELD,
 	CF_EQ, CF_NE, CF_LT, CF_LE, CF_GT, CF_GE, CF_IN, CF_NOT_IN,	/* operators */
-	CF_PRESENT, CF_ORDERED, CF_PARITY,
+	CF_PRESENT, CF_ORDERED, CF_PARITY, CF_AVAILABLE, CF_ALLOWED, CF_CONFIGURED,
 	CF_N
 };
 
 static const char *const cond_fields[CF_N] = {
-	"all", "any", "not", "key", "kernel", "netns", "field",
+	"all", "any", "not", "key", "kernel", "netns", "host", "field",
 	"eq", "ne", "lt", "le", "gt", "ge", "in", "not-in",
-	"present", "ordered", "parity",
+	"present", "ordered", "parity", "available", "allowed", "configured",
 };
 
 /* CF_EQ.. in the order of enum cond_op. */
 static const enum cond_op cf_ops[] = {
 	OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE, OP_IN, OP_NOT_IN,
-	OP_PRESENT, OP_ORDERED, OP_PARITY,
+	OP_PRESENT, OP_ORDERED, OP_PARITY, OP_AVAILABLE, OP_ALLOWED, OP_CONFIGURED,
 };
+
+/* The keys whose value names something the kernel may lack. */
+static bool
+names_module(const struct catalog_entry *e)
+{
+	return strcmp(e->name, "net.ipv4.tcp_congestion_control") == 0 ||
+	    strcmp(e->name, "net.core.default_qdisc") == 0;
+}
 
 static const char *const kernel_ops[] = { "eq", "ne", "lt", "le", "gt", "ge" };
 
-static const char *const operand_fields[] = { "key", "field" };
+static const char *const operand_fields[] = {
+	"key", "field", "percent-of-default", "memory",
+};
 
 /* `field: N` of a vector key e, 1-based. */
 static bool
@@ -133,15 +143,49 @@ want_operand(struct ctx *c, const struct ynode *n, const char *op,
 		return true;
 	}
 	if (n->type == Y_MAP) {
-		const struct ynode *f[2], *fk[2];
+		const struct ynode *f[4], *fk[4];
 		const struct catalog_entry *k2;
 		bool lhs_int = e->shape == SHAPE_INT || field > 0, rhs_int;
 		char a[SHOW_BUF], b[SHOW_BUF];
 
-		pf_get_fields(c, n, operand_fields, 2, "in operand", f, fk);
-		if (f[0] == NULL) {
-			pf_report(c, n, "missing required field 'key' in operand");
+		pf_get_fields(c, n, operand_fields, 4, "in operand", f, fk);
+		if ((f[0] != NULL) + (f[2] != NULL) + (f[3] != NULL) != 1 ||
+		    (f[1] != NULL && f[0] == NULL)) {
+			pf_report(c, n, "operand must have exactly one of 'key' (with "
+			    "'field'), 'percent-of-default' or 'memory'");
 			return false;
+		}
+		if (f[2] != NULL || f[3] != NULL) {
+			if (!lhs_int) {
+				pf_report(c, n, "'%s' needs an integer key or a field: '%s' is %s",
+				    f[2] != NULL ? "percent-of-default" : "memory",
+				    pf_show(e->name, a, sizeof a), side_name(e, field));
+				return false;
+			}
+			if (f[2] != NULL) {
+				const char *t = pf_want_scalar(c, f[2], "percent-of-default");
+
+				ret->kind = OPERAND_DEFAULT_PERCENT;
+				if (t == NULL)
+					return false;
+				if (parse_ll(t, 1, 1000, &ret->percent, NULL) < 0) {
+					pf_report(c, f[2], "invalid percent-of-default '%s' "
+					    "(expected 1 to 1000)", pf_show(t, a, sizeof a));
+					return false;
+				}
+				return true;
+			}
+			ret->kind = OPERAND_MEMORY;
+			if (pf_want_scalar(c, f[3], "memory") == NULL)
+				return false;
+			if (strcmp(f[3]->text, "pages") != 0 &&
+			    strcmp(f[3]->text, "bytes") != 0) {
+				pf_report(c, f[3], "invalid memory unit '%s' (expected pages "
+				    "or bytes)", pf_show(f[3]->text, a, sizeof a));
+				return false;
+			}
+			ret->pages = f[3]->text[0] == 'p';
+			return true;
 		}
 		if ((k2 = pf_want_key(c, f[0], "key")) == NULL)
 			return false;
@@ -191,7 +235,8 @@ check_key_cond(struct ctx *c, const struct ynode *n, const struct ynode **f,
 		pf_show(e->name, kb, sizeof kb);
 	if (nops != 1) {
 		pf_report(c, n, "condition on '%s' must have exactly one of eq, ne, lt, "
-		    "le, gt, ge, in, not-in, present, ordered, parity",
+		    "le, gt, ge, in, not-in, present, ordered, parity, available, "
+		    "allowed, configured",
 		    pf_show(f[CF_KEY]->type == Y_SCALAR ? f[CF_KEY]->text : "?", b,
 		    sizeof b));
 		return false;
@@ -201,7 +246,8 @@ check_key_cond(struct ctx *c, const struct ynode *n, const struct ynode **f,
 	ret->key = e;
 	if (f[CF_FIELD] != NULL) {
 		if (ret->op == OP_PRESENT || ret->op == OP_ORDERED ||
-		    ret->op == OP_PARITY) {
+		    ret->op == OP_PARITY || ret->op == OP_AVAILABLE ||
+		    ret->op == OP_ALLOWED || ret->op == OP_CONFIGURED) {
 			pf_report(c, fk[CF_FIELD], "'%s' cannot be combined with 'field'",
 			    opname);
 			return false;
@@ -244,6 +290,7 @@ check_key_cond(struct ctx *c, const struct ynode *n, const struct ynode **f,
 		}
 		return ok;
 	case OP_PRESENT:
+	case OP_CONFIGURED:
 		return want_bool(c, opn, opname, &ret->flag);
 	case OP_ORDERED:
 		if (e->shape != SHAPE_VECTOR) {
@@ -267,8 +314,109 @@ check_key_cond(struct ctx *c, const struct ynode *n, const struct ynode **f,
 		pf_report(c, opn, "invalid parity '%s' (expected same or different)",
 		    pf_show(opn->text, b, sizeof b));
 		return false;
+	case OP_AVAILABLE:
+	case OP_ALLOWED:
+		if (!names_module(e) || (ret->op == OP_ALLOWED &&
+		    strcmp(e->name, "net.ipv4.tcp_congestion_control") != 0)) {
+			pf_report(c, opk, "'%s' needs %s: '%s' is not", opname,
+			    ret->op == OP_ALLOWED ? "net.ipv4.tcp_congestion_control" :
+			    "net.ipv4.tcp_congestion_control or net.core.default_qdisc",
+			    kb);
+			return false;
+		}
+		return want_bool(c, opn, opname, &ret->flag);
 	}
 	return false;
+}
+
+/*
+ * host: container | multihomed | guest-networks, or a mapping with one of
+ * module: NAME, memory-mib: {op: N}, cpus: {op: N}.
+ */
+static bool
+check_host_cond(struct ctx *c, const struct ynode *n, struct cond *ret)
+{
+	static const char *const flags[] = {
+		"container", "multihomed", "guest-networks", "kubernetes", "slaac",
+	};
+	static const char *const facts[] = { "module", "memory-mib", "cpus" };
+	char b[SHOW_BUF], dym[SUGGEST_WORD_MAX + 32];
+	const struct ynode *k, *v;
+	size_t i;
+
+	ret->type = COND_HOST;
+	if (n->type == Y_SCALAR) {
+		for (i = 0; i < 5; i++)
+			if (strcmp(n->text, flags[i]) == 0) {
+				ret->htest = (enum host_test)i;	/* HT_CONTAINER.. in order */
+				return true;
+			}
+		pf_report(c, n, "unknown host fact '%s' (expected container, multihomed, "
+		    "guest-networks, kubernetes, slaac, or a mapping with module, "
+		    "memory-mib or cpus)%s", pf_show(n->text, b, sizeof b), pf_did_you_mean(
+		    suggest_best(n->text, flags, 5, 1), dym, sizeof dym));
+		return false;
+	}
+	if (!pf_want_type(c, n, Y_MAP, "host"))
+		return false;
+	if (n->n != 2) {
+		pf_report(c, n, "'host' must name exactly one fact");
+		return false;
+	}
+	k = n->head;
+	v = k->next;
+	for (i = 0; i < 3; i++)
+		if (strcmp(k->text, facts[i]) == 0)
+			break;
+	if (i == 3) {
+		pf_report(c, k, "unknown host fact '%s' (expected module, memory-mib or "
+		    "cpus)%s", pf_show(k->text, b, sizeof b), pf_did_you_mean(
+		    suggest_best(k->text, facts, 3, 1), dym, sizeof dym));
+		return false;
+	}
+	if (i == 0) {
+		ret->htest = HT_MODULE;
+		if (pf_want_scalar(c, v, "module") == NULL)
+			return false;
+		if ((strncmp(v->text, "tcp_", 4) != 0 && strncmp(v->text, "sch_", 4) != 0) ||
+		    strlen(v->text) > 36 || strlen(v->text) < 5) {
+			pf_report(c, v, "invalid module '%s' (expected tcp_NAME for a "
+			    "congestion control or sch_NAME for a qdisc)",
+			    pf_show(v->text, b, sizeof b));
+			return false;
+		}
+		if ((ret->hname = strdup(v->text)) == NULL) {
+			c->err = -ENOMEM;
+			return false;
+		}
+		return true;
+	}
+	ret->htest = i == 1 ? HT_MEMORY : HT_CPUS;
+	if (!pf_want_type(c, v, Y_MAP, facts[i]))
+		return false;
+	if (v->n != 2) {
+		pf_report(c, v, "'%s' must have exactly one of eq, ne, lt, le, gt, ge",
+		    facts[i]);
+		return false;
+	}
+	for (i = 0; i < 6; i++)
+		if (strcmp(v->head->text, kernel_ops[i]) == 0)
+			break;
+	if (i == 6) {
+		pf_report(c, v->head, "unknown operator '%s'%s", pf_show(v->head->text, b,
+		    sizeof b), pf_did_you_mean(suggest_best(v->head->text, kernel_ops, 6, 1),
+		    dym, sizeof dym));
+		return false;
+	}
+	ret->hop = cf_ops[i];
+	if (pf_want_scalar(c, v->head->next, kernel_ops[i]) == NULL)
+		return false;
+	if (parse_ll(v->head->next->text, 0, 1LL << 40, &ret->hnum, NULL) < 0) {
+		pf_report(c, v->head->next, "invalid number '%s'", pf_show(v->head->next->text,
+		    b, sizeof b));
+		return false;
+	}
+	return true;
 }
 
 static bool
@@ -341,14 +489,14 @@ pf_check_cond(struct ctx *c, const struct ynode *n, const char *what,
 		return false;
 	}
 	pf_get_fields(c, n, cond_fields, CF_N, "in condition", f, fk);
-	for (int i = CF_ALL; i <= CF_NETNS; i++)
+	for (int i = CF_ALL; i <= CF_HOST; i++)
 		if (f[i] != NULL) {
 			nsel++;
 			sel = i;
 		}
 	if (nsel != 1) {
 		pf_report(c, n, "condition must have exactly one of all, any, not, key, "
-		    "kernel, netns");
+		    "kernel, netns, host");
 		return false;
 	}
 	if (sel != CF_KEY)
@@ -387,6 +535,8 @@ pf_check_cond(struct ctx *c, const struct ynode *n, const char *what,
 		return pf_check_cond(c, f[CF_NOT], "'not'", &ret->children[0]) && ok;
 	case CF_KERNEL:
 		return check_kernel_cond(c, f[CF_KERNEL], ret) && ok;
+	case CF_HOST:
+		return check_host_cond(c, f[CF_HOST], ret) && ok;
 	case CF_NETNS:
 		ret->type = COND_NETNS;
 		if (pf_want_scalar(c, f[CF_NETNS], "netns") == NULL)

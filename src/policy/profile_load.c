@@ -30,6 +30,7 @@ cond_clear(struct cond *c)
 	free(c->children);
 	free(c->set);
 	free(c->ktests);
+	free(c->hname);
 	memset(c, 0, sizeof *c);
 }
 
@@ -37,6 +38,10 @@ void
 pf_setting_clear(struct setting *s)
 {
 	free(s->one_of);
+	if (s->when != NULL) {
+		cond_clear(s->when);
+		free(s->when);
+	}
 	free(s->reason);
 	free(s->source);
 	free(s->profile);
@@ -699,8 +704,413 @@ cycle_text(const struct pfile *files, size_t from, size_t n, const char *closing
 	}
 }
 
+/* ---------------------------------------------------------------------- */
+/* Composition: --profile a,b,c */
+
+/* The values worth trying as a value that satisfies two settings at once:
+   apply values first (the right-hand profile's before the left's), then
+   every value either one names. */
+static size_t
+candidates(const struct setting *a, const struct setting *b, const struct value **v,
+    size_t max)
+{
+	const struct setting *both[2] = { b, a };
+	size_t n = 0;
+
+	for (int i = 0; i < 2; i++)
+		if (both[i]->has_apply && n < max)
+			v[n++] = &both[i]->apply;
+	for (int i = 0; i < 2; i++) {
+		const struct setting *s = both[i];
+
+		if (s->has_equal && n < max)
+			v[n++] = &s->equal;
+		for (size_t j = 0; j < s->n_one_of && n < max; j++)
+			v[n++] = &s->one_of[j];
+		if (s->has_min && n < max)
+			v[n++] = &s->min;
+		if (s->has_max && n < max)
+			v[n++] = &s->max;
+	}
+	return n;
+}
+
+/*
+ * Tighten one bound (a minimum when dir > 0, a maximum when dir < 0) by
+ * another, field by field: the larger minimum, the smaller maximum.
+ */
+static void
+narrow_bound(bool *has, struct value *v, unsigned *mask, const struct value *add,
+    unsigned add_mask, int dir)
+{
+	if (!*has) {
+		*has = true;
+		*v = *add;
+		*mask = add_mask;
+		return;
+	}
+	for (unsigned i = 0; i < VALUE_MAX_FIELDS; i++)
+		if (add_mask & (1u << i)) {
+			if (!(*mask & (1u << i)) ||
+			    (dir > 0 ? add->field[i] > v->field[i] : add->field[i] < v->field[i]))
+				v->field[i] = add->field[i];
+			*mask |= 1u << i;
+		}
+}
+
+/*
+ * Narrow `into` (the settings of the profiles to the left) by `add` (the
+ * next profile's setting of the same key): every expectation of both must
+ * hold, and the value apply writes satisfies both. Returns 1 when it
+ * worked, 0 when no value satisfies both (nothing changed), -ENOMEM.
+ */
+static int
+setting_narrow(struct setting *into, const struct setting *add)
+{
+	const struct value *cand[2 * (VALUE_MAX_FIELDS + 64)];
+	struct setting m = *into;
+	const struct value *pick = NULL;
+	size_t nc;
+
+	if (add->has_equal) {
+		if (m.has_equal && !value_equal(&m.equal, &add->equal))
+			return 0;
+		m.has_equal = true;
+		m.equal = add->equal;
+	}
+	if (add->has_min)
+		narrow_bound(&m.has_min, &m.min, &m.min_mask, &add->min, add->min_mask, 1);
+	if (add->has_max)
+		narrow_bound(&m.has_max, &m.max, &m.max_mask, &add->max, add->max_mask, -1);
+	m.one_of = NULL;
+	m.n_one_of = 0;
+	/* One-of lists: keep the members that satisfy everything else. */
+	if (into->n_one_of > 0 || add->n_one_of > 0) {
+		const struct setting *src = into->n_one_of > 0 ? into : add;
+		size_t n = 0;
+
+		if ((m.one_of = calloc(src->n_one_of, sizeof *m.one_of)) == NULL)
+			return -ENOMEM;
+		for (size_t i = 0; i < src->n_one_of; i++)
+			if (setting_satisfied(into, &src->one_of[i]) &&
+			    setting_satisfied(add, &src->one_of[i]))
+				m.one_of[n++] = src->one_of[i];
+		m.n_one_of = n;
+		if (n == 0) {
+			free(m.one_of);
+			return 0;
+		}
+	}
+	nc = candidates(into, add, cand, sizeof cand / sizeof *cand);
+	for (size_t i = 0; i < nc && pick == NULL; i++)
+		if (setting_satisfied(&m, cand[i]))
+			pick = cand[i];
+	if (pick == NULL) {
+		free(m.one_of);
+		return 0;
+	}
+	m.has_apply = true;
+	m.apply = *pick;
+	if (add->severity > m.severity)
+		m.severity = add->severity;
+	free(into->one_of);
+	*into = m;
+	return 1;
+}
+
+/* The same definition reached through two profiles (a shared ancestor). */
+static bool
+same_origin(const char *file_a, unsigned line_a, const char *file_b, unsigned line_b)
+{
+	return file_a != NULL && file_b != NULL && strcmp(file_a, file_b) == 0 &&
+	    line_a == line_b;
+}
+
+static bool
+in_chain(const struct profile *p, const char *name)
+{
+	for (size_t i = 0; i < p->nchain; i++)
+		if (strcmp(p->chain[i], name) == 0)
+			return true;
+	return false;
+}
+
+static int
+text_join(char **dst, const char *add, const char *sep)
+{
+	char *t;
+
+	if (*dst == NULL)
+		return (*dst = strdup(add)) != NULL ? 0 : -ENOMEM;
+	if (asprintf(&t, "%s%s%s", *dst, sep, add) < 0)
+		return -ENOMEM;
+	free(*dst);
+	*dst = t;
+	return 0;
+}
+
+/*
+ * Merge the loaded profiles p[0..n-1], left to right, into p[0]. A setting
+ * of a key both sides set is narrowed to what satisfies both; a rule keeps
+ * the right-hand definition, and a rule one profile disabled (absent from it
+ * though its defining profile is in its chain) stays disabled.
+ */
+static int
+compose(struct profile **p, size_t n, const char **disabled, size_t ndisabled,
+    struct diag_list *diags)
+{
+	struct profile *res = p[0];
+	int r;
+
+	for (size_t i = 1; i < n; i++) {
+		struct profile *q = p[i];
+		struct setting *ns;
+		struct rule *nr;
+
+		if ((r = text_join(&res->name, q->name, ",")) < 0 ||
+		    (r = text_join(&res->description, q->description, "; ")) < 0 ||
+		    (strcmp(res->origin, q->origin) != 0 &&
+		    (r = text_join(&res->origin, q->origin, ", ")) < 0))
+			return r;
+		for (size_t j = 0; j < q->nchain; j++) {
+			char **c;
+
+			if (in_chain(res, q->chain[j]))
+				continue;
+			if ((c = realloc(res->chain, (res->nchain + 1) * sizeof *c)) == NULL ||
+			    (c[res->nchain] = strdup(q->chain[j])) == NULL) {
+				if (c != NULL)
+					res->chain = c;
+				return -ENOMEM;
+			}
+			res->chain = c;
+			res->nchain++;
+		}
+		/* Settings. */
+		if ((ns = realloc(res->settings, (res->nsettings + q->nsettings + 1) *
+		    sizeof *ns)) == NULL)
+			return -ENOMEM;
+		res->settings = ns;
+		for (size_t j = 0; j < q->nsettings; j++) {
+			struct setting *add = &q->settings[j], *into = NULL;
+
+			for (size_t k = 0; k < res->nsettings; k++)
+				if (res->settings[k].entry == add->entry)
+					into = &res->settings[k];
+			if (into == NULL) {
+				res->settings[res->nsettings++] = *add;
+				memset(add, 0, sizeof *add);
+				continue;
+			}
+			if (same_origin(into->file, into->line, add->file, add->line))
+				continue;
+			if (into->when != NULL || add->when != NULL) {
+				if (diag_add(diags, DIAG_ERROR, add->file, add->line, add->col,
+				    "profiles '%s' and '%s' both set '%s' and at least one "
+				    "only on some hosts ('when'): they cannot be composed",
+				    into->profile, add->profile, add->entry->name) < 0)
+					return -ENOMEM;
+				continue;
+			}
+			if ((r = setting_narrow(into, add)) < 0)
+				return r;
+			if (r == 0) {
+				char da[256], db[256];
+
+				if (setting_describe(into, da, sizeof da) < 0)
+					da[0] = '\0';
+				if (setting_describe(add, db, sizeof db) < 0)
+					db[0] = '\0';
+				if (diag_add(diags, DIAG_ERROR, add->file, add->line, add->col,
+				    "profiles '%s' and '%s' disagree on '%s': '%s' wants %s "
+				    "(%s:%u), '%s' wants %s, and no value satisfies both",
+				    into->profile, add->profile, add->entry->name,
+				    into->profile, da, into->file, into->line, add->profile,
+				    db) < 0)
+					return -ENOMEM;
+				continue;
+			}
+			if (strcmp(into->profile, add->profile) != 0) {
+				char *t = NULL;
+
+				if (asprintf(&t, "%s (%s: %s)", into->reason, add->profile,
+				    add->reason) < 0)
+					return -ENOMEM;
+				free(into->reason);
+				into->reason = t;
+				t = NULL;
+				if (asprintf(&t, "%s; %s", into->source, add->source) < 0)
+					return -ENOMEM;
+				free(into->source);
+				into->source = t;
+				t = NULL;
+				if (asprintf(&t, "%s,%s", into->profile, add->profile) < 0)
+					return -ENOMEM;
+				free(into->profile);
+				into->profile = t;
+			}
+		}
+		/* Rules: the right-hand definition of an id wins. */
+		if ((nr = realloc(res->rules, (res->nrules + q->nrules + 1) *
+		    sizeof *nr)) == NULL)
+			return -ENOMEM;
+		res->rules = nr;
+		for (size_t j = 0; j < q->nrules; j++) {
+			size_t k;
+
+			for (k = 0; k < res->nrules; k++)
+				if (strcmp(res->rules[k].id, q->rules[j].id) == 0)
+					break;
+			if (k < res->nrules) {
+				if (same_origin(res->rules[k].file, res->rules[k].line,
+				    q->rules[j].file, q->rules[j].line))
+					continue;
+				pf_rule_clear(&res->rules[k]);
+			} else
+				res->nrules++;
+			res->rules[k] = q->rules[j];
+			memset(&q->rules[j], 0, sizeof q->rules[j]);
+		}
+	}
+	/* A rule that a profile of the composition disabled stays disabled. */
+	for (size_t k = 0; k < res->nrules; ) {
+		bool drop = false;
+
+		for (size_t i = 0; i < ndisabled && !drop; i++)
+			drop = strcmp(disabled[i], res->rules[k].id) == 0;
+		if (drop) {
+			pf_rule_clear(&res->rules[k]);
+			res->rules[k] = res->rules[--res->nrules];
+			memset(&res->rules[res->nrules], 0, sizeof *res->rules);
+		} else
+			k++;
+	}
+	sort_profile(res);
+	return 0;
+}
+
+static int profile_load_one(const char *name_or_path,
+    const struct profile_search *search, struct profile **ret,
+    struct diag_list *diags);
+
+/*
+ * The ids of rules that one profile of the composition disabled: a rule
+ * another one has, defined by a profile in this one's chain, that this one
+ * does not have. Collected before composing moves the rules out.
+ */
+static int
+disabled_ids(struct profile *const *p, size_t n, const char ***ret, size_t *ret_n)
+{
+	const char **v = NULL;
+	size_t nv = 0;
+
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0; j < n; j++)
+			for (size_t k = 0; j != i && k < p[j]->nrules; k++) {
+				const struct rule *r = &p[j]->rules[k];
+				const char **nvv;
+
+				if (r->profile == NULL || !in_chain(p[i], r->profile) ||
+				    profile_rule(p[i], r->id) != NULL)
+					continue;
+				if ((nvv = realloc(v, (nv + 1) * sizeof *v)) == NULL) {
+					free(v);
+					return -ENOMEM;
+				}
+				v = nvv;
+				v[nv++] = r->id;
+			}
+	*ret = v;
+	*ret_n = nv;
+	return 0;
+}
+
+#define COMPOSE_MAX 8
+
+/* "a,b,c": each loaded alone, then composed left to right. */
+static int
+profile_load_composed(const char *spec, const struct profile_search *search,
+    struct profile **ret, struct diag_list *diags)
+{
+	struct profile *p[COMPOSE_MAX];
+	char *copy, *save = NULL, *tok, *names[COMPOSE_MAX];
+	const char **disabled = NULL;
+	size_t n = 0, ndisabled = 0, nerr0 = diags->nerrors;
+	char b[SHOW_BUF];
+	int r = 0;
+
+	if ((copy = strdup(spec)) == NULL)
+		return -ENOMEM;
+	for (const char *q = spec; ; q++) {
+		/* strtok_r() would skip empty names: "nginx,,bbr" is a typo. */
+		size_t len = strcspn(q, ",");
+
+		if (q[strspn(q, " \t")] == ',' || q[strspn(q, " \t")] == '\0' ||
+		    strspn(q, " \t") == len) {
+			r = diag_add(diags, DIAG_ERROR, NULL, 0, 0, "empty profile name "
+			    "in '%s'", pf_show(spec, b, sizeof b));
+			r = r < 0 ? r : -EINVAL;
+			goto out;
+		}
+		q += len;
+		if (*q == '\0')
+			break;
+	}
+	for (tok = strtok_r(copy, ",", &save); tok != NULL; tok = strtok_r(NULL, ",", &save)) {
+		tok += strspn(tok, " \t");
+		tok[strcspn(tok, " \t")] = '\0';
+		if (n == COMPOSE_MAX) {
+			r = diag_add(diags, DIAG_ERROR, NULL, 0, 0, "'%s' composes more "
+			    "than %d profiles", pf_show(spec, b, sizeof b), COMPOSE_MAX);
+			r = r < 0 ? r : -EINVAL;
+			goto out;
+		}
+		for (size_t i = 0; i < n; i++)
+			if (strcmp(names[i], tok) == 0) {
+				r = diag_add(diags, DIAG_ERROR, NULL, 0, 0, "profile '%s' "
+				    "appears twice in '%s'", pf_show(tok, b, sizeof b), spec);
+				r = r < 0 ? r : -EINVAL;
+				goto out;
+			}
+		names[n] = tok;
+		if ((r = profile_load_one(tok, search, &p[n], diags)) < 0)
+			goto out;
+		n++;
+	}
+	if (n == 0) {
+		r = diag_add(diags, DIAG_ERROR, NULL, 0, 0, "no profile named in '%s'",
+		    pf_show(spec, b, sizeof b));
+		r = r < 0 ? r : -EINVAL;
+		goto out;
+	}
+	if ((r = disabled_ids(p, n, &disabled, &ndisabled)) < 0 ||
+	    (r = compose(p, n, disabled, ndisabled, diags)) < 0)
+		goto out;
+	if (diags->nerrors > nerr0) {
+		r = -EINVAL;
+		goto out;
+	}
+	*ret = p[0];
+	p[0] = NULL;
+out:
+	free(disabled);
+	for (size_t i = 0; i < n; i++)
+		profile_free(p[i]);
+	free(copy);
+	return r;
+}
+
 int
 profile_load(const char *name_or_path, const struct profile_search *search,
+    struct profile **ret, struct diag_list *diags)
+{
+	if (strchr(name_or_path, ',') != NULL)
+		return profile_load_composed(name_or_path, search, ret, diags);
+	return profile_load_one(name_or_path, search, ret, diags);
+}
+
+static int
+profile_load_one(const char *name_or_path, const struct profile_search *search,
     struct profile **ret, struct diag_list *diags)
 {
 	struct pfile files[PROFILE_MAX_EXTENDS + 1];

@@ -10,6 +10,7 @@ sym##_end:				\
 
 	.section .rodata
 EMBED(tcpadvise_baseline_yaml, "profiles/baseline.yaml")
+EMBED(tcpadvise_bbr_yaml, "profiles/bbr.yaml")
 EMBED(tcpadvise_crawler_yaml, "profiles/crawler.yaml")
 EMBED(tcpadvise_nginx_yaml, "profiles/nginx.yaml")
 EMBED(tcpadvise_proxy_yaml, "profiles/proxy.yaml")

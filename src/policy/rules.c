@@ -104,6 +104,18 @@ pick_int(const struct value *v, unsigned field, long long *ret)
 	return true;
 }
 
+static bool compare(enum cond_op op, long long a, long long b);
+
+/* a <op> b * percent / 100, exactly: both sides times 100 cannot overflow
+   in 128 bits. */
+static bool
+compare_percent(enum cond_op op, long long a, long long b, long long percent)
+{
+	__int128 l = (__int128)a * 100, r = (__int128)b * percent;
+
+	return compare(op, (l > r) - (l < r), 0);
+}
+
 static bool
 compare(enum cond_op op, long long a, long long b)
 {
@@ -160,6 +172,22 @@ eval_operand(const struct cond *c, const struct ctx *x, const struct value *lhs)
 		rhs = ctx_value(x, key_of(s, o->key));
 		rfield = o->field;
 		break;
+	case OPERAND_DEFAULT_PERCENT: {
+		const struct snapshot_key *k = key_of(s, c->key);
+
+		if (!k->has_default || !pick_int(&k->default_value, c->field, &b) ||
+		    !pick_int(lhs, c->field, &a))
+			return false;
+		return compare_percent(c->op, a, b, o->percent);
+	}
+	case OPERAND_MEMORY: {
+		long long page = s->host.page_size > 0 ? s->host.page_size : 4096;
+
+		if (s->host.mem_bytes <= 0 || !pick_int(lhs, c->field, &a))
+			return false;
+		return compare(c->op, a, o->pages ? s->host.mem_bytes / page :
+		    s->host.mem_bytes);
+	}
 	}
 	if (rhs == NULL)
 		return false;
@@ -182,6 +210,8 @@ eval_key(const struct cond *c, const struct ctx *x)
 
 	if (c->op == OP_PRESENT)
 		return view_present(x, k) == c->flag;
+	if (c->op == OP_CONFIGURED)
+		return (persisted_line(x->s, k) != NULL || x->okey == k->entry) == c->flag;
 	if ((val = ctx_value(x, k)) == NULL)
 		return false;
 	switch (c->op) {
@@ -210,9 +240,59 @@ eval_key(const struct cond *c, const struct ctx *x)
 		if (val->nfields < 2)
 			return false;
 		return ((val->field[0] - val->field[val->nfields - 1]) % 2 == 0) == c->flag;
+	case OP_AVAILABLE: {
+		/* True or false only where it is certain: unknown matches neither. */
+		const struct snapshot_key *reg = snapshot_key(x->s,
+		    "net.ipv4.tcp_available_congestion_control");
+		enum host_avail av = c->key->name[4] == 'c' ?	/* net.core.default_qdisc */
+		    host_qdisc(&x->s->facts, val->str) :
+		    host_cc(&x->s->facts, val->str, reg != NULL && reg->status == LIVE_OK ?
+		    reg->live : NULL);
+
+		if (av == HOST_UNKNOWN)
+			return false;
+		return (av != HOST_MISSING) == c->flag;
+	}
+	case OP_ALLOWED: {
+		/* Only a child namespace is held to the allowed list. */
+		const struct snapshot_key *al = snapshot_key(x->s,
+		    "net.ipv4.tcp_allowed_congestion_control");
+
+		if (!x->s->netns_child || al == NULL || al->status != LIVE_OK)
+			return c->flag;
+		return host_word_in(al->live, val->str) == c->flag;
+	}
 	default:
 		return eval_operand(c, x, val);
 	}
+}
+
+static bool
+host_holds(const struct cond *c, const struct host_facts *h)
+{
+	switch (c->htest) {
+	case HT_CONTAINER:
+		return h->container != NULL;
+	case HT_MULTIHOMED:
+		return host_multihomed(h);
+	case HT_GUEST_NETWORKS:
+		return h->guest_net != NULL;
+	case HT_KUBERNETES:
+		return h->kubernetes;
+	case HT_SLAAC:
+		return h->slaac;
+	case HT_MODULE: {
+		enum host_avail a = c->hname[0] == 't' ? host_cc(h, c->hname + 4, NULL) :
+		    host_qdisc(h, c->hname + 4);
+
+		return a == HOST_BUILTIN || a == HOST_MODULE;
+	}
+	case HT_MEMORY:
+		return h->mem_bytes > 0 && compare(c->hop, h->mem_bytes >> 20, c->hnum);
+	case HT_CPUS:
+		return h->cpus > 0 && compare(c->hop, h->cpus, c->hnum);
+	}
+	return false;
 }
 
 static bool
@@ -241,6 +321,8 @@ holds(const struct cond *c, const struct ctx *x)
 		return true;
 	case COND_NETNS:
 		return x->s->netns_child == c->netns_child;
+	case COND_HOST:
+		return host_holds(c, &x->s->facts);
 	}
 	return false;
 }
@@ -251,6 +333,23 @@ rules_cond_holds(const struct cond *c, const struct snapshot *s, int view)
 	struct ctx x = { s, view ? VIEW_PERSISTED : VIEW_LIVE, NULL, NULL };
 
 	return holds(c, &x);
+}
+
+/*
+ * The profile's setting for a key where it is asked of this host: NULL
+ * when the profile has none, or its `when` does not hold here (in the live
+ * view, else the persisted one).
+ */
+static const struct setting *
+setting_here(const struct profile *p, const struct snapshot *s, const char *key)
+{
+	const struct setting *st = profile_setting(p, key);
+
+	if (st != NULL && st->when != NULL &&
+	    !holds(st->when, &(struct ctx){ s, s->files_only ? VIEW_PERSISTED :
+	    VIEW_LIVE, NULL, NULL }))
+		return NULL;
+	return st;
 }
 
 /* --- building findings --------------------------------------------- */
@@ -512,7 +611,7 @@ fill_key(struct finding *f, const struct profile *p, const struct snapshot *s,
     const struct snapshot_key *k)
 {
 	const struct sysctld_line *l = persisted_line(s, k);
-	const struct setting *st = p ? profile_setting(p, k->entry->name) : NULL;
+	const struct setting *st = p ? setting_here(p, s, k->entry->name) : NULL;
 	bool secret = (k->entry->flags & CATALOG_SECRET) != 0;
 	char buf[256];
 
@@ -566,7 +665,10 @@ remedy_value(struct pol *x, struct finding *f, const struct catalog_entry *e,
 	}
 	if (pers_bad) {
 		if (x->live && live_ok != NULL) {
-			f->needs_live = true;
+			/* Persisting the live value depends on it, unless it is
+			   the target anyway. */
+			if (target == NULL || strcmp(live_ok, target) != 0)
+				f->needs_live = true;
 			return remedy_set(&x->rx, e, live_ok, false, true, &f->remedy);
 		}
 		return remedy_set(&x->rx, e, target, false, true, &f->remedy);
@@ -656,8 +758,22 @@ cond_keys(const struct cond *c, const struct catalog_entry **keys, size_t *n)
 		break;
 	case COND_KERNEL:
 	case COND_NETNS:
+	case COND_HOST:
 		break;
 	}
+}
+
+/*
+ * Whether a condition reads something only the live system shows, whatever
+ * the view: the host's tcp_allowed_congestion_control.
+ */
+static bool
+cond_reads_live(const struct cond *c)
+{
+	for (size_t i = 0; i < c->nchildren; i++)
+		if (cond_reads_live(&c->children[i]))
+			return true;
+	return c->type == COND_KEY && c->op == OP_ALLOWED;
 }
 
 /* The value a hazard rule's fix sets, in buf; NULL: remove the lines. */
@@ -671,7 +787,7 @@ rule_target(const struct pol *x, const struct rule *r, const struct snapshot_key
 	case FIX_VALUE:
 		return value_text(&r->fix_value, buf, size);
 	case FIX_AUTO:
-		st = profile_setting(x->p, r->key->name);
+		st = setting_here(x->p, x->s, r->key->name);
 		if (st != NULL && setting_target(st) != NULL)
 			return value_text(setting_target(st), buf, size);
 		/* FALLTHROUGH */
@@ -709,7 +825,7 @@ eval_rules(struct pol *x)
 		f.source = xstrdup(r->source);
 		f.in_live = live;
 		f.in_persisted = pers;
-		f.needs_live = !pers;
+		f.needs_live = !pers || cond_reads_live(&r->when);
 		if (fill_key(&f, x->p, s, k) < 0)
 			goto nomem;
 		/* Not set by any line: the line of another key of the
@@ -812,6 +928,8 @@ eval_settings(struct pol *x)
 
 		if (judged(x->ret, name))
 			continue;	/* a hazard about this key says more */
+		if (setting_here(x->p, s, name) == NULL)
+			continue;	/* the profile does not ask it of this host */
 		if (x->live && k->status != LIVE_OK) {
 			if (!catalog_in_release(st->entry, &s->host.kernel) ||
 			    k->status == LIVE_ABSENT)
@@ -838,7 +956,10 @@ eval_settings(struct pol *x)
 			continue;
 		live_bad = x->live && (!k->live_ok || !setting_satisfied(st, &k->live_value));
 		pv = view_value(s, k, VIEW_PERSISTED);
-		pers_bad = pv != NULL && !setting_satisfied(st, pv);
+		/* Where nothing says what a reboot leaves (no line, and a default
+		   that cannot be known here), a failing live value is persisted
+		   too: only a line makes the next boot keep the fix. */
+		pers_bad = pv != NULL ? !setting_satisfied(st, pv) : live_bad;
 		if (!live_bad && !pers_bad)
 			continue;
 		pbuf[0] = '\0';

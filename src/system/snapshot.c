@@ -254,6 +254,22 @@ detect_read_only(const char *path)
 	return statvfs(path, &vfs) == 0 && (vfs.f_flag & ST_RDONLY) != 0;
 }
 
+/* The facts about the host that defaults and rules depend on (host.h). */
+static int
+read_facts(struct snapshot *s)
+{
+	int r;
+
+	if ((r = host_read(s->root, s->kernel_release, &s->facts)) < 0)
+		return r;
+	s->host.mem_bytes = s->facts.mem_bytes;
+	memcpy(s->host.default_cc, s->facts.default_cc, sizeof s->host.default_cc);
+	memcpy(s->host.default_qdisc, s->facts.default_qdisc, sizeof s->host.default_qdisc);
+	if (strcmp(s->root, "/") == 0 && sysconf(_SC_PAGESIZE) > 0)
+		s->host.page_size = sysconf(_SC_PAGESIZE);
+	return 0;
+}
+
 static int
 read_ehash(struct snapshot *s)
 {
@@ -283,6 +299,31 @@ in_kernel_range(const struct catalog_entry *e, const struct value *v)
 }
 
 /*
+ * tcp_mem and udp_mem start from the free pages at boot, a little less than
+ * MemTotal, so the estimate is up to about 1% high. Where nothing sets the
+ * key (no file, no command line, no program) and the live value lies at
+ * most 2% below the estimate in every field, the live value is the boot
+ * value itself, and the default is exact.
+ */
+static bool
+boot_value_is_live(const struct snapshot *s, const struct snapshot_key *k)
+{
+	if (k->entry->default_kind != DEFAULT_BOOT || k->entry->shape != SHAPE_VECTOR ||
+	    !k->live_ok || k->author != NULL || s->netns_child)
+		return false;
+	for (int a = APPLIER_PROCPS; a <= APPLIER_SYSTEMD; a++)
+		if (k->eff[a].line != NULL)
+			return false;
+	for (unsigned i = 0; i < k->live_value.nfields; i++) {
+		long long want = k->default_value.field[i], got = k->live_value.field[i];
+
+		if (got > want || got < want - want / 50)
+			return false;
+	}
+	return true;
+}
+
+/*
  * The configuration's side of a key: what each applier sets, whether the
  * boot applier's value parses, and the kernel default on this host.
  */
@@ -308,6 +349,10 @@ resolve_key(struct snapshot *s, struct snapshot_key *k)
 	if (catalog_default(e, &s->host, k->dflt, sizeof k->dflt) == 0)
 		k->has_default = value_parse_kernel(k->dflt, e->shape,
 		    e->nfields, &k->default_value, &errstr) == 0;
+	if (k->has_default && boot_value_is_live(s, k)) {
+		value_format(&k->live_value, k->dflt, sizeof k->dflt);
+		k->default_value = k->live_value;
+	}
 	return 0;
 }
 
@@ -567,7 +612,7 @@ snapshot_take(const char *root, const char *kernel_override,
 		goto fail;
 	s->netns_child = detect_netns_child(s->root);
 	s->proc_ro = detect_read_only(path);
-	if ((r = read_ehash(s)) < 0)
+	if ((r = read_ehash(s)) < 0 || (r = read_facts(s)) < 0)
 		goto fail;
 
 	detect_boot(s);
@@ -650,6 +695,8 @@ snapshot_from_files(const char *root, const char *const *paths,
 	} else
 		r = kver_parse(s->kernel_release, &s->host.kernel) < 0 ? -EINVAL : 0;
 	if (r < 0)
+		goto fail;
+	if ((r = read_facts(s)) < 0)
 		goto fail;
 	/* procps reads every file it is given, hidden names included. */
 	s->boot = APPLIER_PROCPS;
@@ -743,6 +790,8 @@ snapshot_simulate(const struct snapshot *s, struct sysctld_config *config,
 	c->kernel_overridden = s->kernel_overridden;
 	c->files_only = s->files_only;
 	c->host = s->host;
+	if (host_copy(&c->facts, &s->facts) < 0)
+		goto fail;
 	c->netns_child = s->netns_child;
 	c->proc_ro = s->proc_ro;
 	c->boot = s->boot;
@@ -835,6 +884,7 @@ snapshot_free(struct snapshot *s)
 	free(s->kernel_release);
 	free(s->cmdline);
 	free(s->root);
+	host_clear(&s->facts);
 	free(s);
 	return NULL;
 }

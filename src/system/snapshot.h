@@ -21,6 +21,7 @@
 #include <stddef.h>
 
 #include "catalog.h"
+#include "host.h"
 #include "parse.h"
 #include "sysctld.h"
 
@@ -61,7 +62,9 @@ struct snapshot {
 	char *kernel_release;		/* --kernel, else kernel.osrelease, else uname */
 	bool kernel_overridden;
 	bool files_only;		/* snapshot_from_files(): no live value at all */
-	struct catalog_host host;	/* kernel version and ehash size */
+	struct catalog_host host;	/* kernel version, ehash size, memory */
+	struct host_facts facts;	/* memory, CPUs, container, kernel build,
+					   routes (host.h) */
 	bool netns_child;		/* global keys are missing: a child network namespace */
 	bool proc_ro;			/* /proc/sys is mounted read-only (a container):
 					   no live value can be written */

@@ -168,7 +168,7 @@ cmp_item(const void *a, const void *b)
 {
 	const struct apply_item *x = a, *y = b;
 
-	return strcmp(x->key, y->key);
+	return catalog_write_cmp(x->key, y->key);
 }
 
 int

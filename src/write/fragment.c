@@ -189,7 +189,7 @@ cmp_setting_ptr(const void *a, const void *b)
 {
 	const struct setting *const *x = a, *const *y = b;
 
-	return strcmp((*x)->entry->name, (*y)->entry->name);
+	return catalog_write_cmp((*x)->entry->name, (*y)->entry->name);
 }
 
 int

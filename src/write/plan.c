@@ -21,7 +21,7 @@ cmp_entry(const void *a, const void *b)
 {
 	const struct plan_entry *x = a, *y = b;
 
-	return strcmp(x->key, y->key);
+	return catalog_write_cmp(x->key, y->key);
 }
 
 static int
@@ -29,7 +29,7 @@ cmp_item(const void *a, const void *b)
 {
 	const struct apply_item *x = a, *y = b;
 
-	return strcmp(x->key, y->key);
+	return catalog_write_cmp(x->key, y->key);
 }
 
 static int

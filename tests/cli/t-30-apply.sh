@@ -53,7 +53,7 @@ before=$(stat -c '%i %Y.%y' "$tmp/r/$frag")
 sleep 1
 out=$($TCPADVISE --root "$tmp/r" apply --profile "$P30" --format json)
 [ $? = 0 ] || fail "second apply failed"
-echo "$out" | grep -q '"changed": false' || fail "second apply changed something: $out"
+printf '%s\n' "$out" | grep -q '"changed": false' || fail "second apply changed something: $out"
 [ "$(stat -c '%i %Y.%y' "$tmp/r/$frag")" = "$before" ] ||
     fail "second apply touched the fragment"
 ls -A "$tmp/r/etc/sysctl.d" | grep -q '^\.#' && fail "temporary file left behind"
@@ -124,7 +124,7 @@ echo 'net.ipv4.tcp_fin_timeout = 45' >"$tmp/r/etc/sysctl.d/50-site.conf"
 sum=$(tree_sum state)
 out=$($TCPADVISE --root "$tmp/r" apply --profile "$P30" --format json) ||
     fail "apply of accepted values failed"
-[ "$(echo "$out" | jq -r .changed)" = false ] || fail "accepted values: changed: $out"
+[ "$(printf '%s\n' "$out" | jq -r .changed)" = false ] || fail "accepted values: changed: $out"
 [ "$(tree_sum state)" = "$sum" ] || fail "accepted values: something changed"
 
 # A symlink at the fragment path: refused, exit 3, nothing changed.

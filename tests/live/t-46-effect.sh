@@ -45,7 +45,7 @@ old=$port
 [ "$(limit $old)" = 128 ] || fail "setup: listener limit $(limit $old), want 128"
 
 out=$($TCPADVISE apply --profile nginx --dry-run --format json) || fail "dry run failed"
-msg=$(echo "$out" | e009)
+msg=$(printf '%s\n' "$out" | e009)
 case $msg in *":$old (128)"*) ;; *) fail "dry run does not name the listener: $msg" ;; esac
 text=$($TCPADVISE apply --profile nginx) || fail "apply failed"
 echo "$text" | grep -q "^not in effect yet: TA-E009 net.core.somaxconn: .*:$old (128)" ||
@@ -62,8 +62,8 @@ case $msg in *":$new "*) fail "check names the new listener: $msg" ;; esac
 
 # A second apply changes nothing live, so it has nothing to say.
 out=$($TCPADVISE apply --profile nginx --format json) || fail "second apply failed"
-[ "$(echo "$out" | jq '.not_in_effect | length')" = 0 ] ||
-    fail "second apply: $(echo "$out" | jq -c .not_in_effect)"
+[ "$(printf '%s\n' "$out" | jq '.not_in_effect | length')" = 0 ] ||
+    fail "second apply: $(printf '%s\n' "$out" | jq -c .not_in_effect)"
 
 # Restarting the old listener's service: it listens again, with 4096.
 kill $pids 2>/dev/null

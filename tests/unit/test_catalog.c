@@ -259,11 +259,79 @@ static int
 dflt(const char *name, const char *rel, long long ehash, char *buf,
     size_t size)
 {
-	struct catalog_host h;
+	struct catalog_host h = { .ehash_entries = ehash };
 
 	h.kernel = kv(rel);
-	h.ehash_entries = ehash;
 	return catalog_default(must(name), &h, buf, size);
+}
+
+/* ip_forward resets the redirect settings when written: it goes first. */
+static void
+test_write_order(void **state)
+{
+	(void)state;
+	assert_true(catalog_write_cmp("net.ipv4.ip_forward",
+	    "net.ipv4.conf.all.accept_redirects") < 0);
+	assert_true(catalog_write_cmp("net.ipv4.conf.all.accept_redirects",
+	    "net.ipv4.ip_forward") > 0);
+	assert_true(catalog_write_cmp("net.ipv4.conf.all.forwarding",
+	    "net.core.somaxconn") < 0);
+	assert_true(catalog_write_cmp("net.core.somaxconn",
+	    "net.ipv4.tcp_fin_timeout") < 0);
+	assert_int_equal(catalog_write_cmp("net.ipv4.ip_forward", "net.ipv4.ip_forward"), 0);
+}
+
+/* The default on a host with mem bytes of memory and 4 KiB pages. */
+static void
+assert_mem_default(const char *name, const char *rel, long long mem,
+    const char *want)
+{
+	struct catalog_host h = { .mem_bytes = mem, .page_size = 4096 };
+	char buf[64];
+
+	h.kernel = kv(rel);
+	assert_int_equal(catalog_default(must(name), &h, buf, sizeof buf), 0);
+	assert_string_equal(buf, want);
+}
+
+/*
+ * Memory-derived defaults, worked out by hand from tcp_init_mem(),
+ * tcp_init(), udp_init() and nf_conntrack_init_start() of each release.
+ * The 24 GiB case is this formula's result for MemTotal 24683784 kB, which
+ * a 6.18 host printed as tcp_rmem 4096 131072 33554432, tcp_wmem 4096 16384
+ * 4194304 and nf_conntrack_max 262144.
+ */
+static void
+test_memory_default(void **state)
+{
+	const long long mib = 1LL << 20, host24 = 24683784LL * 1024;
+	char buf[64];
+
+	(void)state;
+	assert_mem_default("net.ipv4.tcp_rmem", "6.18", host24, "4096 131072 33554432");
+	assert_mem_default("net.ipv4.tcp_rmem", "6.15", host24, "4096 131072 6291456");
+	assert_mem_default("net.ipv4.tcp_rmem", "5.3", host24, "4096 87380 6291456");
+	assert_mem_default("net.ipv4.tcp_rmem", "6.18", 1024 * mib, "4096 131072 8388608");
+	assert_mem_default("net.ipv4.tcp_rmem", "6.15", 1024 * mib, "4096 131072 6291456");
+	assert_mem_default("net.ipv4.tcp_rmem", "6.18", 512 * mib, "4096 131072 4194304");
+	assert_mem_default("net.ipv4.tcp_rmem", "6.18", 32 * mib, "4096 131072 262144");
+	assert_mem_default("net.ipv4.tcp_rmem", "6.18", 2 * mib, "4096 131072 131072");
+	assert_mem_default("net.ipv4.tcp_wmem", "6.18", host24, "4096 16384 4194304");
+	assert_mem_default("net.ipv4.tcp_wmem", "6.18", 256 * mib, "4096 16384 2097152");
+	assert_mem_default("net.ipv4.tcp_wmem", "6.18", 2 * mib, "4096 16384 65536");
+	assert_mem_default("net.ipv4.tcp_mem", "6.18", 1024 * mib, "12288 16384 24576");
+	assert_mem_default("net.ipv4.tcp_mem", "6.18", 4 * mib, "96 128 192");
+	assert_mem_default("net.ipv4.tcp_mem", "6.18", host24, "289263 385684 578526");
+	assert_mem_default("net.netfilter.nf_conntrack_max", "6.18", host24, "262144");
+	assert_mem_default("net.netfilter.nf_conntrack_max", "5.10", host24, "262144");
+	assert_mem_default("net.netfilter.nf_conntrack_max", "6.18", 2048 * mib, "65536");
+	assert_mem_default("net.netfilter.nf_conntrack_max", "5.10", 2048 * mib, "65536");
+	assert_mem_default("net.netfilter.nf_conntrack_max", "6.18", 512 * mib, "4096");
+	assert_mem_default("net.netfilter.nf_conntrack_max", "5.10", 512 * mib, "16384");
+	assert_mem_default("net.netfilter.nf_conntrack_max", "6.18", 32 * mib, "1024");
+
+	/* Without the memory the default is unknown. */
+	assert_int_equal(dflt("net.ipv4.tcp_mem", "6.18", 0, buf, sizeof buf), -ENODATA);
 }
 
 static void
@@ -476,6 +544,8 @@ main(void)
 		cmocka_unit_test(test_lookup_id),
 		cmocka_unit_test(test_suggest),
 		cmocka_unit_test(test_default),
+		cmocka_unit_test(test_memory_default),
+		cmocka_unit_test(test_write_order),
 		cmocka_unit_test(test_in_release),
 		cmocka_unit_test(test_check_range),
 		cmocka_unit_test(test_names),
