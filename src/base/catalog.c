@@ -133,6 +133,76 @@ static const struct catalog_default d_ecn[] = {
 	{ "2.6.12", "0" }, { "2.6.31", "2" }, { NULL, NULL } };
 static const struct catalog_default d_child_ehash[] = {
 	{ "6.1", "0" }, { NULL, NULL } };	/* [D], [V] */
+static const struct catalog_default d_ct_established[] = {
+	{ "2.6.15", "432000" }, { NULL, NULL } };	/* 5 days, [D], [V] */
+static const struct catalog_default d_icmp_bogus[] = {
+	/*
+	 * Still 0 in 2.6.14 (context of 7ce312467edc); 1 in the 2.6.19 to
+	 * 2.6.21 sources [S]. The commit in between is not pinned, so the
+	 * history starts where the value is known.
+	 */
+	{ "2.6.21", "1" }, { NULL, NULL } };
+static const struct catalog_default d_icmp_broadcasts[] = {
+	/* 7ce312467edc "disable broadcast ECHO/TIMESTAMP by default" (2.6.14) */
+	{ "2.6.12", "0" }, { "2.6.14", "1" }, { NULL, NULL } };
+static const struct catalog_default d_tcp_retries1[] = {
+	{ "2.6.12", "3" }, { NULL, NULL } };	/* TCP_RETR1, [D], [V] */
+static const struct catalog_default d_tcp_retries2[] = {
+	{ "2.6.12", "15" }, { NULL, NULL } };	/* TCP_RETR2, [D], [V] */
+static const struct catalog_default d_tcp_reordering[] = {
+	{ "2.6.12", "3" }, { NULL, NULL } };	/* TCP_FASTRETRANS_THRESH, [V] */
+static const struct catalog_default d_adv_win_scale[] = {
+	/* b49960a05e32 "tcp: change tcp_adv_win_scale and tcp_rmem[2]" (3.5) */
+	{ "2.6.12", "2" }, { "3.5", "1" }, { NULL, NULL } };
+static const struct catalog_default d_limit_output[] = {
+	/*
+	 * 46d3ceabd8d9 "tcp: TCP Small Queues" (3.6); 262144 ("four TSO
+	 * segments" in the source) from about 4.1, commit not pinned [M];
+	 * c73e5807e4f6 (Nov 2018, 5.0) 1 MiB; 9ea3bfa61b09 "tcp: increase
+	 * tcp_limit_output_bytes default value to 4MB" (May 2025, 6.16).
+	 */
+	{ "3.6", "131072" }, { "4.1", "262144" }, { "5.0", "1048576" },
+	{ "6.16", "4194304" }, { NULL, NULL } };
+static const struct catalog_default d_tfo_blackhole[] = {
+	/* cf1ef3f0719b (4.12) one hour; 213ad73d0607 "tcp: disable TFO
+	   blackhole logic by default" (5.14, also in stable trees) */
+	{ "4.12", "3600" }, { "5.14", "0" }, { NULL, NULL } };
+static const struct catalog_default d_optmem_max[] = {
+	/*
+	 * sizeof(long) * (2 * UIO_MAXIOV + 512): 20480 on 64-bit builds
+	 * (10240 on 32-bit, not recorded). 128 KiB for TCP zerocopy from
+	 * "net: increase optmem_max default value" (about 5.16, hash not
+	 * pinned [M]); a child netns starts from the same constant since
+	 * "net: Namespace-ify sysctl_optmem_max" (6.8) [V].
+	 */
+	{ "2.6.12", "20480" }, { "5.16", "131072" }, { NULL, NULL } };
+/* SK_MEM_QUANTUM, later PAGE_SIZE: 4096 on x86-64 (64 KiB pages give
+   65536) [D], [V]. Added with UDP memory accounting, 95766fff6b9a (2.6.25). */
+static const struct catalog_default d_udp_mem_min[] = {
+	{ "2.6.25", "4096" }, { NULL, NULL } };
+/* arp_tbl in net/ipv4/arp.c [S], [V] */
+static const struct catalog_default d_gc_thresh1[] = {
+	{ "2.6.12", "128" }, { NULL, NULL } };
+static const struct catalog_default d_gc_thresh2[] = {
+	{ "2.6.12", "512" }, { NULL, NULL } };
+static const struct catalog_default d_gc_thresh3[] = {
+	{ "2.6.12", "1024" }, { NULL, NULL } };
+static const struct catalog_default d_dev_weight[] = {
+	{ "2.6.12", "64" }, { NULL, NULL } };	/* weight_p, [D], [V] */
+static const struct catalog_default d_netdev_budget[] = {
+	/* Split from netdev_max_backlog in 2.6.13 (see d_netdev_max_backlog,
+	   [M]); 300 ever since [V]. */
+	{ "2.6.13", "300" }, { NULL, NULL } };
+static const struct catalog_default d_busy_poll[] = {
+	{ "3.11", "0" }, { NULL, NULL } };	/* [D], [V] */
+static const struct catalog_default d_autobind_reuse[] = {
+	{ "5.7", "0" }, { NULL, NULL } };	/* 4b01a9674231, [V] */
+static const struct catalog_default d_migrate_req[] = {
+	{ "5.14", "0" }, { NULL, NULL } };	/* f9ac779f881c, [V] */
+static const struct catalog_default d_ipv6_source_route[] = {
+	/* 0bcbc9262904 "[IPV6]: Disallow RH0 by default" added the key with
+	   0 = type 2 headers only (2.6.21.1 stable, 2.6.22 mainline) */
+	{ "2.6.22", "0" }, { NULL, NULL } };
 
 /*
  * Sorted by name (strcmp). Ids are stable: see the checklist in catalog.h.
@@ -146,16 +216,72 @@ static const struct catalog_default d_child_ehash[] = {
  * to be re-checked before anything depends on it).
  */
 static const struct catalog_entry table[] = {
+	/*
+	 * net.core.busy_poll and busy_read: global, absent in a child netns
+	 * [V]; proc_dointvec_minmax with a floor of 0 [S]; they exist with
+	 * CONFIG_NET_RX_BUSY_POLL. Added as low_latency_{poll,read} by
+	 * 060212928670 and renamed before 3.11 was released [M]. ip-sysctl
+	 * suggests 50 (busy_read) and 50 to 100 (busy_poll); beyond about a
+	 * millisecond a CPU spins for nothing.
+	 */
+	{ 95, "net.core.busy_poll", SHAPE_INT, 1, 0, INT_MAX, 0, 1000,
+	  DEFAULT_FIXED, d_busy_poll, SCOPE_GLOBAL, NONE, "3.11", NONE, 0,
+	  "microseconds",
+	  "busy-polling time of poll(), select() and epoll on device queues (0 off)" },
+	{ 94, "net.core.busy_read", SHAPE_INT, 1, 0, INT_MAX, 0, 1000,
+	  DEFAULT_FIXED, d_busy_poll, SCOPE_GLOBAL, NONE, "3.11", NONE, 0,
+	  "microseconds",
+	  "busy-polling time of blocking reads; the default of SO_BUSY_POLL (0 off)" },
 	/* Global, absent in a child netns [V]; CONFIG_DEFAULT_NET_SCH, else
 	   pfifo_fast. Added by "net_sched: add default_qdisc" in 3.12 [M]. */
 	{ 40, "net.core.default_qdisc", SHAPE_STRING, 1, NO_RANGE,
 	  DEFAULT_CONFIG, NONE, SCOPE_GLOBAL, NONE, "3.12", NONE, 0,
 	  NULL, "queueing discipline given to network devices created from now on" },
+	/*
+	 * Global [V]. Any int until d1f9f79fa2af "net: let
+	 * net.core.dev_weight always be non-zero" (Jan 2025, 6.14 by date
+	 * [M]) set a floor of 1 [S]. Per-CPU backlog NAPI weight (RPS and
+	 * non-NAPI drivers), not a driver's own NAPI weight.
+	 */
+	{ 91, "net.core.dev_weight", SHAPE_INT, 1, 1, INT_MAX, 16, 1024,
+	  DEFAULT_FIXED, d_dev_weight, SCOPE_GLOBAL, NONE, "2.6.12", NONE, 0,
+	  "packets",
+	  "packets the per-CPU backlog may process in one NAPI poll" },
+	/* Global, proc_dointvec: any int [S], [V: absent in a child]. */
+	{ 92, "net.core.netdev_budget", SHAPE_INT, 1, INT_RANGE, 300, 65536,
+	  DEFAULT_FIXED, d_netdev_budget, SCOPE_GLOBAL, NONE, "2.6.13", NONE, 0,
+	  "packets",
+	  "packets one receive softirq may process over all devices before yielding" },
+	/*
+	 * Global [V]. 7acf8a1e8a28 (4.12) replaced the fixed 2 jiffies with
+	 * this key, default 2000; a4837980fd9f "net: revert default NAPI poll
+	 * timeout to 2 jiffies" (5.7 by date [M]) made the default
+	 * 2 * USEC_PER_SEC / HZ again: 2000 at HZ=1000, 8000 at HZ=250 [V],
+	 * 20000 at HZ=100, so the default is a build option. c180188ec022
+	 * "net: set the minimum for net_hotdata.netdev_budget_usecs" (Feb
+	 * 2025, 6.14 by date [M]) refuses less than that same 2 jiffies; the
+	 * widest floor (HZ=1000) is recorded, as for the jiffies keys.
+	 */
+	{ 93, "net.core.netdev_budget_usecs", SHAPE_INT, 1, 2000, INT_MAX, 2000, 64000,
+	  DEFAULT_CONFIG, NONE, SCOPE_GLOBAL, NONE, "4.12", NONE, 0,
+	  "microseconds",
+	  "time one receive softirq may spend before yielding, with netdev_budget" },
 	/* net_core_table, proc_dointvec, global [S], [V]. */
 	{ 24, "net.core.netdev_max_backlog", SHAPE_INT, 1, INT_RANGE, 1000, 262144,
 	  DEFAULT_FIXED, d_netdev_max_backlog, SCOPE_GLOBAL, NONE, "2.6.12", NONE, 0,
 	  NULL,
 	  "per-CPU queue of received packets waiting for protocol processing, in packets" },
+	/*
+	 * proc_dointvec_minmax, floor 0 [S], [V]. Global until "net:
+	 * Namespace-ify sysctl_optmem_max" (Eric Dumazet, Dec 2023, 6.8);
+	 * a child netns starts from the constant, not from the host's value
+	 * [V]. Sane floor: the old default; below it filters, multicast
+	 * source lists and zerocopy notifications fail with ENOBUFS/ENOMEM.
+	 */
+	{ 84, "net.core.optmem_max", SHAPE_INT, 1, 0, INT_MAX, 20480, 16777216,
+	  DEFAULT_FIXED, d_optmem_max, SCOPE_NETNS, "6.8", "2.6.12", NONE, 0,
+	  "bytes",
+	  "option memory per socket: socket filters, multicast lists, zerocopy state" },
 	/*
 	 * The four net.core.{r,w}mem_* keys are global. Since 19249c0724f2
 	 * (6.11) a child netns shows them read-only (EACCES on write, [V]);
@@ -184,6 +310,104 @@ static const struct catalog_entry table[] = {
 	  "bytes",
 	  "largest send buffer SO_SNDBUF may ask for; does not cap TCP autotuning" },
 	/*
+	 * IPv4 conf.all and conf.default: devinet_conf_proc, proc_dointvec,
+	 * any int [S], [V: -2147483648 and 2147483647 accepted]. Per netns
+	 * with "[IPV4]: Switch users of ipv4_devconf(_all) to use the pernet
+	 * one" (Pavel Emelyanov, Jan 2008, 2.6.25). A new netns copies the
+	 * initial namespace's current all and default values
+	 * (net.core.devconf_inherit_init_net = 0, the default since it was
+	 * added in 5.1; ip-sysctl.rst) [V]. The history is what the initial
+	 * namespace boots with: ipv4_devconf and ipv4_devconf_dflt in
+	 * devinet.c [S], [V on 6.18]; only conf.default accepts source routes.
+	 * How all and an interface combine (devinet.c IN_DEV_* macros, [D]):
+	 * rp_filter the higher; log_martians, send_redirects and
+	 * secure_redirects either; accept_source_route both; accept_redirects
+	 * either on a host, both on a forwarding interface. Per-interface
+	 * names (conf.eth0.*) are not catalogued. Writing conf.all changes no
+	 * interface's own value [V].
+	 */
+	{ 59, "net.ipv4.conf.all.accept_redirects", SHAPE_INT, 1, INT_RANGE, 0, 1,
+	  DEFAULT_INIT_NET, d_one, SCOPE_NETNS, "2.6.25", "2.6.12", NONE, 0,
+	  NULL,
+	  "accept ICMP redirects: on a host if all or the interface allows, when "
+	  "forwarding if both do" },
+	{ 65, "net.ipv4.conf.all.accept_source_route", SHAPE_INT, 1, INT_RANGE, 0, 1,
+	  DEFAULT_INIT_NET, d_zero, SCOPE_NETNS, "2.6.25", "2.6.12", NONE, 0,
+	  NULL,
+	  "accept source-routed packets, only where both all and the interface allow it" },
+	{ 67, "net.ipv4.conf.all.log_martians", SHAPE_INT, 1, INT_RANGE, 0, 1,
+	  DEFAULT_INIT_NET, d_zero, SCOPE_NETNS, "2.6.25", "2.6.12", NONE, 0,
+	  NULL,
+	  "log packets with impossible source addresses, if all or the interface says so" },
+	{ 57, "net.ipv4.conf.all.rp_filter", SHAPE_INT, 1, INT_RANGE, 0, 2,
+	  DEFAULT_INIT_NET, d_zero, SCOPE_NETNS, "2.6.25", "2.6.12", NONE, 0,
+	  NULL,
+	  "reverse-path source validation (0 off, 1 strict, 2 loose); the higher of all "
+	  "and the interface applies" },
+	{ 63, "net.ipv4.conf.all.secure_redirects", SHAPE_INT, 1, INT_RANGE, 0, 1,
+	  DEFAULT_INIT_NET, d_one, SCOPE_NETNS, "2.6.25", "2.6.12", NONE, 0,
+	  NULL,
+	  "accept ICMP redirects only from current gateways, if all or the interface "
+	  "says so" },
+	{ 61, "net.ipv4.conf.all.send_redirects", SHAPE_INT, 1, INT_RANGE, 0, 1,
+	  DEFAULT_INIT_NET, d_one, SCOPE_NETNS, "2.6.25", "2.6.12", NONE, 0,
+	  NULL, "send ICMP redirects when routing, if all or the interface says so" },
+	{ 60, "net.ipv4.conf.default.accept_redirects", SHAPE_INT, 1, INT_RANGE, 0, 1,
+	  DEFAULT_INIT_NET, d_one, SCOPE_NETNS, "2.6.25", "2.6.12", NONE, 0,
+	  NULL, "accept_redirects given to IPv4 interfaces created from now on" },
+	{ 66, "net.ipv4.conf.default.accept_source_route", SHAPE_INT, 1, INT_RANGE, 0, 1,
+	  DEFAULT_INIT_NET, d_one, SCOPE_NETNS, "2.6.25", "2.6.12", NONE, 0,
+	  NULL, "accept_source_route given to IPv4 interfaces created from now on" },
+	{ 68, "net.ipv4.conf.default.log_martians", SHAPE_INT, 1, INT_RANGE, 0, 1,
+	  DEFAULT_INIT_NET, d_zero, SCOPE_NETNS, "2.6.25", "2.6.12", NONE, 0,
+	  NULL, "log_martians given to IPv4 interfaces created from now on" },
+	{ 58, "net.ipv4.conf.default.rp_filter", SHAPE_INT, 1, INT_RANGE, 0, 2,
+	  DEFAULT_INIT_NET, d_zero, SCOPE_NETNS, "2.6.25", "2.6.12", NONE, 0,
+	  NULL,
+	  "rp_filter given to IPv4 interfaces created from now on (0 off, 1 strict, 2 "
+	  "loose)" },
+	{ 64, "net.ipv4.conf.default.secure_redirects", SHAPE_INT, 1, INT_RANGE, 0, 1,
+	  DEFAULT_INIT_NET, d_one, SCOPE_NETNS, "2.6.25", "2.6.12", NONE, 0,
+	  NULL, "secure_redirects given to IPv4 interfaces created from now on" },
+	{ 62, "net.ipv4.conf.default.send_redirects", SHAPE_INT, 1, INT_RANGE, 0, 1,
+	  DEFAULT_INIT_NET, d_one, SCOPE_NETNS, "2.6.25", "2.6.12", NONE, 0,
+	  NULL, "send_redirects given to IPv4 interfaces created from now on" },
+	/*
+	 * u8 0..1 [S], [V]; per netns with the ICMP sysctls of 2.6.25 [M].
+	 * Answering broadcast echo requests makes the host a smurf
+	 * amplifier: sane is 1 only.
+	 */
+	{ 69, "net.ipv4.icmp_echo_ignore_broadcasts", SHAPE_INT, 1, 0, 1, 1, 1,
+	  DEFAULT_FIXED, d_icmp_broadcasts, SCOPE_NETNS, "2.6.25", "2.6.12", NONE, 0,
+	  NULL,
+	  "ignore ICMP echo and timestamp requests sent to broadcast or multicast "
+	  "addresses" },
+	{ 70, "net.ipv4.icmp_ignore_bogus_error_responses", SHAPE_INT, 1, 0, 1, 0, 1,
+	  DEFAULT_FIXED, d_icmp_bogus, SCOPE_NETNS, "2.6.25", "2.6.12", NONE, 0,
+	  NULL,
+	  "do not log ICMP errors that answer broadcast frames (RFC 1122 violations)" },
+	/* u8 0..1 [S], [V]; 4b01a9674231 (Kuniyuki Iwashima, 5.7), per netns
+	   from the start. ip-sysctl: IP_BIND_ADDRESS_NO_PORT is the better
+	   fix; only experts should set it. */
+	{ 83, "net.ipv4.ip_autobind_reuse", SHAPE_INT, 1, 0, 1, 0, 1,
+	  DEFAULT_FIXED, d_autobind_reuse, SCOPE_NETNS, "5.7", "5.7", NONE, 0,
+	  NULL,
+	  "let bind(port 0) reuse a port held by SO_REUSEADDR sockets of the same user" },
+	/*
+	 * conf.all.forwarding under its old name ("[INET]: Merge
+	 * sys.net.ipv4.ip_forward and sys.net.ipv4.conf.all.forwarding",
+	 * 2.6.25): devinet_sysctl_forward, proc_dointvec, any int [S], [V].
+	 * A write that changes it sets every interface's forwarding and
+	 * conf.default's to the same value and conf.all.accept_redirects to
+	 * its negation [S], [V]. Copied from the initial namespace like the
+	 * conf keys [V].
+	 */
+	{ 56, "net.ipv4.ip_forward", SHAPE_INT, 1, INT_RANGE, 0, 1,
+	  DEFAULT_INIT_NET, d_zero, SCOPE_NETNS, "2.6.25", "2.6.12", NONE, 0,
+	  NULL,
+	  "forward IPv4 packets between interfaces (conf.all.forwarding; a write sets "
+	  "every interface)" },
+	/*
 	 * Two ints, each 1..65535; the handler also wants lo <= hi and lo >=
 	 * ip_unprivileged_port_start, which a per-field range cannot say [S],
 	 * [V]. Sane: no field below the privileged ports.
@@ -203,6 +427,26 @@ static const struct catalog_entry table[] = {
 	{ 17, "net.ipv4.ip_unprivileged_port_start", SHAPE_INT, 1, 0, 65535, 0, 1024,
 	  DEFAULT_FIXED, d_unpriv_port, SCOPE_NETNS, "4.11", "4.11", NONE, 0,
 	  NULL, "first port an unprivileged process may bind" },
+	/*
+	 * Fields of the one ARP table (arp_tbl) that all namespaces share:
+	 * neigh_sysctl_register() files the "default" directory under
+	 * neigh_parms_net() of the table's parms, the initial namespace [S];
+	 * a child netns has only its interfaces' directories, without these
+	 * three keys [V], so they are global. proc_dointvec_minmax 0..INT_MAX
+	 * [S]. Sane ceiling: clusters with tens of thousands of neighbours
+	 * (large Kubernetes nodes) use about 100000; below the defaults the
+	 * table churns.
+	 */
+	{ 88, "net.ipv4.neigh.default.gc_thresh1", SHAPE_INT, 1, 0, INT_MAX, 0, 1048576,
+	  DEFAULT_FIXED, d_gc_thresh1, SCOPE_GLOBAL, NONE, "2.6.12", NONE, 0,
+	  "entries", "ARP entries below which neighbour garbage collection never runs" },
+	{ 89, "net.ipv4.neigh.default.gc_thresh2", SHAPE_INT, 1, 0, INT_MAX, 512, 1048576,
+	  DEFAULT_FIXED, d_gc_thresh2, SCOPE_GLOBAL, NONE, "2.6.12", NONE, 0,
+	  "entries", "ARP entries above which entries older than 5 s are collected" },
+	{ 90, "net.ipv4.neigh.default.gc_thresh3", SHAPE_INT, 1, 0, INT_MAX, 1024, 1048576,
+	  DEFAULT_FIXED, d_gc_thresh3, SCOPE_GLOBAL, NONE, "2.6.12", NONE, 0,
+	  "entries",
+	  "hard limit of ARP entries; beyond it new neighbours fail (neighbour table overflow)" },
 	/*
 	 * The ip_conntrack_* names were compatibility aliases of the
 	 * nf_conntrack_* keys (CONFIG_NF_CONNTRACK_PROC_COMPAT). Removed by
@@ -231,6 +475,17 @@ static const struct catalog_entry table[] = {
 	  DEFAULT_FIXED, d_zero, SCOPE_NETNS, "4.15", "2.6.12", NONE, 0,
 	  NULL,
 	  "reset a handshake that completes while the accept queue is full instead of retrying" },
+	/*
+	 * proc_dointvec_minmax -31..31 since 0147fc058d11 (2.6.37) [S], [V];
+	 * per netns in Eric Dumazet's Oct 2017 series (4.15, parent of
+	 * af9b69a7a6ca). Ignored since dfa2f0483360 "tcp: get rid of
+	 * sysctl_tcp_adv_win_scale" (July 2023, 6.6): a per-socket
+	 * len/truesize ratio replaced it; ip-sysctl.rst says "Obsolete since
+	 * linux-6.6". Sane: the two values the kernel shipped.
+	 */
+	{ 79, "net.ipv4.tcp_adv_win_scale", SHAPE_INT, 1, -31, 31, 1, 2,
+	  DEFAULT_FIXED, d_adv_win_scale, SCOPE_NETNS, "4.15", "2.6.12", NONE, CATALOG_NOOP,
+	  NULL, "share of the receive buffer counted as overhead; ignored since 6.6" },
 	/*
 	 * Space-separated list. Global; a child netns sees it read-only
 	 * since 97684f0970f6 (5.13) and may only pick listed algorithms
@@ -284,6 +539,10 @@ static const struct catalog_entry table[] = {
 	  DEFAULT_NONE, NONE, SCOPE_GLOBAL, NONE, "2.6.18", "3.13", 0,
 	  "bytes",
 	  "removed in 3.13: smallest socket read offloaded to a DMA copy engine" },
+	/* u8 [S], [V]; per netns since 6496f6bde0c3 (Oct 2017, 4.15). */
+	{ 73, "net.ipv4.tcp_dsack", SHAPE_INT, 1, U8_RANGE, 0, 1,
+	  DEFAULT_FIXED, d_one, SCOPE_NETNS, "4.15", "2.6.12", NONE, 0,
+	  NULL, "send duplicate SACKs (RFC 2883)" },
 	/*
 	 * u8 0..2 on 6.18 [S], [V: 3 rejected]. The AccECN series raises the
 	 * maximum to 5 ("tcp: accecn: enable AccECN", posted Oct 2025, so
@@ -310,6 +569,16 @@ static const struct catalog_entry table[] = {
 	{ 32, "net.ipv4.tcp_fastopen", SHAPE_INT, 1, INT_RANGE, 0, 0x607,
 	  DEFAULT_FIXED, d_fastopen, SCOPE_NETNS, "4.15", "3.7", NONE, 0,
 	  NULL, "TCP Fast Open flags (0x1 client, 0x2 server, 0x400 all listeners)" },
+	/*
+	 * proc_dointvec_minmax, floor 0 [S], [V]; seconds, not jiffies.
+	 * Added by cf1ef3f0719b (Apr 2017, 4.12); per netns since
+	 * 3733be14a32b (Sept 2017, 4.15). The time doubles with each
+	 * further black hole, up to 64 times [S].
+	 */
+	{ 82, "net.ipv4.tcp_fastopen_blackhole_timeout_sec", SHAPE_INT, 1, 0, INT_MAX, 0, 86400,
+	  DEFAULT_FIXED, d_tfo_blackhole, SCOPE_NETNS, "4.15", "4.12", NONE, 0,
+	  "seconds",
+	  "how long active Fast Open stays off after a black hole is detected (0 never)" },
 	/* Mode 0600 [V]; generated at random when first needed, so no
 	   default; per netns since "ipv4: Namespaceify tcp_fastopen_key
 	   knob" (Sept 2017, 4.15). */
@@ -346,6 +615,15 @@ static const struct catalog_entry table[] = {
 	  DEFAULT_FIXED, d_keepalive_time, SCOPE_NETNS, "4.5", "2.6.12", NONE, CATALOG_JIFFIES,
 	  "seconds",
 	  "idle time before the first keepalive probe on SO_KEEPALIVE sockets" },
+	/*
+	 * proc_dointvec, any int [S], [V]; per netns in the Oct 2017 series
+	 * (4.15). Sane: 4 KiB (the floor 98e09386c0ef suggests for drivers
+	 * with quick TX completion) up to 16 MiB.
+	 */
+	{ 80, "net.ipv4.tcp_limit_output_bytes", SHAPE_INT, 1, INT_RANGE, 4096, 16777216,
+	  DEFAULT_FIXED, d_limit_output, SCOPE_NETNS, "4.15", "3.6", NONE, 0,
+	  "bytes",
+	  "bytes a TCP socket may have queued in the qdisc and device (TCP Small Queues)" },
 	/* Global, proc_dointvec; ignored since b6690b143866 "tcp: remove
 	   prequeue support" (4.14, tcp(7)); absent in a child netns [V]. */
 	{ 43, "net.ipv4.tcp_low_latency", SHAPE_INT, 1, INT_RANGE, 0, 1,
@@ -389,11 +667,27 @@ static const struct catalog_entry table[] = {
 	  DEFAULT_BOOT, NONE, SCOPE_GLOBAL, NONE, "2.6.12", NONE, 0,
 	  "pages",
 	  "TCP memory thresholds for all sockets: no pressure, pressure, hard limit" },
+	/* u8 0..1 [S], [V]; f9ac779f881c (Kuniyuki Iwashima, June 2021,
+	   5.14), per netns from the start. */
+	{ 81, "net.ipv4.tcp_migrate_req", SHAPE_INT, 1, 0, 1, 0, 1,
+	  DEFAULT_FIXED, d_migrate_req, SCOPE_NETNS, "5.14", "5.14", NONE, 0,
+	  NULL,
+	  "move unaccepted connections of a closed SO_REUSEPORT listener to another one" },
+	/* u8 [S], [V]; per netns in the Oct 2017 series (4.15). Sane: on;
+	   off pins every receive buffer at tcp_rmem[1]. */
+	{ 77, "net.ipv4.tcp_moderate_rcvbuf", SHAPE_INT, 1, U8_RANGE, 1, 1,
+	  DEFAULT_FIXED, d_one, SCOPE_NETNS, "4.15", "2.6.12", NONE, 0,
+	  NULL, "autotune each connection's receive buffer within tcp_rmem" },
 	/* u8 [V]; per netns since b0f9ca53cbb1 (4.0). */
 	{ 35, "net.ipv4.tcp_mtu_probing", SHAPE_INT, 1, U8_RANGE, 0, 2,
 	  DEFAULT_FIXED, d_mtu_probing, SCOPE_NETNS, "4.0", "2.6.17", NONE, 0,
 	  NULL,
 	  "packetization-layer path MTU discovery (0 off, 1 after a black hole, 2 always)" },
+	/* u8 [S], [V]; per netns in the Oct 2017 series (4.15). */
+	{ 76, "net.ipv4.tcp_no_metrics_save", SHAPE_INT, 1, U8_RANGE, 0, 1,
+	  DEFAULT_FIXED, d_zero, SCOPE_NETNS, "4.15", "2.6.12", NONE, 0,
+	  NULL,
+	  "do not keep RTT, cwnd and ssthresh of closed connections in the metrics cache" },
 	/* u32 [V]; per netns since 4979f2d9f726 (4.6). Sane floor: below
 	   16 KiB writers wake up for every few segments. */
 	{ 41, "net.ipv4.tcp_notsent_lowat", SHAPE_INT, 1, U32_RANGE, 16384, 4294967295LL,
@@ -407,6 +701,29 @@ static const struct catalog_entry table[] = {
 	  DEFAULT_FIXED, d_zero, SCOPE_NETNS, "4.6", "2.6.12", NONE, 0,
 	  "retransmissions",
 	  "retransmissions of an orphaned connection before it is killed (0 = 8)" },
+	/*
+	 * Bounded on 6.18 [V]: 0 is refused and the ceiling is the
+	 * namespace's tcp_max_reordering (300 by default), so 400 fails
+	 * until tcp_max_reordering is raised; up to INT_MAX then. Older
+	 * kernels used plain proc_dointvec [S]; the commit that added the
+	 * bounds is not pinned [M]. Per netns in the 4.6
+	 * series (Nikolay Borisov, Feb 2016) [M].
+	 */
+	{ 78, "net.ipv4.tcp_reordering", SHAPE_INT, 1, 1, INT_MAX, 3, 300,
+	  DEFAULT_FIXED, d_tcp_reordering, SCOPE_NETNS, "4.6", "2.6.12", NONE, 0,
+	  "packets", "reordering assumed for a new connection before fast retransmit" },
+	/* u8 0..255 [S], [V]; per netns in the 4.6 series. RFC 1122 asks
+	   for at least 3. */
+	{ 74, "net.ipv4.tcp_retries1", SHAPE_INT, 1, U8_RANGE, 3, 8,
+	  DEFAULT_FIXED, d_tcp_retries1, SCOPE_NETNS, "4.6", "2.6.12", NONE, 0,
+	  "retransmissions",
+	  "retransmissions after which TCP asks for the route to be checked" },
+	/* u8 [S], [V]; per netns in the 4.6 series. 15 is about 924.6 s;
+	   RFC 1122's 100 s minimum is about 8 [D]. */
+	{ 75, "net.ipv4.tcp_retries2", SHAPE_INT, 1, U8_RANGE, 8, 15,
+	  DEFAULT_FIXED, d_tcp_retries2, SCOPE_NETNS, "4.6", "2.6.12", NONE, 0,
+	  "retransmissions",
+	  "retransmissions before an established connection is dropped (15 is about 15 min)" },
 	/* u8 [V]; per netns since 625357aa175c (4.15). */
 	{ 42, "net.ipv4.tcp_rfc1337", SHAPE_INT, 1, U8_RANGE, 0, 1,
 	  DEFAULT_FIXED, d_zero, SCOPE_NETNS, "4.15", "2.6.12", NONE, 0,
@@ -424,6 +741,12 @@ static const struct catalog_entry table[] = {
 	{ 25, "net.ipv4.tcp_rmem", SHAPE_VECTOR, 3, 1, INT_MAX, 4096, 268435456,
 	  DEFAULT_INIT_NET, NONE, SCOPE_NETNS, "4.15", "2.6.12", NONE, 0,
 	  "bytes", "TCP receive buffer: minimum, initial, autotuning maximum" },
+	/* u8 [S], [V]; per netns with "tcp: Namespaceify sysctl_tcp_sack"
+	   (June 2017, 4.13). Turning it off (the 2019 SACK Panic stopgap)
+	   slows loss recovery: sane is on. */
+	{ 72, "net.ipv4.tcp_sack", SHAPE_INT, 1, U8_RANGE, 1, 1,
+	  DEFAULT_FIXED, d_one, SCOPE_NETNS, "4.13", "2.6.12", NONE, 0,
+	  NULL, "selective acknowledgements (RFC 2018)" },
 	/* u8 [V]; per netns since b510f0d23a47 (4.15); added in 2.6.18 (tcp(7)). */
 	{ 34, "net.ipv4.tcp_slow_start_after_idle", SHAPE_INT, 1, U8_RANGE, 0, 1,
 	  DEFAULT_FIXED, d_slow_start_after_idle, SCOPE_NETNS, "4.15", "2.6.18", NONE, 0,
@@ -474,20 +797,123 @@ static const struct catalog_entry table[] = {
 	  DEFAULT_FIXED, d_tw_reuse_delay, SCOPE_NETNS, "6.14", "6.14", NONE, 0,
 	  "milliseconds",
 	  "time since entering TIME_WAIT before tcp_tw_reuse may take the port" },
+	/* u8 [S], [V]; per netns since 9bb37ef00e93 (June 2017, 4.13).
+	   Without it no window exceeds 64 KiB. */
+	{ 71, "net.ipv4.tcp_window_scaling", SHAPE_INT, 1, U8_RANGE, 1, 1,
+	  DEFAULT_FIXED, d_one, SCOPE_NETNS, "4.13", "2.6.12", NONE, 0,
+	  NULL, "window scaling (RFC 7323), needed for windows above 64 KiB" },
 	/* See tcp_rmem. */
 	{ 26, "net.ipv4.tcp_wmem", SHAPE_VECTOR, 3, 1, INT_MAX, 4096, 268435456,
 	  DEFAULT_INIT_NET, NONE, SCOPE_NETNS, "4.15", "2.6.12", NONE, 0,
 	  "bytes", "TCP send buffer: minimum, initial, autotuning maximum" },
 	/*
+	 * Global (ipv4_table), three unsigned longs in pages
+	 * (proc_doulongvec_minmax) [S], absent in a child [V]. Computed from
+	 * free memory at boot like tcp_mem, with its own formula (udp_init).
+	 * Added with UDP memory accounting, 95766fff6b9a (2.6.25).
+	 */
+	{ 85, "net.ipv4.udp_mem", SHAPE_VECTOR, 3, 0, LLONG_MAX, 1, 4294967296LL,
+	  DEFAULT_BOOT, NONE, SCOPE_GLOBAL, NONE, "2.6.25", NONE, 0,
+	  "pages",
+	  "UDP memory thresholds for all sockets: no pressure, pressure, hard limit" },
+	/*
+	 * proc_dointvec_minmax, floor 1 on 6.18 [S], [V: 0 refused]; 0 was
+	 * accepted while the floor was "zero". Per netns since "udp: Move
+	 * the udp sysctl to namespace" (Menglong Dong, 5.11, hash not
+	 * pinned [M]); a child starts from the constant [V].
+	 */
+	{ 86, "net.ipv4.udp_rmem_min", SHAPE_INT, 1, 1, INT_MAX, 4096, 16777216,
+	  DEFAULT_FIXED, d_udp_mem_min, SCOPE_NETNS, "5.11", "2.6.25", NONE, 0,
+	  "bytes",
+	  "receive buffer a UDP socket may always use, even under udp_mem pressure" },
+	/* Same handler. UDP has no send-side accounting, so nothing reads it:
+	   c6b10de537b9 "Documentation: fix udp_wmem_min in ip-sysctl.rst"
+	   (2022) names 95766fff6b9a as the origin of the mistake. */
+	{ 87, "net.ipv4.udp_wmem_min", SHAPE_INT, 1, 1, INT_MAX, 4096, 16777216,
+	  DEFAULT_FIXED, d_udp_mem_min, SCOPE_NETNS, "5.11", "2.6.25", NONE, CATALOG_NOOP,
+	  "bytes",
+	  "send-side twin of udp_rmem_min; UDP has no send accounting, so it does "
+	  "nothing" },
+	/*
+	 * IPv6 conf.all and conf.default: proc_dointvec, any int [S], [V].
+	 * Per netns with "[NETNS]: Create ipv6 devconf-s for namespaces"
+	 * (Pavel Emelyanov, Jan 2008, 2.6.25). Unlike IPv4, a new netns
+	 * starts from the compiled-in values (ipv6_devconf and
+	 * ipv6_devconf_dflt in addrconf.c), not from the host's
+	 * (devconf_inherit_init_net = 0; 1 or 3 would copy) [D], [V].
+	 * Writing conf.all changes no interface except for forwarding [V];
+	 * the kernel reads accept_ra and accept_redirects of the interface
+	 * alone, accept_source_route as the lower of all and the interface
+	 * [S], [M]. Absent when IPv6 is disabled at boot (ipv6.disable=1).
+	 */
+	{ 104, "net.ipv6.conf.all.accept_ra", SHAPE_INT, 1, INT_RANGE, 0, 2,
+	  DEFAULT_FIXED, d_one, SCOPE_NETNS, "2.6.25", "2.6.12", NONE, 0,
+	  NULL, "the all entry of IPv6 accept_ra; a write changes no interface" },
+	{ 98, "net.ipv6.conf.all.accept_redirects", SHAPE_INT, 1, INT_RANGE, 0, 1,
+	  DEFAULT_FIXED, d_one, SCOPE_NETNS, "2.6.25", "2.6.12", NONE, 0,
+	  NULL, "the all entry of IPv6 accept_redirects; a write changes no interface" },
+	{ 100, "net.ipv6.conf.all.accept_source_route", SHAPE_INT, 1, INT_RANGE, -1, 0,
+	  DEFAULT_FIXED, d_ipv6_source_route, SCOPE_NETNS, "2.6.25", "2.6.22", NONE, 0,
+	  NULL,
+	  "IPv6 routing headers accepted (0 and up: type 2 only, negative: none); the "
+	  "lower of all and the interface applies" },
+	{ 102, "net.ipv6.conf.all.forwarding", SHAPE_INT, 1, INT_RANGE, 0, 1,
+	  DEFAULT_FIXED, d_zero, SCOPE_NETNS, "2.6.25", "2.6.12", NONE, 0,
+	  NULL,
+	  "forward IPv6 packets; a write sets every interface (which then ignores "
+	  "accept_ra 1 and redirects)" },
+	{ 105, "net.ipv6.conf.default.accept_ra", SHAPE_INT, 1, INT_RANGE, 0, 2,
+	  DEFAULT_FIXED, d_one, SCOPE_NETNS, "2.6.25", "2.6.12", NONE, 0,
+	  NULL,
+	  "router advertisements on IPv6 interfaces created from now on (0 no, 1 unless "
+	  "forwarding, 2 always)" },
+	{ 99, "net.ipv6.conf.default.accept_redirects", SHAPE_INT, 1, INT_RANGE, 0, 1,
+	  DEFAULT_FIXED, d_one, SCOPE_NETNS, "2.6.25", "2.6.12", NONE, 0,
+	  NULL, "accept ICMPv6 redirects on IPv6 interfaces created from now on" },
+	{ 101, "net.ipv6.conf.default.accept_source_route", SHAPE_INT, 1, INT_RANGE, -1, 0,
+	  DEFAULT_FIXED, d_ipv6_source_route, SCOPE_NETNS, "2.6.25", "2.6.22", NONE, 0,
+	  NULL,
+	  "accept_source_route given to IPv6 interfaces created from now on (negative: "
+	  "no routing headers)" },
+	{ 103, "net.ipv6.conf.default.forwarding", SHAPE_INT, 1, INT_RANGE, 0, 1,
+	  DEFAULT_FIXED, d_zero, SCOPE_NETNS, "2.6.25", "2.6.12", NONE, 0,
+	  NULL, "forwarding given to IPv6 interfaces created from now on" },
+	/*
+	 * Hash table size. Read-only (0444) until 3183ab8997a4 "netfilter:
+	 * conntrack: allow increasing bucket size via sysctl too" (June
+	 * 2016, 4.8) made it writable in the initial namespace only; a
+	 * child sees it 0444 [V]. proc_dointvec, then a resize that refuses
+	 * 0 [S], [M]. Default: total RAM / 16384 / sizeof(struct
+	 * hlist_head), clamped to 1024..262144 since d532bcd0b269
+	 * "netfilter: conntrack: sanitize table size default settings"
+	 * (5.15), to 32..65536 before (16384 above 1 GiB, 65536 above 4 GiB
+	 * since 3.19 [M]); the hashsize= module parameter overrides it.
+	 * With CONFIG_NF_CONNTRACK=y the key is always there.
+	 */
+	{ 96, "net.netfilter.nf_conntrack_buckets", SHAPE_INT, 1, 1, INT_MAX, 1024, 16777216,
+	  DEFAULT_CT_BUCKETS, NONE, SCOPE_GLOBAL_RO, NONE, "2.6.15", NONE, CATALOG_MODULE,
+	  "buckets", "size of the connection tracking hash table" },
+	/*
 	 * Sized from RAM when nf_conntrack loads. Global: read-only (0444)
 	 * in a child netns [V: EACCES]; older kernels hid it from a child
 	 * owned by another user namespace and left it writable otherwise
 	 * (change of mode to 0444 for every non-init netns around 5.1, [M]).
-	 * proc_dointvec_minmax 0..INT_MAX on current kernels [M].
+	 * proc_dointvec_minmax 0..INT_MAX on current kernels [M]. Default:
+	 * nf_conntrack_buckets times 1 since d532bcd0b269 (5.15), times 4
+	 * before; times 8 when hashsize= set the buckets [S], [M]. 262144
+	 * with 23 GiB of RAM [V].
 	 */
 	{ 23, "net.netfilter.nf_conntrack_max", SHAPE_INT, 1, 0, INT_MAX, 16384, INT_MAX,
-	  DEFAULT_BOOT, NONE, SCOPE_GLOBAL_RO, NONE, "2.6.15", NONE, CATALOG_MODULE,
+	  DEFAULT_CT_MAX, NONE, SCOPE_GLOBAL_RO, NONE, "2.6.15", NONE, CATALOG_MODULE,
 	  "connections", "size limit of the connection tracking table" },
+	/* proc_dointvec_jiffies [S], [V]; per netns with the TCP tracker's
+	   namespace support (3.6, see below). kube-proxy sets 86400; below
+	   10 min idle keepalive-less sessions lose their NAT state. */
+	{ 97, "net.netfilter.nf_conntrack_tcp_timeout_established", SHAPE_INT, 1,
+	  JIFFIES_RANGE, 600, 432000,
+	  DEFAULT_FIXED, d_ct_established, SCOPE_NETNS, "3.6", "2.6.15", NONE,
+	  CATALOG_MODULE | CATALOG_JIFFIES,
+	  "seconds", "idle time after which an established TCP conntrack entry expires" },
 	/* proc_dointvec_jiffies; per netns and writable in a child [V]
 	   since d2ba1fde42af (3.6, [M] by date). Sane: 30 s (busy NAT
 	   gateways) to twice the default. */
@@ -655,6 +1081,44 @@ memory_default(const struct catalog_entry *e, const struct catalog_host *host,
 	return w < 0 || (size_t)w >= size ? -ENOBUFS : 0;
 }
 
+static bool
+memory_derived(const struct catalog_entry *e)
+{
+	static const char *const names[] = {
+		"net.ipv4.tcp_mem", "net.ipv4.tcp_rmem", "net.ipv4.tcp_wmem",
+		"net.ipv4.udp_mem", "net.netfilter.nf_conntrack_buckets",
+		"net.netfilter.nf_conntrack_max",
+	};
+
+	for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+		if (strcmp(e->name, names[i]) == 0)
+			return true;
+	return false;
+}
+
+enum catalog_basis
+catalog_default_basis(const struct catalog_entry *e)
+{
+	if (memory_derived(e))
+		return BASIS_MEMORY;
+	switch (e->default_kind) {
+	case DEFAULT_FIXED:
+		return BASIS_RELEASE;
+	case DEFAULT_EHASH_HALF:
+	case DEFAULT_EHASH_SYNQ:
+		return BASIS_HASH;
+	case DEFAULT_CONFIG:
+	case DEFAULT_INIT_NET:
+		if (strcmp(e->name, "net.core.default_qdisc") == 0 ||
+		    strcmp(e->name, "net.ipv4.tcp_congestion_control") == 0)
+			return BASIS_BUILD;
+		return e->default_kind == DEFAULT_INIT_NET && e->defaults != NULL ?
+		    BASIS_RELEASE : BASIS_NONE;
+	default:
+		return BASIS_NONE;
+	}
+}
+
 static int
 write_rank(const char *name)
 {
@@ -670,11 +1134,41 @@ catalog_write_cmp(const char *a, const char *b)
 	return ra != rb ? ra - rb : strcmp(a, b);
 }
 
+/* The history entry in force on kernel k, copied to buf. */
+static int
+history_value(const struct catalog_entry *e, const struct kver *k, char *buf,
+    size_t size)
+{
+	const char *value = NULL;
+
+	for (const struct catalog_default *d = e->defaults; d && d->since; d++) {
+		struct kver v;
+
+		if (kver_parse(d->since, &v) == 0 && kver_cmp(&v, k) <= 0)
+			value = d->value;
+	}
+	if (value == NULL)
+		return -ENODATA;
+	if (strlen(value) >= size)
+		return -ENOBUFS;
+	memcpy(buf, value, strlen(value) + 1);
+	return 0;
+}
+
+int
+catalog_boot_value(const struct catalog_entry *e, const struct catalog_host *host,
+    char *buf, size_t size)
+{
+	if (e->default_kind != DEFAULT_INIT_NET || !catalog_in_release(e, &host->kernel))
+		return -ENODATA;
+	return history_value(e, &host->kernel, buf, size);
+}
+
 int
 catalog_default(const struct catalog_entry *e, const struct catalog_host *host,
     char *buf, size_t size)
 {
-	const char *value = NULL;
+	const char *value;
 	long long n;
 	int w;
 
@@ -682,18 +1176,7 @@ catalog_default(const struct catalog_entry *e, const struct catalog_host *host,
 		return -ENODATA;
 	switch (e->default_kind) {
 	case DEFAULT_FIXED:
-		for (const struct catalog_default *d = e->defaults; d && d->since; d++) {
-			struct kver v;
-
-			if (kver_parse(d->since, &v) == 0 && kver_cmp(&v, &host->kernel) <= 0)
-				value = d->value;
-		}
-		if (value == NULL)
-			return -ENODATA;
-		if (strlen(value) >= size)
-			return -ENOBUFS;
-		memcpy(buf, value, strlen(value) + 1);
-		return 0;
+		return history_value(e, &host->kernel, buf, size);
 	case DEFAULT_EHASH_HALF:
 		if (host->ehash_entries <= 0)
 			return -ENODATA;
@@ -726,8 +1209,15 @@ catalog_default(const struct catalog_entry *e, const struct catalog_host *host,
 			memcpy(buf, value, strlen(value) + 1);
 			return 0;
 		}
-		/* fall through */
+		if (memory_default(e, host, buf, size) == 0)
+			return 0;
+		/* Other keys a new namespace copies: the value the initial
+		   namespace boots with. */
+		return e->default_kind == DEFAULT_INIT_NET ?
+		    history_value(e, &host->kernel, buf, size) : -ENODATA;
 	case DEFAULT_BOOT:
+	case DEFAULT_CT_BUCKETS:
+	case DEFAULT_CT_MAX:
 		return memory_default(e, host, buf, size);
 	default:
 		return -ENODATA;

@@ -42,7 +42,10 @@ enum catalog_default_kind {
 	DEFAULT_EHASH_HALF,	/* ehash entries / 2 (tcp_max_tw_buckets, tcp_max_orphans) */
 	DEFAULT_EHASH_SYNQ,	/* max(128, ehash entries / 128) (tcp_max_syn_backlog, >= 5.4) */
 	DEFAULT_INIT_NET,	/* a child netns copies init_net's value (tcp_rmem, cc) */
-	DEFAULT_BOOT,		/* computed from memory at boot (tcp_mem) */
+	DEFAULT_BOOT,		/* computed from memory at boot (tcp_mem, udp_mem) */
+	DEFAULT_CT_BUCKETS,	/* from total RAM when conntrack starts, unless the
+				   hashsize= module parameter says (nf_conntrack_buckets) */
+	DEFAULT_CT_MAX,		/* nf_conntrack_buckets times a factor (nf_conntrack_max) */
 	DEFAULT_CONFIG,		/* a kernel config option (default_qdisc) */
 	DEFAULT_RANDOM,		/* random per boot (tcp_fastopen_key) */
 	DEFAULT_NONE,		/* removed key, or a value the kernel derives at run time */
@@ -72,6 +75,8 @@ struct catalog_entry {
 	enum catalog_default_kind default_kind;
 	const struct catalog_default *defaults;	/* DEFAULT_FIXED: ascending by
 						   release, ends with {NULL, NULL};
+						   DEFAULT_INIT_NET: NULL, or what
+						   the initial namespace boots with;
 						   others: NULL or a note-only history */
 	enum catalog_scope scope;
 	const char *netns_since;	/* release it became per-netns; NULL if global */
@@ -127,6 +132,16 @@ int catalog_default(const struct catalog_entry *e,
     const struct catalog_host *host, char *buf, size_t size);
 
 /*
+ * For a DEFAULT_INIT_NET key with a history: the value the initial network
+ * namespace boots with on host->kernel (the last history entry whose
+ * `since` <= host->kernel). A new namespace copies the initial one's
+ * value at the time, so this is its default only where the host did not
+ * change it. Same returns as catalog_default(); -ENODATA for other kinds.
+ */
+int catalog_boot_value(const struct catalog_entry *e,
+    const struct catalog_host *host, char *buf, size_t size);
+
+/*
  * Whether the key exists in this release according to the catalog:
  * since <= kernel < removed.
  */
@@ -150,6 +165,16 @@ int catalog_check_range(const struct catalog_entry *e, const struct value *v,
  * A strcmp()-style comparison of two dotted names.
  */
 int catalog_write_cmp(const char *a, const char *b);
+
+/* What catalog_default() derives this key's default from on a host. */
+enum catalog_basis {
+	BASIS_RELEASE,		/* the release alone (the history) */
+	BASIS_MEMORY,		/* the host's memory */
+	BASIS_HASH,		/* the size of the TCP hash table */
+	BASIS_BUILD,		/* the kernel's build configuration */
+	BASIS_NONE,		/* nothing: it cannot be known */
+};
+enum catalog_basis catalog_default_basis(const struct catalog_entry *e);
 
 const char *catalog_scope_name(enum catalog_scope s);	/* "per-netns", "global", "global (read-only in a child netns)" */
 const char *catalog_shape_name(const struct catalog_entry *e);	/* "integer", "vector of 3 integers", ... */

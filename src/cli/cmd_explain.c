@@ -316,6 +316,33 @@ explain_id(const struct options *o, const char *id, const struct loaded *all)
 	return TA_EXIT_OK;
 }
 
+/* Why the catalog cannot name this key's default on this host. */
+static const char *
+default_reason(const struct catalog_entry *e)
+{
+	switch (e->default_kind) {
+	case DEFAULT_INIT_NET:
+		return "copied from the init network namespace";
+	case DEFAULT_BOOT:
+		return "computed from memory at boot";
+	case DEFAULT_CT_BUCKETS:
+		return "derived from the memory size when connection tracking starts";
+	case DEFAULT_CT_MAX:
+		return "derived from nf_conntrack_buckets";
+	case DEFAULT_CONFIG:
+		return "a kernel build option";
+	case DEFAULT_RANDOM:
+		return "random";
+	case DEFAULT_EHASH_HALF:
+	case DEFAULT_EHASH_SYNQ:
+		return "depends on the TCP hash table size";
+	case DEFAULT_FIXED:
+	case DEFAULT_NONE:
+		break;
+	}
+	return "none on this kernel";
+}
+
 static void
 explain_values(const struct options *o, const struct catalog_entry *e)
 {
@@ -332,31 +359,35 @@ explain_values(const struct options *o, const struct catalog_entry *e)
 		return;
 	}
 	k = snapshot_key(s, e->name);
-	if (k != NULL && k->has_default) {
+	if (k != NULL && k->has_default &&
+	    !(catalog_default_basis(e) == BASIS_RELEASE && e->default_kind == DEFAULT_INIT_NET)) {
 		char how[96] = "";
 
-		if (e->shape == SHAPE_STRING)
+		switch (catalog_default_basis(e)) {
+		case BASIS_BUILD:
 			snprintf(how, sizeof how, " (the kernel build's default)");
-		else if (e->default_kind == DEFAULT_BOOT || e->default_kind == DEFAULT_INIT_NET)
+			break;
+		case BASIS_MEMORY:
 			snprintf(how, sizeof how, " (computed from %.1f GiB of memory)",
 			    (double)s->host.mem_bytes / (1 << 30));
-		else if (e->default_kind == DEFAULT_EHASH_HALF ||
-		    e->default_kind == DEFAULT_EHASH_SYNQ)
+			break;
+		case BASIS_HASH:
 			snprintf(how, sizeof how, " (computed from %lld TCP hash buckets)",
 			    s->host.ehash_entries);
+			break;
+		case BASIS_RELEASE:
+		case BASIS_NONE:
+			break;
+		}
 		snprintf(buf, sizeof buf, "%s on Linux %s%s", k->dflt, s->kernel_release,
 		    how);
-	} else if (catalog_default(e, &s->host, dflt, sizeof dflt) == 0)
+	} else if (catalog_boot_value(e, &s->host, dflt, sizeof dflt) == 0)
+		snprintf(buf, sizeof buf, "%s at boot on Linux %s; a new network "
+		    "namespace copies the host's value", dflt, s->kernel_release);
+	else if (catalog_default(e, &s->host, dflt, sizeof dflt) == 0)
 		snprintf(buf, sizeof buf, "%s on Linux %s", dflt, s->kernel_release);
 	else
-		snprintf(buf, sizeof buf, "not known here (%s)",
-		    e->default_kind == DEFAULT_INIT_NET ? "copied from the init network "
-		    "namespace" : e->default_kind == DEFAULT_BOOT ? "computed from memory "
-		    "at boot" : e->default_kind == DEFAULT_CONFIG ? "a kernel build option" :
-		    e->default_kind == DEFAULT_RANDOM ? "random" :
-		    (e->default_kind == DEFAULT_EHASH_HALF || e->default_kind ==
-		    DEFAULT_EHASH_SYNQ) ? "depends on the TCP hash table size" :
-		    "none on this kernel");
+		snprintf(buf, sizeof buf, "not known here (%s)", default_reason(e));
 	field("default:", buf);
 	if (k->status == LIVE_OK)
 		field("live:", (e->flags & CATALOG_SECRET) ? "(secret, not shown)" : k->live);

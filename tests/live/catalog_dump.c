@@ -5,9 +5,9 @@
  *   name TAB scope TAB kind TAB default TAB present TAB flags
  *
  * scope: netns, global or global_ro. kind: fixed, ehash_half, ehash_synq,
- * init_net, boot, config, random or none. default: "=" followed by the
- * canonical text when the catalog knows the default on this host ("=" alone
- * for an empty value), "-" when it does not. present: 1 if the catalog says
+ * init_net, boot, ct_buckets, ct_max, config, random or none. default: "="
+ * followed by the canonical text when the catalog knows the default on this
+ * host ("=" alone for an empty value), "-" when it does not. present: 1 if the catalog says
  * the key exists in this release. flags: comma-separated names or "-".
  *
  * Usage: catalog_dump [RELEASE [EHASH]]. Without arguments the release is
@@ -51,6 +51,10 @@ kind_token(enum catalog_default_kind k)
 		return "init_net";
 	case DEFAULT_BOOT:
 		return "boot";
+	case DEFAULT_CT_BUCKETS:
+		return "ct_buckets";
+	case DEFAULT_CT_MAX:
+		return "ct_max";
 	case DEFAULT_CONFIG:
 		return "config";
 	case DEFAULT_RANDOM:

@@ -75,13 +75,17 @@ test_fixed_ids(void **state)
 	assert_int_equal(must("net.ipv4.tcp_fin_timeout")->id, 3);
 	assert_int_equal(must("net.ipv4.tcp_syncookies")->id, 5);
 	assert_int_equal(must("net.core.somaxconn")->id, 7);
+	assert_int_equal(must("net.ipv4.ip_forward")->id, 56);
+	assert_int_equal(must("net.ipv4.tcp_adv_win_scale")->id, 79);
+	assert_int_equal(must("net.ipv6.conf.default.accept_ra")->id, 105);
 }
 
 static bool
 unit_known(const char *u)
 {
-	static const char *const units[] = { "seconds", "milliseconds", "pages",
-	    "bytes", "sockets", "retransmissions", "probes", "connections" };
+	static const char *const units[] = { "seconds", "milliseconds",
+	    "microseconds", "pages", "bytes", "sockets", "retransmissions",
+	    "probes", "connections", "packets", "entries", "buckets" };
 
 	if (u == NULL)
 		return true;
@@ -329,6 +333,8 @@ test_memory_default(void **state)
 	assert_mem_default("net.netfilter.nf_conntrack_max", "6.18", 512 * mib, "4096");
 	assert_mem_default("net.netfilter.nf_conntrack_max", "5.10", 512 * mib, "16384");
 	assert_mem_default("net.netfilter.nf_conntrack_max", "6.18", 32 * mib, "1024");
+	assert_mem_default("net.netfilter.nf_conntrack_buckets", "5.10", 2048 * mib, "16384");
+	assert_mem_default("net.ipv4.udp_mem", "6.18", 1024 * mib, "24576 32768 49152");
 
 	/* Without the memory the default is unknown. */
 	assert_int_equal(dflt("net.ipv4.tcp_mem", "6.18", 0, buf, sizeof buf), -ENODATA);
@@ -396,11 +402,93 @@ test_default(void **state)
 	assert_int_equal(dflt("net.ipv4.tcp_fastopen_key", "6.18", 0, buf,
 	    sizeof buf), -ENODATA);
 
+	/* Histories of the keys whose default changed. */
+	assert_default("net.ipv4.tcp_adv_win_scale", "3.4", 0, "2");
+	assert_default("net.ipv4.tcp_adv_win_scale", "3.5", 0, "1");
+	assert_default("net.ipv4.tcp_adv_win_scale", "6.18", 0, "1");
+	assert_int_equal(dflt("net.ipv4.tcp_limit_output_bytes", "3.5", 0, buf,
+	    sizeof buf), -ENODATA);
+	assert_default("net.ipv4.tcp_limit_output_bytes", "3.6", 0, "131072");
+	assert_default("net.ipv4.tcp_limit_output_bytes", "4.19", 0, "262144");
+	assert_default("net.ipv4.tcp_limit_output_bytes", "5.0", 0, "1048576");
+	assert_default("net.ipv4.tcp_limit_output_bytes", "6.15", 0, "1048576");
+	assert_default("net.ipv4.tcp_limit_output_bytes", "6.16", 0, "4194304");
+	assert_default("net.ipv4.tcp_fastopen_blackhole_timeout_sec", "5.13", 0,
+	    "3600");
+	assert_default("net.ipv4.tcp_fastopen_blackhole_timeout_sec", "5.14", 0, "0");
+	assert_default("net.core.optmem_max", "5.15", 0, "20480");
+	assert_default("net.core.optmem_max", "6.18", 0, "131072");
+	assert_default("net.ipv4.icmp_echo_ignore_broadcasts", "2.6.13", 0, "0");
+	assert_default("net.ipv4.icmp_echo_ignore_broadcasts", "2.6.14", 0, "1");
+	assert_default("net.ipv4.icmp_ignore_bogus_error_responses", "6.18", 0, "1");
+	assert_default("net.ipv4.tcp_retries2", "6.18", 0, "15");
+	assert_default("net.ipv4.tcp_reordering", "6.18", 0, "3");
+	assert_default("net.ipv4.neigh.default.gc_thresh3", "6.18", 0, "1024");
+	assert_default("net.ipv4.udp_rmem_min", "6.18", 0, "4096");
+	assert_default("net.ipv6.conf.all.accept_source_route", "6.18", 0, "0");
+	assert_default("net.ipv6.conf.default.accept_ra", "6.18", 0, "1");
+	assert_default("net.netfilter.nf_conntrack_tcp_timeout_established", "6.18",
+	    0, "432000");
+	assert_int_equal(dflt("net.ipv6.conf.all.accept_source_route", "2.6.21", 0,
+	    buf, sizeof buf), -ENODATA);
+	assert_int_equal(dflt("net.ipv4.ip_autobind_reuse", "5.6", 0, buf,
+	    sizeof buf), -ENODATA);
+	assert_default("net.ipv4.tcp_migrate_req", "5.14", 0, "0");
+
+	/* Memory-derived kinds without the memory, and HZ-derived ones. */
+	assert_int_equal(dflt("net.netfilter.nf_conntrack_buckets", "6.18", 262144,
+	    buf, sizeof buf), -ENODATA);
+	assert_int_equal(dflt("net.netfilter.nf_conntrack_max", "6.18", 262144,
+	    buf, sizeof buf), -ENODATA);
+	assert_int_equal(dflt("net.ipv4.udp_mem", "6.18", 262144, buf,
+	    sizeof buf), -ENODATA);
+	assert_int_equal(dflt("net.core.netdev_budget_usecs", "6.18", 0, buf,
+	    sizeof buf), -ENODATA);
+	/* A key a new namespace copies: the value the host boots with. */
+	assert_default("net.ipv4.ip_forward", "6.18", 0, "0");
+	assert_default("net.ipv4.conf.default.accept_source_route", "6.18", 0, "1");
+
 	/* Too small a buffer. */
 	assert_int_equal(dflt("net.core.somaxconn", "6.18", 0, buf, 4),
 	    -ENOBUFS);
 	assert_int_equal(dflt("net.ipv4.tcp_max_tw_buckets", "6.18", 262144,
 	    buf, 6), -ENOBUFS);
+}
+
+static int
+boot(const char *name, const char *rel, char *buf, size_t size)
+{
+	struct catalog_host h;
+
+	h.kernel = kv(rel);
+	h.ehash_entries = 0;
+	return catalog_boot_value(must(name), &h, buf, size);
+}
+
+/* What the initial namespace boots with, for keys a child copies. */
+static void
+test_boot_value(void **state)
+{
+	char buf[64];
+
+	(void)state;
+	assert_int_equal(boot("net.ipv4.ip_forward", "6.18", buf, sizeof buf), 0);
+	assert_string_equal(buf, "0");
+	assert_int_equal(boot("net.ipv4.conf.all.accept_source_route", "6.18", buf,
+	    sizeof buf), 0);
+	assert_string_equal(buf, "0");
+	assert_int_equal(boot("net.ipv4.conf.default.accept_source_route", "6.18",
+	    buf, sizeof buf), 0);
+	assert_string_equal(buf, "1");
+	assert_int_equal(boot("net.ipv4.conf.all.send_redirects", "2.6.25", buf,
+	    sizeof buf), 0);
+	assert_string_equal(buf, "1");
+	/* No history, another kind, or too small a buffer. */
+	assert_int_equal(boot("net.ipv4.tcp_rmem", "6.18", buf, sizeof buf),
+	    -ENODATA);
+	assert_int_equal(boot("net.ipv4.tcp_sack", "6.18", buf, sizeof buf),
+	    -ENODATA);
+	assert_int_equal(boot("net.ipv4.ip_forward", "6.18", buf, 1), -ENOBUFS);
 }
 
 static void
@@ -485,6 +573,44 @@ test_check_range(void **state)
 	assert_string_equal(err, "must be between 1 and 60000");
 	assert_int_equal(range("net.ipv4.tcp_ecn", "3", false, &err), -ERANGE);
 
+	/* Ranges probed on 6.18 in a throw-away network namespace. */
+	assert_int_equal(range("net.ipv4.tcp_reordering", "0", false, &err),
+	    -ERANGE);
+	assert_string_equal(err, "must be between 1 and 2147483647");
+	assert_int_equal(range("net.ipv4.tcp_adv_win_scale", "-31", false, &err), 0);
+	assert_int_equal(range("net.ipv4.tcp_adv_win_scale", "32", false, &err),
+	    -ERANGE);
+	assert_string_equal(err, "must be between -31 and 31");
+	assert_int_equal(range("net.ipv4.tcp_migrate_req", "2", false, &err),
+	    -ERANGE);
+	assert_int_equal(range("net.ipv4.icmp_echo_ignore_broadcasts", "2", false,
+	    &err), -ERANGE);
+	assert_int_equal(range("net.ipv4.tcp_retries2", "255", false, &err), 0);
+	assert_int_equal(range("net.ipv4.tcp_retries2", "256", false, &err),
+	    -ERANGE);
+	assert_int_equal(range("net.ipv4.tcp_retries2", "5", true, &err), -ERANGE);
+	assert_string_equal(err, "must be between 8 and 15");
+	assert_int_equal(range("net.ipv4.udp_rmem_min", "0", false, &err), -ERANGE);
+	assert_int_equal(range("net.ipv4.conf.all.rp_filter", "-2147483648", false,
+	    &err), 0);
+	assert_int_equal(range("net.ipv4.conf.all.rp_filter", "3", true, &err),
+	    -ERANGE);
+	assert_string_equal(err, "must be between 0 and 2");
+	assert_int_equal(range("net.ipv6.conf.all.accept_source_route", "-1", true,
+	    &err), 0);
+	assert_int_equal(range("net.ipv6.conf.all.accept_source_route", "1", true,
+	    &err), -ERANGE);
+	assert_int_equal(range("net.core.dev_weight", "0", false, &err), -ERANGE);
+	assert_int_equal(range("net.core.netdev_budget_usecs", "1999", false, &err),
+	    -ERANGE);
+	assert_int_equal(range("net.core.optmem_max", "-1", false, &err), -ERANGE);
+	assert_int_equal(range("net.ipv4.udp_mem", "575817 767757 1151634", false,
+	    &err), 0);
+	assert_int_equal(range("net.ipv4.udp_mem", "575817 767757", false, &err),
+	    -EINVAL);
+	assert_int_equal(range("net.netfilter.nf_conntrack_tcp_timeout_established",
+	    "86400", true, &err), 0);
+
 	/* Strings and port lists have no numeric range. */
 	assert_int_equal(range("net.ipv4.tcp_congestion_control", "bbr", false,
 	    &err), 0);
@@ -529,6 +655,43 @@ test_facts(void **state)
 	    DEFAULT_INIT_NET);
 	assert_int_equal(must("net.ipv4.tcp_congestion_control")->default_kind,
 	    DEFAULT_INIT_NET);
+
+	/* Keys the kernel accepts and ignores. */
+	assert_true(must("net.ipv4.tcp_adv_win_scale")->flags & CATALOG_NOOP);
+	assert_true(must("net.ipv4.udp_wmem_min")->flags & CATALOG_NOOP);
+	assert_false(must("net.ipv4.udp_rmem_min")->flags & CATALOG_NOOP);
+	assert_false(must("net.ipv4.tcp_sack")->flags & CATALOG_NOOP);
+
+	/* Scope: what a child network namespace of 6.18 shows [V]. */
+	assert_int_equal(must("net.ipv4.neigh.default.gc_thresh3")->scope,
+	    SCOPE_GLOBAL);
+	assert_int_equal(must("net.ipv4.udp_mem")->scope, SCOPE_GLOBAL);
+	assert_int_equal(must("net.core.netdev_budget")->scope, SCOPE_GLOBAL);
+	assert_int_equal(must("net.core.busy_poll")->scope, SCOPE_GLOBAL);
+	assert_int_equal(must("net.core.optmem_max")->scope, SCOPE_NETNS);
+	assert_string_equal(must("net.core.optmem_max")->netns_since, "6.8");
+	assert_int_equal(must("net.ipv4.udp_rmem_min")->scope, SCOPE_NETNS);
+	assert_int_equal(must("net.netfilter.nf_conntrack_buckets")->scope,
+	    SCOPE_GLOBAL_RO);
+
+	/* How a child namespace gets its value. */
+	assert_int_equal(must("net.ipv4.ip_forward")->default_kind,
+	    DEFAULT_INIT_NET);
+	assert_int_equal(must("net.ipv4.conf.default.rp_filter")->default_kind,
+	    DEFAULT_INIT_NET);
+	assert_int_equal(must("net.ipv6.conf.all.forwarding")->default_kind,
+	    DEFAULT_FIXED);
+	assert_int_equal(must("net.ipv4.udp_mem")->default_kind, DEFAULT_BOOT);
+	assert_int_equal(must("net.netfilter.nf_conntrack_buckets")->default_kind,
+	    DEFAULT_CT_BUCKETS);
+	assert_int_equal(must("net.netfilter.nf_conntrack_max")->default_kind,
+	    DEFAULT_CT_MAX);
+	assert_int_equal(must("net.core.netdev_budget_usecs")->default_kind,
+	    DEFAULT_CONFIG);
+	assert_true(must("net.netfilter.nf_conntrack_buckets")->flags &
+	    CATALOG_MODULE);
+	assert_int_equal(must("net.netfilter.nf_conntrack_tcp_timeout_established")->flags,
+	    CATALOG_MODULE | CATALOG_JIFFIES);
 }
 
 int
@@ -546,6 +709,7 @@ main(void)
 		cmocka_unit_test(test_default),
 		cmocka_unit_test(test_memory_default),
 		cmocka_unit_test(test_write_order),
+		cmocka_unit_test(test_boot_value),
 		cmocka_unit_test(test_in_release),
 		cmocka_unit_test(test_check_range),
 		cmocka_unit_test(test_names),

@@ -150,7 +150,7 @@ test_unknown(void **state)
 	(void)state;
 	run_add(&r, "a.conf",
 	    "net.ipv4.tcp_fin_timout = 30\n"
-	    "net.ipv4.ip_forward = 1\n"
+	    "net.ipv4.ip_nonlocal_bind = 1\n"
 	    "net.ipv4.conf.eth0.rp_filter = 1\n"
 	    "net.ipv4.neigh.default.gc_thresh3 = 4096\n"
 	    "net.ipv6.conf.all.disable_ipv6 = 1\n"
@@ -247,6 +247,36 @@ test_values(void **state)
 	assert_null(at(&r, "TA-L001", "a.conf", 6));
 	assert_non_null(at(&r, "TA-L001", "a.conf", 7));
 	assert_int_equal(r.f.n, 6);
+	run_free(&r);
+}
+
+/* conf.all and conf.default are catalogued; a named interface is not. */
+static void
+test_interface_trees(void **state)
+{
+	struct run r = { 0 };
+	const struct finding *x;
+
+	(void)state;
+	run_add(&r, "a.conf",
+	    "net.ipv4.conf.all.rp_filter = 3\n"
+	    "net.ipv4.conf.default.rp_filter = 2\n"
+	    "net.ipv4.tcp_reordering = 0\n"
+	    "net.ipv4.conf.eth0.rp_filter = 9\n"
+	    "net.ipv4.neigh.default.gc_thresh3 = -1\n");
+	run_lint(&r, "6.18");
+	x = at(&r, "TA-L002", "a.conf", 1);
+	assert_non_null(x);
+	assert_int_equal(x->severity, SEV_INFO);
+	assert_string_equal(x->message, "'net.ipv4.conf.all.rp_filter = 3' is "
+	    "outside the sane range: the value must be between 0 and 2");
+	x = at(&r, "TA-L001", "a.conf", 3);
+	assert_non_null(x);
+	assert_string_equal(x->message, "the kernel rejects 'net.ipv4.tcp_reordering "
+	    "= 0': the value must be between 1 and 2147483647");
+	x = at(&r, "TA-L001", "a.conf", 5);
+	assert_non_null(x);
+	assert_int_equal(r.f.n, 3);
 	run_free(&r);
 }
 
@@ -371,7 +401,7 @@ test_order(void **state)
 	/* Given in the wrong order, and one file twice. */
 	run_add(&r, "sysctl.conf", "net.ipv4.tcp_fin_timeout = 40\nnet.ipv4.tcp_tw_reuse = 9\n");
 	run_add(&r, "99-z.conf", "net.ipv4.tcp_fin_timeout = 30\nbroken\n");
-	run_add(&r, "10-a.conf", "net.ipv4.tcp_fin_timeout = 20\nnet.ipv4.ip_forward = 1\n");
+	run_add(&r, "10-a.conf", "net.ipv4.tcp_fin_timeout = 20\nnet.ipv4.ip_nonlocal_bind = 1\n");
 	r.paths[r.n++] = strdup(r.paths[1]);
 	run_lint(&r, "6.1");
 	c = r.s->config;
@@ -443,9 +473,9 @@ test_probe_root(void **state)
 	static const char yaml[] = "name: t\ndescription: t\n";
 
 	(void)state;
-	tree_sysctl(root, "net.ipv4.tcp_sack", "1");
+	tree_sysctl(root, "net.ipv4.ip_nonlocal_bind", "0");
 	snprintf(path, sizeof path, "%s/50-x.conf", dir);
-	tree_write(dir, "50-x.conf", "net.ipv4.tcp_sack = 1\nnet.ipv4.tcp_bogus_thing = 1\n");
+	tree_write(dir, "50-x.conf", "net.ipv4.ip_nonlocal_bind = 1\nnet.ipv4.tcp_bogus_thing = 1\n");
 	assert_int_equal(profile_parse("t.yaml", yaml, sizeof yaml - 1, &p, &d), 0);
 	assert_int_equal(snapshot_from_files(root, paths, 1, "6.1", &s), 0);
 	assert_true(s->others_probed);
@@ -472,6 +502,7 @@ main(void)
 		cmocka_unit_test(test_unknown),
 		cmocka_unit_test(test_removed),
 		cmocka_unit_test(test_values),
+		cmocka_unit_test(test_interface_trees),
 		cmocka_unit_test(test_hazards),
 		cmocka_unit_test(test_duplicates),
 		cmocka_unit_test(test_secret),
