@@ -63,7 +63,7 @@ MOD_profile = profile_yaml profile_check profile_cond profile_load
 # $(call objs,NAMES): the objects of modules named without their folder.
 parts   = $(foreach m,$(1),$(or $(MOD_$(m)),$(m)))
 objs    = $(foreach m,$(call parts,$(1)),$(B)/$(filter %/$(m),$(MODULES) policy/profiles_data).o)
-PROFILES = profiles/baseline.yaml profiles/bbr.yaml profiles/nginx.yaml profiles/crawler.yaml profiles/proxy.yaml
+PROFILES = profiles/baseline.yaml profiles/bbr.yaml profiles/nginx.yaml profiles/crawler.yaml profiles/hardening.yaml profiles/proxy.yaml
 
 # Each unit test #includes its module (to reach static functions) and links
 # the modules it depends on, listed here: the dependency graph of src/.

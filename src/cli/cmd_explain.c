@@ -152,6 +152,9 @@ cond_text(FILE *f, const struct cond *c)
 		case HT_SLAAC:
 			fprintf(f, "IPv6 is configured from router advertisements");
 			break;
+		case HT_SINGLE_HOMED:
+			fprintf(f, "the host has one uplink and one default route");
+			break;
 		case HT_MODULE:
 			fprintf(f, "%s is built in or loadable", c->hname);
 			break;
@@ -216,6 +219,9 @@ cond_text(FILE *f, const struct cond *c)
 		fprintf(f, "%s", c->operand.key->name);
 		if (c->operand.field > 0)
 			fprintf(f, "[field %u]", c->operand.field);
+		if (c->operand.plus != 0)
+			fprintf(f, " %c %lld", c->operand.plus > 0 ? '+' : '-',
+			    c->operand.plus > 0 ? c->operand.plus : -c->operand.plus);
 		break;
 	case OPERAND_DEFAULT_PERCENT:
 		fprintf(f, "%lld%% of the default", c->operand.percent);

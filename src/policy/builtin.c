@@ -9,6 +9,7 @@
 extern const char tcpadvise_baseline_yaml[], tcpadvise_baseline_yaml_end[];
 extern const char tcpadvise_bbr_yaml[], tcpadvise_bbr_yaml_end[];
 extern const char tcpadvise_crawler_yaml[], tcpadvise_crawler_yaml_end[];
+extern const char tcpadvise_hardening_yaml[], tcpadvise_hardening_yaml_end[];
 extern const char tcpadvise_nginx_yaml[], tcpadvise_nginx_yaml_end[];
 extern const char tcpadvise_proxy_yaml[], tcpadvise_proxy_yaml_end[];
 
@@ -20,6 +21,7 @@ static const struct builtin_profile table[] = {
 	BUILTIN(baseline),
 	BUILTIN(bbr),
 	BUILTIN(crawler),
+	BUILTIN(hardening),
 	BUILTIN(nginx),
 	BUILTIN(proxy),
 };

@@ -99,6 +99,7 @@ enum host_test {
 	HT_GUEST_NETWORKS,	/* routes for containers or VMs (docker0, cni0, ...) */
 	HT_KUBERNETES,		/* a Kubernetes node */
 	HT_SLAAC,		/* IPv6 configured from router advertisements */
+	HT_SINGLE_HOMED,	/* routes known: one uplink, one default route */
 	HT_MODULE,		/* `name` (tcp_X or sch_X) is built in or loadable */
 	HT_MEMORY,		/* memory in MiB, compared with op and number */
 	HT_CPUS,		/* online CPUs, compared with op and number */
@@ -133,6 +134,7 @@ struct operand {
 	const struct catalog_entry *key;
 	unsigned field;		/* 1-based field of `key`; 0: whole value */
 	long long percent;	/* OPERAND_DEFAULT_PERCENT */
+	long long plus;		/* OPERAND_KEY: added to the other key's value */
 	bool pages;		/* OPERAND_MEMORY: in pages, else bytes */
 };
 

@@ -81,7 +81,7 @@ names_module(const struct catalog_entry *e)
 static const char *const kernel_ops[] = { "eq", "ne", "lt", "le", "gt", "ge" };
 
 static const char *const operand_fields[] = {
-	"key", "field", "percent-of-default", "memory",
+	"key", "field", "percent-of-default", "memory", "plus",
 };
 
 /* `field: N` of a vector key e, 1-based. */
@@ -143,16 +143,16 @@ want_operand(struct ctx *c, const struct ynode *n, const char *op,
 		return true;
 	}
 	if (n->type == Y_MAP) {
-		const struct ynode *f[4], *fk[4];
+		const struct ynode *f[5], *fk[5];
 		const struct catalog_entry *k2;
 		bool lhs_int = e->shape == SHAPE_INT || field > 0, rhs_int;
 		char a[SHOW_BUF], b[SHOW_BUF];
 
-		pf_get_fields(c, n, operand_fields, 4, "in operand", f, fk);
+		pf_get_fields(c, n, operand_fields, 5, "in operand", f, fk);
 		if ((f[0] != NULL) + (f[2] != NULL) + (f[3] != NULL) != 1 ||
-		    (f[1] != NULL && f[0] == NULL)) {
+		    ((f[1] != NULL || f[4] != NULL) && f[0] == NULL)) {
 			pf_report(c, n, "operand must have exactly one of 'key' (with "
-			    "'field'), 'percent-of-default' or 'memory'");
+			    "'field' and 'plus'), 'percent-of-default' or 'memory'");
 			return false;
 		}
 		if (f[2] != NULL || f[3] != NULL) {
@@ -200,6 +200,23 @@ want_operand(struct ctx *c, const struct ynode *n, const char *op,
 			    pf_show(e->name, a, sizeof a), pf_show(k2->name, b, sizeof b),
 			    side_name(e, field), side_name(k2, ret->field));
 			return false;
+		}
+		if (f[4] != NULL) {
+			const char *t = pf_want_scalar(c, f[4], "plus");
+
+			if (t == NULL)
+				return false;
+			if (!lhs_int) {
+				pf_report(c, fk[4], "'plus' needs integers on both sides: "
+				    "'%s' is %s", pf_show(e->name, a, sizeof a),
+				    side_name(e, field));
+				return false;
+			}
+			if (parse_ll(t, -(1LL << 40), 1LL << 40, &ret->plus, NULL) < 0) {
+				pf_report(c, f[4], "invalid plus '%s' (expected an integer)",
+				    pf_show(t, a, sizeof a));
+				return false;
+			}
 		}
 		return true;
 	}
@@ -338,6 +355,7 @@ check_host_cond(struct ctx *c, const struct ynode *n, struct cond *ret)
 {
 	static const char *const flags[] = {
 		"container", "multihomed", "guest-networks", "kubernetes", "slaac",
+		"single-homed",
 	};
 	static const char *const facts[] = { "module", "memory-mib", "cpus" };
 	char b[SHOW_BUF], dym[SUGGEST_WORD_MAX + 32];
@@ -346,15 +364,15 @@ check_host_cond(struct ctx *c, const struct ynode *n, struct cond *ret)
 
 	ret->type = COND_HOST;
 	if (n->type == Y_SCALAR) {
-		for (i = 0; i < 5; i++)
+		for (i = 0; i < 6; i++)
 			if (strcmp(n->text, flags[i]) == 0) {
 				ret->htest = (enum host_test)i;	/* HT_CONTAINER.. in order */
 				return true;
 			}
 		pf_report(c, n, "unknown host fact '%s' (expected container, multihomed, "
-		    "guest-networks, kubernetes, slaac, or a mapping with module, "
-		    "memory-mib or cpus)%s", pf_show(n->text, b, sizeof b), pf_did_you_mean(
-		    suggest_best(n->text, flags, 5, 1), dym, sizeof dym));
+		    "guest-networks, kubernetes, slaac, single-homed, or a mapping with "
+		    "module, memory-mib or cpus)%s", pf_show(n->text, b, sizeof b),
+		    pf_did_you_mean(suggest_best(n->text, flags, 6, 1), dym, sizeof dym));
 		return false;
 	}
 	if (!pf_want_type(c, n, Y_MAP, "host"))

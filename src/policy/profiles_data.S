@@ -12,6 +12,7 @@ sym##_end:				\
 EMBED(tcpadvise_baseline_yaml, "profiles/baseline.yaml")
 EMBED(tcpadvise_bbr_yaml, "profiles/bbr.yaml")
 EMBED(tcpadvise_crawler_yaml, "profiles/crawler.yaml")
+EMBED(tcpadvise_hardening_yaml, "profiles/hardening.yaml")
 EMBED(tcpadvise_nginx_yaml, "profiles/nginx.yaml")
 EMBED(tcpadvise_proxy_yaml, "profiles/proxy.yaml")
 

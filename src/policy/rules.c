@@ -109,11 +109,15 @@ static bool compare(enum cond_op op, long long a, long long b);
 /* a <op> b * percent / 100, exactly: both sides times 100 cannot overflow
    in 128 bits. */
 static bool
+compare_wide(enum cond_op op, __int128 l, __int128 r)
+{
+	return compare(op, (l > r) - (l < r), 0);
+}
+
+static bool
 compare_percent(enum cond_op op, long long a, long long b, long long percent)
 {
-	__int128 l = (__int128)a * 100, r = (__int128)b * percent;
-
-	return compare(op, (l > r) - (l < r), 0);
+	return compare_wide(op, (__int128)a * 100, (__int128)b * percent);
 }
 
 static bool
@@ -191,14 +195,15 @@ eval_operand(const struct cond *c, const struct ctx *x, const struct value *lhs)
 	}
 	if (rhs == NULL)
 		return false;
-	if (c->field == 0 && rfield == 0 && (c->op == OP_EQ || c->op == OP_NE)) {
+	if (c->field == 0 && rfield == 0 && o->plus == 0 &&
+	    (c->op == OP_EQ || c->op == OP_NE)) {
 		bool eq = value_equal(lhs, rhs);
 
 		return c->op == OP_EQ ? eq : !eq;
 	}
 	if (!pick_int(lhs, c->field, &a) || !pick_int(rhs, rfield, &b))
 		return false;
-	return compare(c->op, a, b);
+	return compare_wide(c->op, a, (__int128)b + o->plus);
 }
 
 static bool
@@ -281,6 +286,8 @@ host_holds(const struct cond *c, const struct host_facts *h)
 		return h->kubernetes;
 	case HT_SLAAC:
 		return h->slaac;
+	case HT_SINGLE_HOMED:
+		return h->routes_known && !host_multihomed(h);
 	case HT_MODULE: {
 		enum host_avail a = c->hname[0] == 't' ? host_cc(h, c->hname + 4, NULL) :
 		    host_qdisc(h, c->hname + 4);
