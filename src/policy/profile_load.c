@@ -820,6 +820,54 @@ setting_narrow(struct setting *into, const struct setting *add)
 
 /* The same definition reached through two profiles (a shared ancestor). */
 static bool
+operand_equal(const struct operand *a, const struct operand *b)
+{
+	return a->kind == b->kind && a->key == b->key && a->field == b->field &&
+	    a->percent == b->percent && a->pages == b->pages && a->plus == b->plus &&
+	    (a->kind != OPERAND_VALUE || value_equal(&a->value, &b->value));
+}
+
+/* Whether two conditions say the same, field for field (NULL: none). */
+static bool
+cond_equal(const struct cond *a, const struct cond *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	if (a->type != b->type || a->nchildren != b->nchildren)
+		return false;
+	for (size_t i = 0; i < a->nchildren; i++)
+		if (!cond_equal(&a->children[i], &b->children[i]))
+			return false;
+	switch (a->type) {
+	case COND_KEY:
+		if (a->key != b->key || a->field != b->field || a->op != b->op ||
+		    a->flag != b->flag || a->nset != b->nset ||
+		    !operand_equal(&a->operand, &b->operand))
+			return false;
+		for (size_t i = 0; i < a->nset; i++)
+			if (!value_equal(&a->set[i], &b->set[i]))
+				return false;
+		return true;
+	case COND_KERNEL:
+		if (a->nktests != b->nktests)
+			return false;
+		for (size_t i = 0; i < a->nktests; i++)
+			if (a->ktests[i].op != b->ktests[i].op ||
+			    kver_cmp(&a->ktests[i].v, &b->ktests[i].v) != 0)
+				return false;
+		return true;
+	case COND_NETNS:
+		return a->netns_child == b->netns_child;
+	case COND_HOST:
+		return a->htest == b->htest && a->hop == b->hop && a->hnum == b->hnum &&
+		    (a->hname == NULL ? b->hname == NULL :
+		    b->hname != NULL && strcmp(a->hname, b->hname) == 0);
+	default:
+		return true;
+	}
+}
+
+static bool
 same_origin(const char *file_a, unsigned line_a, const char *file_b, unsigned line_b)
 {
 	return file_a != NULL && file_b != NULL && strcmp(file_a, file_b) == 0 &&
@@ -904,7 +952,8 @@ compose(struct profile **p, size_t n, const char **disabled, size_t ndisabled,
 			}
 			if (same_origin(into->file, into->line, add->file, add->line))
 				continue;
-			if (into->when != NULL || add->when != NULL) {
+			if ((into->when != NULL || add->when != NULL) &&
+			    !cond_equal(into->when, add->when)) {
 				if (diag_add(diags, DIAG_ERROR, add->file, add->line, add->col,
 				    "profiles '%s' and '%s' both set '%s' and at least one "
 				    "only on some hosts ('when'): they cannot be composed",
