@@ -49,6 +49,13 @@ static const struct finding_id ids[] = {
 	  "The line would trigger a hazard rule if it were in effect; a later line "
 	  "overrides it today, but removing that line or renaming a file brings "
 	  "the harm back. Remedy: comment it out (apply --resolve does)." },
+	{ "TA-C006", false, SEV_WARNING, false, KIND_HAZARD,
+	  "global keys set in a child network namespace (a container)",
+	  "One finding for every global key that files set inside a container: "
+	  "such keys are missing there ('cannot stat') or read-only copies of the "
+	  "host's (net.core.rmem_max and wmem_max since 6.11, EACCES), so the "
+	  "lines set nothing and fail at every start. Remedy: comment the lines "
+	  "out and set the values on the host." },
 	{ "TA-D", true, SEV_WARNING, true, KIND_DEVIATION,
 	  "deviation: the key does not meet the profile's expectation",
 	  "The live value, or the value a reboot would set, fails the profile's "

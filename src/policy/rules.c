@@ -1213,31 +1213,72 @@ eval_lines(struct pol *x)
 	return 0;
 }
 
-/* Global keys set in the files, which this child network namespace cannot
-   see: a finding per key, for the host to judge. */
+/*
+ * Global keys that files set while tcpadvise runs in a child network
+ * namespace (a container): absent there (`sysctl -p` says "cannot stat"),
+ * or a read-only mirror of the host's (EACCES, rmem_max and wmem_max since
+ * 6.11). One finding names every such key and line (TA-C006); the fix
+ * comments the lines out, and the values belong on the host.
+ */
 static int
 eval_hidden(struct pol *x)
 {
-	for (size_t i = 0; x->live && i < x->s->nkeys; i++) {
-		const struct snapshot_key *k = &x->s->keys[i];
-		struct finding f;
+	const struct snapshot *s = x->s;
+	const struct sysctld_config *c = s->config;
+	char names[512] = "";
+	size_t nkeys = 0, len = 0;
+	struct finding f;
+	bool started = false;
 
-		if (k->status != LIVE_HIDDEN || (k->eff[APPLIER_PROCPS].nassign == 0 &&
-		    k->eff[APPLIER_SYSTEMD].nassign == 0) ||
-		    judged(x->ret, k->entry->name))
+	for (size_t i = 0; x->live && s->netns_child && i < s->nkeys; i++) {
+		const struct snapshot_key *k = &s->keys[i];
+		int w;
+
+		if (k->entry->scope == SCOPE_NETNS ||
+		    (k->eff[APPLIER_PROCPS].nassign == 0 &&
+		    k->eff[APPLIER_SYSTEMD].nassign == 0))
 			continue;
-		if (push_key_finding(x, k, "U", SEV_INFO, KIND_UNSUPPORTED,
-		    finding_printf("'%s' is set in a configuration file but is a global "
-		    "key that this network namespace cannot see or set", k->entry->name),
-		    strdup("Global keys belong to the host: inside a container the "
-		    "line has no effect. Set it on the host."), NULL, &f) < 0)
-			return -ENOMEM;
-		f.needs_live = true;
-		if (remedy_unfixable(&f.remedy, "a global key: set it on the host") < 0 ||
-		    finish(x, &f) < 0)
-			return -ENOMEM;
+		if (!started) {
+			finding_start(&f, "TA-C006", SEV_WARNING, KIND_HAZARD, NULL);
+			f.needs_live = true;
+			started = true;
+		}
+		nkeys++;
+		w = snprintf(names + len, sizeof names - len, "%s%s", len ? ", " : "",
+		    k->entry->name);
+		if (w > 0 && (size_t)w < sizeof names - len)
+			len += (size_t)w;
+		if (collect_lines(s, k->entry->name, &f) < 0)
+			goto nomem;
+		for (size_t fi = 0; fi < c->nfiles; fi++)
+			for (size_t li = 0; li < c->files[fi].nlines; li++) {
+				const struct sysctld_line *l = &c->files[fi].lines[li];
+
+				if (l->kind == LINE_ASSIGN && !l->glob &&
+				    strcmp(l->key, k->entry->name) == 0 &&
+				    remedy_disable_line(&x->rx, l, NULL, &f.remedy) < 0)
+					goto nomem;
+			}
 	}
-	return 0;
+	if (!started)
+		return 0;
+	if ((f.message = finding_printf("%zu global key%s set in configuration files, "
+	    "which this network namespace cannot set: %s", nkeys, nkeys == 1 ? " is" :
+	    "s are", names)) == NULL ||
+	    (f.reason = strdup("Global keys belong to the host's network namespace: "
+	    "inside a container they are missing (procps says 'cannot stat' and "
+	    "exits 1) or, for net.core.rmem_max and wmem_max since Linux 6.11, "
+	    "read-only copies of the host's (EACCES). The lines set nothing here "
+	    "and fail at every start. Comment them out, and set the values on the "
+	    "host if they are needed.")) == NULL ||
+	    (f.source = strdup("net_core_table in net/core/sysctl_net_core.c and "
+	    "ipv4_table in net/ipv4/sysctl_net_ipv4.c (registered for the initial "
+	    "namespace only); verified in a fresh network namespace on 6.18")) == NULL)
+		goto nomem;
+	return finish(x, &f);
+nomem:
+	finding_clear(&f);
+	return -ENOMEM;
 }
 
 /* --- keys assigned again --------------------------------------------- */
