@@ -1109,6 +1109,8 @@ catalog_default_basis(const struct catalog_entry *e)
 		return BASIS_HASH;
 	case DEFAULT_CONFIG:
 	case DEFAULT_INIT_NET:
+		if (strcmp(e->name, "net.core.netdev_budget_usecs") == 0)
+			return BASIS_BUILD;
 		if (strcmp(e->name, "net.core.default_qdisc") == 0 ||
 		    strcmp(e->name, "net.ipv4.tcp_congestion_control") == 0)
 			return BASIS_BUILD;
@@ -1197,6 +1199,18 @@ catalog_default(const struct catalog_entry *e, const struct catalog_host *host,
 	}
 	case DEFAULT_CONFIG:
 	case DEFAULT_INIT_NET:
+		if (strcmp(e->name, "net.core.netdev_budget_usecs") == 0) {
+			/* 2000 from 4.12; 2 jiffies again from 5.7 (see above). */
+			static const struct kver v5_7 = { 5, 7, 0 };
+
+			if (kver_cmp(&host->kernel, &v5_7) < 0)
+				n = 2000;
+			else if (host->hz > 0)
+				n = 2 * 1000000LL / host->hz;
+			else
+				return -ENODATA;
+			break;
+		}
 		/* The build's defaults, from the kernel's configuration. */
 		value = strcmp(e->name, "net.core.default_qdisc") == 0 ? host->default_qdisc :
 		    strcmp(e->name, "net.ipv4.tcp_congestion_control") == 0 ?

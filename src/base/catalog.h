@@ -113,6 +113,7 @@ struct catalog_host {
 	long long page_size;		/* bytes; 0 = 4096 */
 	char default_cc[32];		/* the build's default congestion control, or "" */
 	char default_qdisc[32];		/* the build's default qdisc, or "" */
+	unsigned hz;			/* the build's CONFIG_HZ, 0 = unknown */
 };
 
 /*

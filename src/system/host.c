@@ -174,6 +174,12 @@ host_parse_config(struct host_facts *h, const char *text)
 			}
 			continue;
 		}
+		if (strncmp(sym, "CONFIG_HZ=", 10) == 0) {
+			unsigned long hz = strtoul(sym + 10, NULL, 10);
+
+			h->hz = hz >= 24 && hz <= 10000 ? (unsigned)hz : 0;
+			continue;
+		}
 		if (strncmp(sym, "CONFIG_MODULES=", 15) == 0)
 			h->modules_enabled = sym[15] == 'y';
 		else if (strncmp(sym, "CONFIG_MODULES is not set", 25) == 0)

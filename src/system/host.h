@@ -52,6 +52,7 @@ struct host_facts {
 	char default_cc[32];		/* CONFIG_DEFAULT_TCP_CONG, or "" */
 	char default_qdisc[32];		/* CONFIG_DEFAULT_NET_SCH, "pfifo_fast"
 					   when the option is off, or "" */
+	unsigned hz;			/* CONFIG_HZ, 0 = unknown */
 	bool modules_enabled;		/* CONFIG_MODULES=y (true when unknown) */
 	char **config;			/* "CONFIG_TCP_CONG_BBR=y" ... (only the
 					   symbols this module asks about) */

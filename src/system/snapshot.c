@@ -265,6 +265,7 @@ read_facts(struct snapshot *s)
 	s->host.mem_bytes = s->facts.mem_bytes;
 	memcpy(s->host.default_cc, s->facts.default_cc, sizeof s->host.default_cc);
 	memcpy(s->host.default_qdisc, s->facts.default_qdisc, sizeof s->host.default_qdisc);
+	s->host.hz = s->facts.hz;
 	if (strcmp(s->root, "/") == 0 && sysconf(_SC_PAGESIZE) > 0)
 		s->host.page_size = sysconf(_SC_PAGESIZE);
 	return 0;

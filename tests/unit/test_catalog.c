@@ -269,6 +269,37 @@ dflt(const char *name, const char *rel, long long ehash, char *buf,
 	return catalog_default(must(name), &h, buf, size);
 }
 
+/* Defaults of the kernel build: NAPI poll time from HZ. */
+static void
+test_build_default(void **state)
+{
+	struct catalog_host h = { .hz = 250 };
+	char buf[64];
+
+	(void)state;
+	h.kernel = kv("6.18");
+	assert_int_equal(catalog_default(must("net.core.netdev_budget_usecs"), &h, buf,
+	    sizeof buf), 0);
+	assert_string_equal(buf, "8000");
+	h.hz = 1000;
+	assert_int_equal(catalog_default(must("net.core.netdev_budget_usecs"), &h, buf,
+	    sizeof buf), 0);
+	assert_string_equal(buf, "2000");
+	h.kernel = kv("5.4");
+	h.hz = 100;
+	assert_int_equal(catalog_default(must("net.core.netdev_budget_usecs"), &h, buf,
+	    sizeof buf), 0);
+	assert_string_equal(buf, "2000");
+	h.kernel = kv("6.18");
+	h.hz = 0;
+	assert_int_equal(catalog_default(must("net.core.netdev_budget_usecs"), &h, buf,
+	    sizeof buf), -ENODATA);
+	snprintf(h.default_cc, sizeof h.default_cc, "cubic");
+	assert_int_equal(catalog_default(must("net.ipv4.tcp_congestion_control"), &h,
+	    buf, sizeof buf), 0);
+	assert_string_equal(buf, "cubic");
+}
+
 /* ip_forward resets the redirect settings when written: it goes first. */
 static void
 test_write_order(void **state)
@@ -709,6 +740,7 @@ main(void)
 		cmocka_unit_test(test_default),
 		cmocka_unit_test(test_memory_default),
 		cmocka_unit_test(test_write_order),
+		cmocka_unit_test(test_build_default),
 		cmocka_unit_test(test_boot_value),
 		cmocka_unit_test(test_in_release),
 		cmocka_unit_test(test_check_range),

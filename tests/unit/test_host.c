@@ -36,6 +36,8 @@ test_config_no_modules(void **state)
 	host_clear(&h);
 	assert_int_equal(host_parse_config(&h,
 	    "CONFIG_MODULES_USE_ELF_RELA=y\n"
+	    "CONFIG_HZ=250\n"
+	    "CONFIG_DEFAULT_TCP_CONG=\"bbr\"\n"
 	    "# CONFIG_MODULES is not set\n"
 	    "CONFIG_TCP_CONG_CUBIC=y\n"
 	    "# CONFIG_TCP_CONG_HYBLA is not set\n"
@@ -44,6 +46,9 @@ test_config_no_modules(void **state)
 	    "# CONFIG_NET_SCH_FQ is not set\n"), 0);
 	assert_true(h.config_known);
 	assert_false(h.modules_enabled);
+	assert_int_equal(h.hz, 250);
+	assert_string_equal(h.default_cc, "bbr");
+	assert_string_equal(h.default_qdisc, "pfifo_fast");	/* NET_SCH_DEFAULT off */
 	assert_int_equal(host_cc(&h, "bbr", NULL), HOST_BUILTIN);
 	assert_int_equal(host_cc(&h, "cubic", NULL), HOST_BUILTIN);
 	assert_int_equal(host_cc(&h, "reno", NULL), HOST_BUILTIN);
