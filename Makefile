@@ -173,7 +173,7 @@ FUZZ_SRC_fuzz_profile = $(call srcs,profile suggest catalog parse diag builtin) 
                         src/policy/profiles_data.S
 FUZZ_SRC_fuzz_sysctld = $(call srcs,sysctld procfs parse)
 FUZZ_SRC_fuzz_value   = $(call srcs,parse procfs)
-FUZZ_SRC_fuzz_txn     = $(call srcs,apply fragment profile catalog parse diag builtin snapshot \
+FUZZ_SRC_fuzz_txn     = $(call srcs,apply fragment profile catalog parse diag builtin snapshot host \
                         sysctld procfs suggest) src/policy/profiles_data.S
 srcs = $(foreach m,$(call parts,$(1)),src/$(filter %/$(m),$(MODULES)).c)
 

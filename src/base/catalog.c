@@ -893,6 +893,14 @@ static const struct catalog_entry table[] = {
 	{ 96, "net.netfilter.nf_conntrack_buckets", SHAPE_INT, 1, 1, INT_MAX, 1024, 16777216,
 	  DEFAULT_CT_BUCKETS, NONE, SCOPE_GLOBAL_RO, NONE, "2.6.15", NONE, CATALOG_MODULE,
 	  "buckets", "size of the connection tracking hash table" },
+	/* Read-only (0444): the connections this namespace tracks now
+	   (net->ct.count), per netns since the conntrack namespacing of
+	   2.6.27 [S]; visible in a child [V]. Only for comparing with
+	   nf_conntrack_max. */
+	{ 106, "net.netfilter.nf_conntrack_count", SHAPE_INT, 1, 0, INT_MAX, 0, INT_MAX,
+	  DEFAULT_NONE, NONE, SCOPE_NETNS, "2.6.27", "2.6.15", NONE,
+	  CATALOG_MODULE | CATALOG_READONLY,
+	  "connections", "connections tracked now in this namespace (read-only)" },
 	/*
 	 * Sized from RAM when nf_conntrack loads. Global: read-only (0444)
 	 * in a child netns [V: EACCES]; older kernels hid it from a child

@@ -389,6 +389,118 @@ limits(const struct evidence_input *in, struct findings *ret)
 	return 0;
 }
 
+/* Whether port is in a port list "1-4,10" (ip_local_reserved_ports). */
+static bool
+port_reserved(const char *list, unsigned port)
+{
+	for (const char *p = list; p != NULL && *p != '\0'; ) {
+		char *end;
+		unsigned long a = strtoul(p, &end, 10), b = a;
+
+		if (end == p)
+			return false;
+		if (*end == '-')
+			b = strtoul(end + 1, &end, 10);
+		if (port >= a && port <= b)
+			return true;
+		p = *end == ',' ? end + 1 : end;
+	}
+	return false;
+}
+
+/*
+ * TA-E011: listeners on ports inside the ephemeral range that no
+ * reservation protects: while the service restarts, an outgoing connection
+ * can take the port and the service's bind() fails.
+ */
+static int
+ports_in_range(const struct evidence_input *in, struct findings *ret)
+{
+	const struct census *c = in->census;
+	const struct snapshot_key *rk = in->s ? snapshot_key(in->s,
+	    "net.ipv4.ip_local_reserved_ports") : NULL;
+	const char *reserved = rk != NULL && rk->live_ok ? rk->live_value.str : "";
+	long long lo = sysctl_int(in->s, "net.ipv4.ip_local_port_range", 0);
+	long long hi = sysctl_int(in->s, "net.ipv4.ip_local_port_range", 1);
+	char list[512] = "", csv[400] = "", fix[700];
+	unsigned seen[64];
+	size_t len = 0, clen = 0, nseen = 0;
+
+	if (lo <= 0 || hi < lo)
+		return 0;
+	for (size_t i = 0; i < c->nlisteners && nseen < 64; i++) {
+		unsigned port = c->listeners[i].port;
+		bool dup = false;
+
+		if (port < lo || port > hi || port_reserved(reserved, port))
+			continue;
+		for (size_t j = 0; j < nseen && !dup; j++)
+			dup = seen[j] == port;
+		if (dup)
+			continue;
+		seen[nseen++] = port;
+		list_add(list, sizeof list, &len, "%u", port);
+		if (clen < sizeof csv) {
+			int w = snprintf(csv + clen, sizeof csv - clen, "%s%u", clen ? "," : "",
+			    port);
+
+			clen = w > 0 && (size_t)w < sizeof csv - clen ? clen + (size_t)w :
+			    sizeof csv;
+		}
+	}
+	if (nseen == 0)
+		return 0;
+	if (clen >= sizeof csv)
+		csv[0] = '\0';		/* too many to name in one line */
+	snprintf(fix, sizeof fix, "add the ports to net.ipv4.ip_local_reserved_ports: "
+	    "net.ipv4.ip_local_reserved_ports = %s%s%s", reserved,
+	    *reserved && *csv ? "," : "", csv);
+	return add(ret, "TA-E011", SEV_WARNING, "net.ipv4.ip_local_port_range", NULL,
+	    finding_printf("listening ports inside the ephemeral range %lld-%lld, not "
+	    "reserved: %s", lo, hi, list),
+	    "connect() picks its local port from ip_local_port_range; while a service "
+	    "on one of these ports is down (a restart, a deploy), an outgoing "
+	    "connection can take the port, and the service fails to bind with "
+	    "EADDRINUSE until that connection and its TIME_WAIT are gone. Reserve "
+	    "the ports, or move the range or the services.",
+	    "ip_local_port_range and ip_local_reserved_ports in ip-sysctl.rst; "
+	    "inet_is_local_reserved_port() in include/net/ip.h", fix);
+}
+
+/*
+ * TA-E012: the connection tracking table nearly full now, or a persisted
+ * nf_conntrack_max smaller than what is tracked now.
+ */
+static int
+conntrack(const struct evidence_input *in, struct findings *ret)
+{
+	long long count = sysctl_int(in->s, "net.netfilter.nf_conntrack_count", 0);
+	long long max = sysctl_int(in->s, "net.netfilter.nf_conntrack_max", 0);
+	const struct snapshot_key *k = in->s ? snapshot_key(in->s,
+	    "net.netfilter.nf_conntrack_max") : NULL;
+	long long boot = k != NULL && k->persisted_ok ? k->persisted_value.field[0] : -1;
+	const char *reason = "When the table is full the kernel drops the first packet "
+	    "of every new connection (\"nf_conntrack: table full, dropping packet\" "
+	    "in the kernel log): clients see timeouts, not errors. Size "
+	    "nf_conntrack_max to the peak number of connections this host tracks, "
+	    "about 300 bytes each, or shorten the timeouts of idle states.";
+	const char *source = "nf_conntrack_max and nf_conntrack_count in "
+	    "Documentation/networking/nf_conntrack-sysctl.rst";
+
+	if (count <= 0 || max <= 0)
+		return 0;
+	if (count * 10 >= max * 9)
+		return add(ret, "TA-E012", SEV_WARNING, "net.netfilter.nf_conntrack_max",
+		    NULL, finding_printf("the connection tracking table is %lld%% full: "
+		    "%lld of nf_conntrack_max %lld", count * 100 / max, count, max),
+		    reason, source, NULL);
+	if (boot > 0 && boot < count)
+		return add(ret, "TA-E012", SEV_WARNING, "net.netfilter.nf_conntrack_max",
+		    NULL, finding_printf("a reboot would set nf_conntrack_max to %lld, but "
+		    "%lld connections are tracked now", boot, count), reason, source, NULL);
+	return 0;
+}
+
 int
 evidence_eval(const struct evidence_input *in, struct findings *ret)
 {
@@ -396,9 +508,10 @@ evidence_eval(const struct evidence_input *in, struct findings *ret)
 
 	if (in->census != NULL &&
 	    ((r = time_wait(in, ret)) < 0 || (r = close_wait(in, ret)) < 0 ||
-	    (r = listeners(in, ret)) < 0 || (r = syn_flood(in, ret)) < 0))
+	    (r = listeners(in, ret)) < 0 || (r = syn_flood(in, ret)) < 0 ||
+	    (r = ports_in_range(in, ret)) < 0))
 		return r;
-	if ((r = limits(in, ret)) < 0)
+	if ((r = limits(in, ret)) < 0 || (r = conntrack(in, ret)) < 0)
 		return r;
 	if (in->qdiscs != NULL) {
 		const struct snapshot_key *k = in->s ? snapshot_key(in->s,

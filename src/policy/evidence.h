@@ -60,6 +60,10 @@ struct evidence_input {
  *                    somaxconn's (above the current one, or equal to
  *                    somaxconn_before): not in effect until they listen again
  *   TA-E010 info     devices whose default qdisc predates default_qdisc
+ *   TA-E011 warning  listening ports inside ip_local_port_range that
+ *                    ip_local_reserved_ports does not hold
+ *   TA-E012 warning  the conntrack table 90 % full, or a persisted
+ *                    nf_conntrack_max below the connections tracked now
  * With `before`, counter conditions use the increase over the interval
  * rather than the totals since the namespace was created.
  * Returns 0 or -ENOMEM.

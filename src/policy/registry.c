@@ -107,6 +107,17 @@ static const struct finding_id ids[] = {
 	  "default_qdisc not in effect on some devices yet",
 	  "The kernel attaches default_qdisc when a device is activated; a device "
 	  "activated before default_qdisc changed keeps the qdisc it got." },
+	{ "TA-E011", false, SEV_WARNING, false, KIND_EVIDENCE,
+	  "listening ports inside the ephemeral port range, not reserved",
+	  "While the service is down, an outgoing connection can take its port from "
+	  "ip_local_port_range and the service then fails to bind. Remedy: add the "
+	  "ports to ip_local_reserved_ports (the fix names the line), or move the "
+	  "range or the services." },
+	{ "TA-E012", false, SEV_WARNING, false, KIND_EVIDENCE,
+	  "the connection tracking table is nearly full, or would be too small",
+	  "nf_conntrack_count is at 90% of nf_conntrack_max, or the value a reboot "
+	  "sets is below what is tracked now; a full table drops new connections. "
+	  "Remedy: raise nf_conntrack_max to the peak, or shorten idle timeouts." },
 	{ "TA-H", true, SEV_WARNING, true, KIND_HAZARD,
 	  "a hazard rule of the profile",
 	  "A condition over one or more keys, the kernel release and the "

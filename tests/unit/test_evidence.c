@@ -275,6 +275,66 @@ test_qdisc_list(void **state)
 }
 
 /* Lists keep whole items only. */
+/* TA-E011 and TA-E012 from the limits of a root and its listeners. */
+static void
+test_ports_and_conntrack(void **state)
+{
+	char *root = tree_new();
+	struct snapshot *s = NULL;
+	struct census c;
+	struct census_listener lis[4];
+	struct evidence_input in;
+	struct findings f = FINDINGS_INIT;
+	const struct finding *x;
+	unsigned ports[4] = { 8080, 30005, 40000, 40000 };
+
+	(void)state;
+	tree_sysctl(root, "kernel.osrelease", "6.18.44");
+	tree_sysctl(root, "net.ipv4.ip_local_port_range", "10000\t65535");
+	tree_sysctl(root, "net.ipv4.ip_local_reserved_ports", "30000-30010");
+	tree_sysctl(root, "net.netfilter.nf_conntrack_count", "950");
+	tree_sysctl(root, "net.netfilter.nf_conntrack_max", "1000");
+	assert_int_equal(snapshot_take(root, NULL, &s), 0);
+	memset(&c, 0, sizeof c);
+	memset(lis, 0, sizeof lis);
+	for (int i = 0; i < 4; i++) {
+		snprintf(lis[i].addr, sizeof lis[i].addr, i == 3 ? "::" : "0.0.0.0");
+		lis[i].port = ports[i];
+	}
+	c.listeners = lis;
+	c.nlisteners = 4;
+	memset(&in, 0, sizeof in);
+	in.census = &c;
+	in.s = s;
+	assert_int_equal(evidence_eval(&in, &f), 0);
+	/* 8080 is below the range, 30005 reserved; 40000 once. */
+	assert_non_null(x = find(&f, "TA-E011"));
+	assert_string_equal(x->message, "listening ports inside the ephemeral range "
+	    "10000-65535, not reserved: 40000");
+	assert_string_equal(x->fix, "add the ports to net.ipv4.ip_local_reserved_ports: "
+	    "net.ipv4.ip_local_reserved_ports = 30000-30010,40000");
+	assert_non_null(x = find(&f, "TA-E012"));
+	assert_string_equal(x->message, "the connection tracking table is 95% full: "
+	    "950 of nf_conntrack_max 1000");
+	findings_clear(&f);
+	snapshot_free(s);
+
+	/* Half full now, but a reboot would set less than that. */
+	tree_sysctl(root, "net.netfilter.nf_conntrack_count", "500");
+	tree_sysctl(root, "net.ipv4.ip_local_reserved_ports", "30000-30010,40000");
+	tree_write(root, "etc/sysctl.d/60-ct.conf", "net.netfilter.nf_conntrack_max = 400\n");
+	assert_int_equal(snapshot_take(root, NULL, &s), 0);
+	in.s = s;
+	assert_int_equal(evidence_eval(&in, &f), 0);
+	assert_null(find(&f, "TA-E011"));
+	assert_non_null(x = find(&f, "TA-E012"));
+	assert_string_equal(x->message, "a reboot would set nf_conntrack_max to 400, "
+	    "but 500 connections are tracked now");
+	findings_clear(&f);
+	snapshot_free(s);
+	tree_free(root);
+}
+
 static void
 test_list_add(void **state)
 {
@@ -300,6 +360,7 @@ main(void)
 		cmocka_unit_test(test_every_finding),
 		cmocka_unit_test(test_list_add),
 		cmocka_unit_test(test_stale_listeners),
+		cmocka_unit_test(test_ports_and_conntrack),
 		cmocka_unit_test(test_stale_qdiscs),
 		cmocka_unit_test(test_qdisc_list),
 	};
