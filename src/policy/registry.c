@@ -63,6 +63,14 @@ static const struct finding_id ids[] = {
 	  "is the setting's. Remedy: set the profile's value in tcpadvise's "
 	  "fragment (and live); where the live value passes and only the boot "
 	  "value fails, persist the live value." },
+	{ "TA-P", true, SEV_INFO, false, KIND_DEVIATION,
+	  "a setting the profile does not ask of this host",
+	  "The setting has a condition (`when`) that does not hold here, for "
+	  "example hardening's ip_forward = 0 on a host that routes for containers, "
+	  "or bbr's default_qdisc = fq on a kernel without sch_fq; the value here "
+	  "would fail it, and the key is left as it is. The reason is the "
+	  "setting's: it says where the profile asks it and why not elsewhere. "
+	  "Nothing to fix." },
 	{ "TA-E001", false, SEV_INFO, false, KIND_EVIDENCE,
 	  "many TIME_WAIT sockets on listening ports",
 	  "This host closes first the connections its clients opened; TIME_WAIT "

@@ -935,8 +935,27 @@ eval_settings(struct pol *x)
 
 		if (judged(x->ret, name))
 			continue;	/* a hazard about this key says more */
-		if (setting_here(x->p, s, name) == NULL)
-			continue;	/* the profile does not ask it of this host */
+		if (setting_here(x->p, s, name) == NULL) {
+			/* The profile does not ask it of this host: say so where
+			   the value would fail it, with the reason it gives. */
+			const struct value *lv = k->live_ok ? &k->live_value : NULL;
+			const struct value *pv0 = view_value(s, k, VIEW_PERSISTED);
+			char want[256];
+
+			if ((lv == NULL || setting_satisfied(st, lv)) &&
+			    (pv0 == NULL || setting_satisfied(st, pv0)))
+				continue;
+			if (setting_describe(st, want, sizeof want) < 0)
+				want[0] = '\0';
+			if (push_key_finding(x, k, "P", SEV_INFO, KIND_DEVIATION,
+			    finding_printf("profile '%s' asks '%s' %s only where its condition "
+			    "holds, and it does not on this host: the key is left as it is",
+			    st->profile ? st->profile : x->p->name, name, want),
+			    xstrdup(st->reason), xstrdup(st->source), &f) < 0 ||
+			    finish(x, &f) < 0)
+				return -ENOMEM;
+			continue;
+		}
 		if (x->live && k->status != LIVE_OK) {
 			if (!catalog_in_release(st->entry, &s->host.kernel) ||
 			    k->status == LIVE_ABSENT)
