@@ -105,6 +105,26 @@ static const struct finding_id ids[] = {
 	  "A condition over one or more keys, the kernel release and the "
 	  "namespace that the profile marks as harmful, with its reason, source "
 	  "and fix; `tcpadvise explain TA-Hnnn` prints the rule." },
+	{ "TA-I001", false, SEV_WARNING, true, KIND_HAZARD,
+	  "an interface's own IPv4 setting defeats the profile's conf.all value",
+	  "The kernel combines conf.all.X with each interface's conf.IF.X: "
+	  "rp_filter takes the larger, send_redirects, secure_redirects and "
+	  "log_martians either, accept_source_route both, accept_redirects both "
+	  "where the interface forwards and either elsewhere. An interface whose "
+	  "own value was set on its own (before conf.default changed, by a "
+	  "script, or by a line naming it) keeps the effective value from what "
+	  "the profile asks of conf.all, even once conf.all and conf.default are "
+	  "fixed. The severity is the setting's. Remedy: set the interface's own "
+	  "key (sysctl -w, and a line in a sysctl.d file); apply does not write "
+	  "the keys of one interface, so the finding is not fixable by it." },
+	{ "TA-I002", false, SEV_WARNING, false, KIND_HAZARD,
+	  "strict reverse-path filtering on an interface of a multihomed host",
+	  "rp_filter is the larger of conf.all and the interface's own value, so "
+	  "an interface whose own value is 1 filters strictly even where "
+	  "conf.all is 0 or 2 (conf.all = 1 is TA-H032). On a host with several "
+	  "uplinks or default routes strict mode drops replies that come back "
+	  "another way. Remedy: set the interface's rp_filter to 2 (loose) by "
+	  "hand; apply does not write the keys of one interface." },
 	{ "TA-L001", false, SEV_WARNING, false, KIND_HAZARD,
 	  "a value the kernel rejects",
 	  "The value does not parse for the key's shape, or a field lies outside "

@@ -20,7 +20,8 @@
  * later one overrides. Per key: TA-Hnnn hazard rules and TA-D<id>
  * deviations (judged live and as a reboot would leave it), TA-R<id> drift,
  * TA-S<id> a later line overriding the fragment, TA-C004 appliers
- * disagreeing. Per file: TA-C003.
+ * disagreeing. Per file: TA-C003. Per interface (ifconf.h): TA-I001 and
+ * TA-I002, from the effective values of conf.all and the interface's own.
  *
  * Calling sequence:
  *   struct findings f = FINDINGS_INIT;
@@ -96,6 +97,10 @@ struct policy_opts {
  */
 int rules_eval(const struct profile *p, const struct snapshot *s,
     const struct policy_opts *opts, struct findings *ret);
+
+/* A value that satisfies a setting: its apply value, else its expectation
+   (the first of one-of, a bound that constrains every field); NULL. */
+const struct value *rules_setting_target(const struct setting *st);
 
 /* Whether any finding is at or above the threshold. */
 bool findings_reach(const struct findings *f, enum severity threshold);
