@@ -174,12 +174,7 @@ static int
 iface_finding(struct finding *f, const char *id, enum severity sev, char *message,
     const char *key, long long dev)
 {
-	memset(f, 0, sizeof *f);
-	remedy_init(&f->remedy);
-	f->id = strdup(id);
-	f->severity = sev;
-	f->kind = KIND_HAZARD;
-	f->message = message;
+	finding_start(f, id, sev, KIND_HAZARD, message);
 	f->in_live = true;
 	f->needs_live = true;
 	f->key = strdup(key);
@@ -188,10 +183,17 @@ iface_finding(struct finding *f, const char *id, enum severity sev, char *messag
 	    f->live == NULL ? -ENOMEM : 0;
 }
 
+/*
+ * Give f (begun by iface_finding()) the remedy that sets key to v by hand,
+ * its fix texts, and push it. f is taken, and cleared on failure (a NULL
+ * want, reason or source counts as a failed allocation). 0 or -ENOMEM.
+ */
 static int
-push(struct findings *ret, struct finding *f)
+complete(struct findings *ret, struct finding *f, const char *key, long long v,
+    const char *fragment)
 {
-	if (finding_fix_text(f) < 0) {
+	if (f->want == NULL || f->reason == NULL || f->source == NULL ||
+	    iface_remedy(f, key, v, fragment) < 0 || finding_fix_text(f) < 0) {
 		finding_clear(f);
 		return -ENOMEM;
 	}
@@ -236,8 +238,10 @@ eval_setting(const struct profile *p, const struct snapshot *s,
 		    ifconf_combination(param), all, changes ? " once fixed" : "", key,
 		    it->value[param], p->name, akey, want);
 		if (iface_finding(&f, "TA-I001", st->severity, msg, key,
-		    it->value[param]) < 0)
-			goto nomem;
+		    it->value[param]) < 0) {
+			finding_clear(&f);
+			return -ENOMEM;
+		}
 		f.want = strdup(want);
 		f.reason = finding_printf("%s%sThe interface's own value overrides "
 		    "conf.all here; conf.default reaches only interfaces created "
@@ -245,15 +249,8 @@ eval_setting(const struct profile *p, const struct snapshot *s,
 		    st->reason ? " " : "");
 		f.source = finding_printf("%s%sIN_DEV_* macros in include/linux/inetdevice.h",
 		    st->source ? st->source : "", st->source ? "; " : "");
-		if (f.want == NULL || f.reason == NULL || f.source == NULL ||
-		    iface_remedy(&f, key, t->field[0], fragment) < 0)
-			goto nomem;
-		if (push(ret, &f) < 0)
+		if (complete(ret, &f, key, t->field[0], fragment) < 0)
 			return -ENOMEM;
-		continue;
-nomem:
-		finding_clear(&f);
-		return -ENOMEM;
 	}
 	return 0;
 }
@@ -285,8 +282,10 @@ eval_strict_rpf(const struct profile *p, const struct snapshot *s,
 		    "a host with several uplinks or default routes: '%s' is 1 and "
 		    "conf.all's %lld, and the kernel takes the larger", it->name, key, all);
 		if (iface_finding(&f, "TA-I002", SEV_WARNING, msg, key,
-		    it->value[IFCONF_RP_FILTER]) < 0)
-			goto nomem;
+		    it->value[IFCONF_RP_FILTER]) < 0) {
+			finding_clear(&f);
+			return -ENOMEM;
+		}
 		f.want = strdup("one of 0, 2");
 		f.reason = strdup("In strict mode (1) a packet is dropped when the reply "
 		    "to its source would leave through another interface than the one "
@@ -297,15 +296,8 @@ eval_strict_rpf(const struct profile *p, const struct snapshot *s,
 		    "protection against unreachable sources.");
 		f.source = strdup("rp_filter in ip-sysctl.rst; IN_DEV_RPFILTER() in "
 		    "include/linux/inetdevice.h; RFC 3704 section 2.4");
-		if (f.want == NULL || f.reason == NULL || f.source == NULL ||
-		    iface_remedy(&f, key, 2, fragment) < 0)
-			goto nomem;
-		if (push(ret, &f) < 0)
+		if (complete(ret, &f, key, 2, fragment) < 0)
 			return -ENOMEM;
-		continue;
-nomem:
-		finding_clear(&f);
-		return -ENOMEM;
 	}
 	return 0;
 }

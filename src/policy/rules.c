@@ -489,8 +489,7 @@ findings_push(struct findings *f, struct finding *n)
 	return 0;
 }
 
-/* A new finding with its id, severity, kind and message (taken). */
-static void
+void
 finding_start(struct finding *f, const char *id, enum severity sev,
     enum finding_kind kind, char *message)
 {

@@ -118,6 +118,12 @@ int findings_push(struct findings *f, struct finding *n);
    strings of a finding (findings_push() takes a NULL message as -ENOMEM). */
 char *finding_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Begin *f afresh (its remedy initialised) with its id (copied),
+   severity, kind and message (taken); a NULL id or message shows at
+   findings_push(). */
+void finding_start(struct finding *f, const char *id, enum severity sev,
+    enum finding_kind kind, char *message);
+
 /* Sort: severity (critical first), then id, then key. */
 void findings_sort(struct findings *f);
 
