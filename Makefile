@@ -48,7 +48,7 @@ ALL_CFLAGS = -std=gnu11 $(WARNINGS) $(CFLAGS) -D_GNU_SOURCE -pthread \
 # dependency order.
 BASE    = diag suggest parse catalog
 SYSTEM  = procfs host sysctld snapshot census qdisc counters procs
-POLICY  = $(MOD_profile) builtin registry remedy rules lint evidence
+POLICY  = $(MOD_profile) builtin registry remedy rules ifconf lint evidence
 WRITE   = fragment apply plan
 CLI     = report cmd cmd_apply cmd_check cmd_explain cmd_history cmd_lint cmd_profiles \
           cmd_rollback cmd_states
@@ -69,7 +69,7 @@ PROFILES = profiles/baseline.yaml profiles/bbr.yaml profiles/nginx.yaml profiles
 # the modules it depends on, listed here: the dependency graph of src/.
 UNIT_TESTS = $(patsubst tests/unit/%.c,$(B)/tests/unit/%,$(wildcard tests/unit/test_*.c))
 DEPS_diag     =
-DEPS_registry = rules remedy profile catalog parse diag builtin profiles_data snapshot host sysctld procfs suggest fragment
+DEPS_registry = rules ifconf remedy profile catalog parse diag builtin profiles_data snapshot host sysctld procfs suggest fragment
 DEPS_remedy   = snapshot host sysctld procfs catalog parse suggest
 DEPS_suggest  =
 DEPS_parse    =
@@ -80,17 +80,18 @@ DEPS_sysctld  = procfs parse
 DEPS_builtin  = profiles_data
 DEPS_profile  = catalog parse diag builtin profiles_data suggest
 DEPS_snapshot = host sysctld procfs catalog parse suggest
-DEPS_rules    = profile catalog parse diag builtin profiles_data snapshot host sysctld procfs suggest fragment report registry remedy
-DEPS_report   = rules profile catalog parse diag builtin profiles_data snapshot host sysctld procfs suggest fragment registry remedy
-DEPS_lint     = rules profile catalog parse diag builtin profiles_data snapshot host sysctld procfs suggest fragment report registry remedy
+DEPS_rules    = ifconf profile catalog parse diag builtin profiles_data snapshot host sysctld procfs suggest fragment report registry remedy
+DEPS_report   = rules ifconf profile catalog parse diag builtin profiles_data snapshot host sysctld procfs suggest fragment registry remedy
+DEPS_lint     = rules ifconf profile catalog parse diag builtin profiles_data snapshot host sysctld procfs suggest fragment report registry remedy
 DEPS_fragment = profile catalog parse diag builtin profiles_data snapshot host sysctld procfs suggest
-DEPS_plan     = apply fragment rules registry remedy profile catalog parse diag builtin profiles_data snapshot host sysctld procfs suggest report
+DEPS_plan     = apply fragment rules ifconf registry remedy profile catalog parse diag builtin profiles_data snapshot host sysctld procfs suggest report
 DEPS_apply    = fragment profile catalog parse diag builtin profiles_data snapshot host sysctld procfs suggest
 DEPS_census   = procfs parse
 DEPS_qdisc    =
 DEPS_counters = procfs parse
 DEPS_procs    = procfs parse
-DEPS_evidence = rules profile catalog parse diag builtin profiles_data snapshot host sysctld procfs suggest fragment report census qdisc counters procs registry remedy
+DEPS_ifconf   = rules profile catalog parse diag builtin profiles_data snapshot host sysctld procfs suggest fragment report registry remedy
+DEPS_evidence = rules ifconf profile catalog parse diag builtin profiles_data snapshot host sysctld procfs suggest fragment report census qdisc counters procs registry remedy
 
 all: tcpadvise
 

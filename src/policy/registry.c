@@ -63,14 +63,6 @@ static const struct finding_id ids[] = {
 	  "is the setting's. Remedy: set the profile's value in tcpadvise's "
 	  "fragment (and live); where the live value passes and only the boot "
 	  "value fails, persist the live value." },
-	{ "TA-P", true, SEV_INFO, false, KIND_DEVIATION,
-	  "a setting the profile does not ask of this host",
-	  "The setting has a condition (`when`) that does not hold here, for "
-	  "example hardening's ip_forward = 0 on a host that routes for containers, "
-	  "or bbr's default_qdisc = fq on a kernel without sch_fq; the value here "
-	  "would fail it, and the key is left as it is. The reason is the "
-	  "setting's: it says where the profile asks it and why not elsewhere. "
-	  "Nothing to fix." },
 	{ "TA-E001", false, SEV_INFO, false, KIND_EVIDENCE,
 	  "many TIME_WAIT sockets on listening ports",
 	  "This host closes first the connections its clients opened; TIME_WAIT "
@@ -131,6 +123,26 @@ static const struct finding_id ids[] = {
 	  "A condition over one or more keys, the kernel release and the "
 	  "namespace that the profile marks as harmful, with its reason, source "
 	  "and fix; `tcpadvise explain TA-Hnnn` prints the rule." },
+	{ "TA-I001", false, SEV_WARNING, true, KIND_HAZARD,
+	  "an interface's own IPv4 setting defeats the profile's conf.all value",
+	  "The kernel combines conf.all.X with each interface's conf.IF.X: "
+	  "rp_filter takes the larger, send_redirects, secure_redirects and "
+	  "log_martians either, accept_source_route both, accept_redirects both "
+	  "where the interface forwards and either elsewhere. An interface whose "
+	  "own value was set on its own (before conf.default changed, by a "
+	  "script, or by a line naming it) keeps the effective value from what "
+	  "the profile asks of conf.all, even once conf.all and conf.default are "
+	  "fixed. The severity is the setting's. Remedy: set the interface's own "
+	  "key (sysctl -w, and a line in a sysctl.d file); apply does not write "
+	  "the keys of one interface, so the finding is not fixable by it." },
+	{ "TA-I002", false, SEV_WARNING, false, KIND_HAZARD,
+	  "strict reverse-path filtering on an interface of a multihomed host",
+	  "rp_filter is the larger of conf.all and the interface's own value, so "
+	  "an interface whose own value is 1 filters strictly even where "
+	  "conf.all is 0 or 2 (conf.all = 1 is TA-H032). On a host with several "
+	  "uplinks or default routes strict mode drops replies that come back "
+	  "another way. Remedy: set the interface's rp_filter to 2 (loose) by "
+	  "hand; apply does not write the keys of one interface." },
 	{ "TA-L001", false, SEV_WARNING, false, KIND_HAZARD,
 	  "a value the kernel rejects",
 	  "The value does not parse for the key's shape, or a field lies outside "
@@ -150,6 +162,14 @@ static const struct finding_id ids[] = {
 	  "a key assigned again, with the same value, in a later file",
 	  "The earlier line is redundant while the later file sets the key; a "
 	  "change made to it alone would have no effect." },
+	{ "TA-P", true, SEV_INFO, false, KIND_DEVIATION,
+	  "a setting the profile does not ask of this host",
+	  "The setting has a condition (`when`) that does not hold here, for "
+	  "example hardening's ip_forward = 0 on a host that routes for containers, "
+	  "or bbr's default_qdisc = fq on a kernel without sch_fq; the value here "
+	  "would fail it, and the key is left as it is. The reason is the "
+	  "setting's: it says where the profile asks it and why not elsewhere. "
+	  "Nothing to fix." },
 	{ "TA-R", true, SEV_INFO, false, KIND_DRIFT,
 	  "drift: the live value differs from what a reboot would set",
 	  "Something changed the value at run time, or a file was edited and not "

@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ifconf.h"
 #include "procfs.h"
 #include "rules.h"
 
@@ -488,8 +489,7 @@ findings_push(struct findings *f, struct finding *n)
 	return 0;
 }
 
-/* A new finding with its id, severity, kind and message (taken). */
-static void
+void
 finding_start(struct finding *f, const char *id, enum severity sev,
     enum finding_kind kind, char *message)
 {
@@ -634,9 +634,8 @@ fill_key(struct finding *f, const struct profile *p, const struct snapshot *s,
 	return collect_lines(s, k->entry->name, f);
 }
 
-/* A value that satisfies a setting: its apply value, else its expectation. */
-static const struct value *
-setting_target(const struct setting *st)
+const struct value *
+rules_setting_target(const struct setting *st)
 {
 	if (st->has_apply)
 		return &st->apply;
@@ -795,8 +794,8 @@ rule_target(const struct pol *x, const struct rule *r, const struct snapshot_key
 		return value_text(&r->fix_value, buf, size);
 	case FIX_AUTO:
 		st = setting_here(x->p, x->s, r->key->name);
-		if (st != NULL && setting_target(st) != NULL)
-			return value_text(setting_target(st), buf, size);
+		if (st != NULL && rules_setting_target(st) != NULL)
+			return value_text(rules_setting_target(st), buf, size);
 		/* FALLTHROUGH */
 	case FIX_DEFAULT:
 		if (k->has_default) {
@@ -991,7 +990,7 @@ eval_settings(struct pol *x)
 		pbuf[0] = '\0';
 		if (pv != NULL)
 			value_format(pv, pbuf, sizeof pbuf);
-		target = value_text(setting_target(st), tbuf, sizeof tbuf);
+		target = value_text(rules_setting_target(st), tbuf, sizeof tbuf);
 		msg = deviation_message(x, st, k, live_bad, pers_bad, pbuf);
 		if (push_key_finding(x, k, "D", st->severity, KIND_DEVIATION, msg,
 		    xstrdup(st->reason), xstrdup(st->source), &f) < 0)
@@ -1765,7 +1764,8 @@ rules_eval(const struct profile *p, const struct snapshot *s,
 	    (r = eval_overridden(&x)) < 0 ||
 	    (r = eval_files(&x)) < 0 ||
 	    (r = eval_divergence_drift(&x)) < 0 ||
-	    (r = eval_shadowed(&x)) < 0)
+	    (r = eval_shadowed(&x)) < 0 ||
+	    (r = ifconf_eval(p, s, x.rx.fragment, ret)) < 0)
 		return r;
 	findings_sort(ret);
 	return 0;

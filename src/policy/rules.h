@@ -20,7 +20,8 @@
  * later one overrides. Per key: TA-Hnnn hazard rules and TA-D<id>
  * deviations (judged live and as a reboot would leave it), TA-R<id> drift,
  * TA-S<id> a later line overriding the fragment, TA-C004 appliers
- * disagreeing. Per file: TA-C003.
+ * disagreeing. Per file: TA-C003. Per interface (ifconf.h): TA-I001 and
+ * TA-I002, from the effective values of conf.all and the interface's own.
  *
  * Calling sequence:
  *   struct findings f = FINDINGS_INIT;
@@ -97,6 +98,10 @@ struct policy_opts {
 int rules_eval(const struct profile *p, const struct snapshot *s,
     const struct policy_opts *opts, struct findings *ret);
 
+/* A value that satisfies a setting: its apply value, else its expectation
+   (the first of one-of, a bound that constrains every field); NULL. */
+const struct value *rules_setting_target(const struct setting *st);
+
 /* Whether any finding is at or above the threshold. */
 bool findings_reach(const struct findings *f, enum severity threshold);
 
@@ -112,6 +117,12 @@ int findings_push(struct findings *f, struct finding *n);
 /* A new string formatted with vasprintf(), or NULL when out of memory: the
    strings of a finding (findings_push() takes a NULL message as -ENOMEM). */
 char *finding_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Begin *f afresh (its remedy initialised) with its id (copied),
+   severity, kind and message (taken); a NULL id or message shows at
+   findings_push(). */
+void finding_start(struct finding *f, const char *id, enum severity sev,
+    enum finding_kind kind, char *message);
 
 /* Sort: severity (critical first), then id, then key. */
 void findings_sort(struct findings *f);

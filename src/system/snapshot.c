@@ -586,6 +586,108 @@ find_authors(struct snapshot *s)
 	return r;
 }
 
+static const char *const ifconf_names[IFCONF_NPARAMS] = {
+	"accept_redirects", "accept_source_route", "forwarding", "log_martians",
+	"rp_filter", "secure_redirects", "send_redirects",
+};
+
+const char *
+ifconf_param_name(enum ifconf_param p)
+{
+	return (unsigned)p < IFCONF_NPARAMS ? ifconf_names[p] : NULL;
+}
+
+int
+ifconf_param_lookup(const char *name)
+{
+	for (int i = 0; i < IFCONF_NPARAMS; i++)
+		if (strcmp(ifconf_names[i], name) == 0)
+			return i;
+	return -1;
+}
+
+static int
+cmp_iface(const void *a, const void *b)
+{
+	const struct snapshot_iface *x = a, *y = b;
+
+	return strcmp(x->name, y->name);
+}
+
+/*
+ * The IPv4 conf values of every interface: one directory per interface
+ * below net/ipv4/conf, next to all and default. Interfaces are kept in
+ * name order up to SNAPSHOT_IFACES_MAX (a host with thousands of veths
+ * is judged on the first ones, and ifaces_dropped says how many were
+ * left out); a value that cannot be read or parsed stays unknown. A
+ * missing directory (an image root, a kernel without IPv4) is no error.
+ */
+static int
+read_ifaces(struct snapshot *s)
+{
+	char dir[PATH_MAX], file[PATH_MAX];
+	struct dirent *de;
+	DIR *d;
+	int r = 0;
+
+	if ((r = path_join_root(s->root, "/proc/sys/net/ipv4/conf", dir, sizeof dir)) < 0)
+		return r;
+	if ((d = opendir(dir)) == NULL)
+		return 0;
+	while ((de = readdir(d)) != NULL) {
+		struct snapshot_iface *ni, *it;
+		size_t len = strlen(de->d_name);
+
+		if (de->d_name[0] == '.' || strcmp(de->d_name, "all") == 0 ||
+		    strcmp(de->d_name, "default") == 0 || len >= SNAPSHOT_IFNAME_MAX)
+			continue;
+		if (s->nifaces == SNAPSHOT_IFACES_MAX) {
+			s->ifaces_dropped++;
+			continue;
+		}
+		if ((ni = realloc(s->ifaces, (s->nifaces + 1) * sizeof *ni)) == NULL) {
+			r = -ENOMEM;
+			break;
+		}
+		s->ifaces = ni;
+		it = &ni[s->nifaces];
+		memset(it, 0, sizeof *it);
+		memcpy(it->name, de->d_name, len + 1);
+		for (int p = 0; p < IFCONF_NPARAMS; p++) {
+			char *text = NULL;
+			size_t tlen;
+			long long v;
+			const char *err;
+			int n = snprintf(file, sizeof file, "%s/%s/%s", dir, it->name,
+			    ifconf_names[p]);
+
+			if (n < 0 || (size_t)n >= sizeof file)
+				continue;
+			r = procfs_read_path(file, 64, &text, &tlen);
+			if (r == -ENOMEM)
+				break;
+			r = 0;
+			if (text == NULL)
+				continue;
+			if (tlen > 0 && text[tlen - 1] == '\n')
+				text[tlen - 1] = '\0';
+			if (parse_ll(text, LLONG_MIN, LLONG_MAX, &v, &err) == 0) {
+				it->value[p] = v;
+				it->known |= 1u << p;
+			}
+			free(text);
+		}
+		if (r < 0)
+			break;
+		if (it->known != 0)
+			s->nifaces++;
+	}
+	closedir(d);
+	if (s->nifaces > 1)
+		qsort(s->ifaces, s->nifaces, sizeof *s->ifaces, cmp_iface);
+	return r;
+}
+
 int
 snapshot_take(const char *root, const char *kernel_override,
     struct snapshot **ret)
@@ -631,7 +733,8 @@ snapshot_take(const char *root, const char *kernel_override,
 		if ((r = read_key(s, &s->keys[i])) < 0)
 			goto fail;
 	}
-	if ((r = collect_others(s)) < 0 || (r = find_authors(s)) < 0)
+	if ((r = collect_others(s)) < 0 || (r = find_authors(s)) < 0 ||
+	    (r = read_ifaces(s)) < 0)
 		goto fail;
 	s->others_probed = true;
 	*ret = s;
@@ -769,6 +872,55 @@ fail:
 	return r;
 }
 
+/*
+ * The interfaces of c (a simulation of s) after the live writes keys[i] =
+ * values[i]: see snapshot_simulate(). Returns 0 or -ENOMEM.
+ */
+static int
+simulate_ifaces(const struct snapshot *s, struct snapshot *c,
+    const char *const *keys, const char *const *values, size_t n)
+{
+	static const char dflt[] = "net.ipv4.conf.default.";
+
+	c->ifaces_dropped = s->ifaces_dropped;
+	if (s->nifaces == 0)
+		return 0;
+	if ((c->ifaces = calloc(s->nifaces, sizeof *c->ifaces)) == NULL)
+		return -ENOMEM;
+	memcpy(c->ifaces, s->ifaces, s->nifaces * sizeof *c->ifaces);
+	c->nifaces = s->nifaces;
+	for (size_t j = 0; j < n; j++) {
+		const struct snapshot_key *old;
+		const char *err;
+		long long v, was;
+		int p = -1;
+		bool all = false;
+
+		if (parse_ll(values[j], LLONG_MIN, LLONG_MAX, &v, &err) < 0)
+			continue;
+		if (strcmp(keys[j], "net.ipv4.ip_forward") == 0 ||
+		    strcmp(keys[j], "net.ipv4.conf.all.forwarding") == 0) {
+			p = IFCONF_FORWARDING;
+			all = true;
+		} else if (strncmp(keys[j], dflt, sizeof dflt - 1) == 0)
+			p = ifconf_param_lookup(keys[j] + sizeof dflt - 1);
+		if (p < 0)
+			continue;
+		old = snapshot_key(s, keys[j]);
+		if (!all && (old == NULL || !old->live_ok))
+			continue;
+		was = all ? 0 : old->live_value.field[0];
+		for (size_t i = 0; i < c->nifaces; i++) {
+			struct snapshot_iface *it = &c->ifaces[i];
+
+			if (!(it->known & 1u << p) || (!all && it->value[p] != was))
+				continue;
+			it->value[p] = v;
+		}
+	}
+	return 0;
+}
+
 int
 snapshot_simulate(const struct snapshot *s, struct sysctld_config *config,
     const char *const *keys, const char *const *values, size_t n,
@@ -848,6 +1000,8 @@ snapshot_simulate(const struct snapshot *s, struct sysctld_config *config,
 			c->nothers++;
 		}
 	c->others_probed = s->others_probed;
+	if ((r = simulate_ifaces(s, c, keys, values, n)) < 0)
+		goto fail;
 	*ret = c;
 	return 0;
 fail:
@@ -867,6 +1021,10 @@ snapshot_forget_live(struct snapshot *s)
 		k->status = LIVE_ABSENT;
 		k->error = 0;
 	}
+	free(s->ifaces);
+	s->ifaces = NULL;
+	s->nifaces = 0;
+	s->ifaces_dropped = 0;
 	s->files_only = true;
 }
 
@@ -881,6 +1039,7 @@ snapshot_free(struct snapshot *s)
 	}
 	free(s->keys);
 	free(s->others);
+	free(s->ifaces);
 	sysctld_free(s->config);
 	free(s->kernel_release);
 	free(s->cmdline);

@@ -51,6 +51,38 @@ struct snapshot_key {
 					   or NULL */
 };
 
+/*
+ * The IPv4 settings of one interface (net.ipv4.conf.IF.*) that the kernel
+ * combines with conf.all's to decide what the interface does (the IN_DEV_*
+ * macros of include/linux/inetdevice.h); policy/ifconf.h says how.
+ */
+enum ifconf_param {
+	IFCONF_ACCEPT_REDIRECTS,
+	IFCONF_ACCEPT_SOURCE_ROUTE,
+	IFCONF_FORWARDING,
+	IFCONF_LOG_MARTIANS,
+	IFCONF_RP_FILTER,
+	IFCONF_SECURE_REDIRECTS,
+	IFCONF_SEND_REDIRECTS,
+	IFCONF_NPARAMS,
+};
+
+#define SNAPSHOT_IFACES_MAX 256	/* interfaces read; the rest are counted */
+#define SNAPSHOT_IFNAME_MAX 16	/* IFNAMSIZ */
+
+struct snapshot_iface {
+	char name[SNAPSHOT_IFNAME_MAX];	/* the directory below conf/ ("eth0.200") */
+	unsigned known;			/* bit 1 << param: the value was read */
+	long long value[IFCONF_NPARAMS];
+};
+
+/* "accept_redirects", ... the file name below net/ipv4/conf/IF/; NULL if
+   p is out of range. */
+const char *ifconf_param_name(enum ifconf_param p);
+
+/* The parameter named (the last component of a key), or -1. */
+int ifconf_param_lookup(const char *name);
+
 /* A key assigned in a configuration file that is not in the catalog. */
 struct snapshot_other {
 	const char *key;		/* points into the config's lines */
@@ -80,10 +112,18 @@ struct snapshot {
 	struct snapshot_other *others;
 	size_t nothers;
 	bool others_probed;		/* `others` says which of them this kernel has */
+	struct snapshot_iface *ifaces;	/* live: every interface's own IPv4 conf
+					   values, sorted by name; none for
+					   snapshot_from_files() */
+	size_t nifaces;
+	size_t ifaces_dropped;		/* interfaces past SNAPSHOT_IFACES_MAX */
 };
 
 /*
- * Read the system below root ("/" when NULL). kernel_override, if not NULL,
+ * Read the system below root ("/" when NULL), including the IPv4 conf
+ * values of every interface below ROOT/proc/sys/net/ipv4/conf (all and
+ * default are catalog keys; at most SNAPSHOT_IFACES_MAX interfaces, in
+ * name order, are kept). kernel_override, if not NULL,
  * is the release to judge against (--kernel); it must parse with
  * kver_parse(). Returns 0 and sets *ret (free with snapshot_free()),
  * -EINVAL for a bad kernel_override, -ENOENT when ROOT/proc/sys/net does
@@ -115,7 +155,12 @@ int snapshot_from_files(const char *root, const char *const *paths,
  * A copy of s as it will be once planned changes are made: config (taken
  * over, freed with the copy, and on failure) in place of s's files, and
  * the n keys keys[i] set live to values[i]. Nothing is read: what s found
- * about keys the catalog does not know carries over. Returns 0 and *ret
+ * about keys the catalog does not know carries over. The interfaces follow
+ * the writes the way the kernel makes them follow: a new conf.default.X
+ * reaches every interface whose X equals conf.default's old value (taken
+ * as never set on its own; devinet_copy_dflt_conf() in
+ * net/ipv4/devinet.c), and ip_forward or conf.all.forwarding sets every
+ * interface's forwarding (inet_forward_change()). Returns 0 and *ret
  * (free with snapshot_free()), or -ENOMEM.
  */
 int snapshot_simulate(const struct snapshot *s, struct sysctld_config *config,
@@ -123,8 +168,8 @@ int snapshot_simulate(const struct snapshot *s, struct sysctld_config *config,
     struct snapshot **ret);
 
 /*
- * Drop the live values of s and mark it files_only: what `lint` judges when
- * it is given no file, the configuration of a snapshot_take() root with the
+ * Drop the live values of s (and its interfaces) and mark it files_only:
+ * what `lint` judges when it is given no file, the configuration of a snapshot_take() root with the
  * facts of its host (kernel, namespace, hash sizes, boot applier) kept.
  */
 void snapshot_forget_live(struct snapshot *s);
