@@ -103,8 +103,23 @@ void report_finding_text(FILE *out, const struct report_opts *o,
 void report_prom_findings(FILE *out, const char *name, const char *what,
     const struct findings *f);
 
-/* A Prometheus label value, escaping backslash, double quote and newline. */
+/* A Prometheus label value: backslash, double quote and newline escaped as
+   the exposition format wants; any other control byte and invalid UTF-8 as
+   the text \xNN that term_escape() shows (escape.h). */
 void report_prom_label(FILE *out, const char *s);
+
+/* A JSON string of outside text (new reference): NULL gives JSON null, and
+   invalid UTF-8, which json_string() refuses, becomes U+FFFD. NULL only
+   when out of memory. */
+json_t *report_jstr(const char *s);
+
+/*
+ * Write root (JSON_INDENT(2) and the like in flags) and a newline to out,
+ * with DEL and the C1 controls as \u escapes (json_escape_controls()): the
+ * one way every command writes JSON. root NULL (a failed json_pack()) gives
+ * -ENOMEM. Returns 0, -ENOMEM or -EIO. Does not release root.
+ */
+int report_json_write(FILE *out, json_t *root, size_t flags);
 
 /* ANSI sequence or "" when colour is off. */
 const char *report_color(const struct report_opts *o, const char *what);
