@@ -183,7 +183,9 @@ report_finding_text(FILE *out, const struct report_opts *o, const struct finding
 		term_fputs(f->file, out);
 		fprintf(out, ":%u", f->line);
 	}
-	if (f->key != NULL || f->file != NULL) {
+	/* A finding about one line without a key is named by its position
+	   alone (above), not twice. */
+	if (f->key != NULL || (f->file != NULL && !report_about_line(f))) {
 		fputc(' ', out);
 		term_fputs(f->key != NULL ? f->key : f->file, out);
 		if (f->key == NULL && f->line > 0)
