@@ -10,33 +10,16 @@ cd "$(dirname "$0")/../.." || exit 1
 enter_sandbox "$0"
 export LC_ALL=C
 
-for tool in jq cc iconv; do
-	if ! command -v $tool >/dev/null 2>&1; then
-		echo "SKIP: $tool is missing"
-		exit 77
-	fi
-done
+require_tools jq cc iconv
 
-ip link set lo up || { fail "ip link set lo up"; finish; }
-mkdir -p tests/out
-cc -O2 -o tests/out/sockgen tests/live/sockgen.c || { fail "cannot build sockgen"; finish; }
+build_sockgen
 
 # ESC [ 2 J, BEL, a raw C1 CSI (0x9b, not UTF-8), DEL, 0xff: 10 bytes.
 name=$(printf 'cw\033[2J\007\233\177\377')
-tests/out/sockgen -w 3 -n "$name" >"$sandbox_tmp/sockgen.out" 2>"$sandbox_tmp/sockgen.err" &
-sg_pid=$!
+sg_pid=''
 trap 'kill $sg_pid 2>/dev/null; rm -rf "$sandbox_tmp"' EXIT
 trap 'exit 1' INT TERM HUP
-i=0
-until grep -q '^ready=1$' "$sandbox_tmp/sockgen.out"; do
-	i=$((i + 1))
-	if [ $i -gt 100 ] || ! kill -0 $sg_pid 2>/dev/null; then
-		cat "$sandbox_tmp/sockgen.err"
-		fail "sockgen did not get ready"
-		finish
-	fi
-	sleep 0.1
-done
+start_sockgen -w 3 -n "$name"
 
 # clean FILE WHAT: no C0 control but newline, no DEL, no C1, valid UTF-8.
 clean() {
