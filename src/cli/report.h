@@ -3,6 +3,7 @@
  * textfile-collector format.
  *
  * Owns: nothing beyond one call. JSON is built with jansson, never by hand.
+ * Text from outside is escaped (escape.h) in every format.
  * Never: decides anything. What is a finding and what the exit status is
  * are decided elsewhere; this module only writes.
  */
@@ -50,12 +51,15 @@ int report_check(FILE *out, enum report_format fmt, const struct report_opts *o,
 
 /*
  * Write text wrapped at width columns; continuation lines start with indent
- * spaces; the first line starts at column `start` (already written). Breaks
- * only at spaces, so multi-byte UTF-8 is never split.
+ * spaces; the first line starts at column `start` (already written). The
+ * text is escaped first (term_escape(), escape.h: it quotes input) and
+ * measured as it is shown. Breaks only at spaces, so multi-byte UTF-8 is
+ * never split.
  */
 void report_wrap(FILE *out, const char *text, int start, int indent, int width);
 
-/* Write "    LABEL" and then text wrapped under itself at 78 columns. */
+/* Write "    LABEL" and then text (escaped) wrapped under itself at 78
+   columns. */
 void report_field(FILE *out, const char *label, const char *text);
 
 /* Findings grouped by severity (critical first) under "CRITICAL (n)"
