@@ -1,6 +1,7 @@
 /*
  * diag: collected diagnostics about input files; see diag.h.
- * Never prints on its own: diag_print() writes only where the caller says.
+ * Never prints on its own: diag_print() writes only where the caller says,
+ * with the file name and the message escaped by term_fputs().
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -8,6 +9,7 @@
 #include <string.h>
 
 #include "diag.h"
+#include "escape.h"
 
 int
 diag_add(struct diag_list *l, enum diag_severity sev, const char *file,
@@ -62,9 +64,13 @@ diag_print(FILE *f, const char *prog, const struct diag *d)
 		snprintf(pos, sizeof pos, ":%u:%u", d->line, d->col);
 	else if (d->line > 0)
 		snprintf(pos, sizeof pos, ":%u", d->line);
-	return fprintf(f, "%s: %s%s%s%s%s\n", prog,
-	    d->file ? d->file : "", pos, d->file ? ": " : "",
-	    d->severity == DIAG_WARNING ? "warning: " : "", d->msg);
+	/* The file name and the message quote input: escaped. */
+	if (fprintf(f, "%s: ", prog) < 0 || term_fputs(d->file, f) == EOF ||
+	    fprintf(f, "%s%s%s", pos, d->file ? ": " : "",
+	    d->severity == DIAG_WARNING ? "warning: " : "") < 0 ||
+	    term_fputs(d->msg, f) == EOF || fputc('\n', f) == EOF)
+		return -1;
+	return 0;
 }
 
 void

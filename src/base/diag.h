@@ -54,8 +54,9 @@ void diag_list_clear(struct diag_list *l);
 
 /*
  * Write one diagnostic as "prog: FILE:LINE:COL: message\n" (parts without a
- * value left out; warnings get "warning: " before the message). Returns the
- * fprintf result.
+ * value left out; warnings get "warning: " before the message), the file
+ * name and the message escaped by term_fputs() (escape.h): they quote
+ * input. Returns 0, or -1 when writing failed.
  */
 int diag_print(FILE *f, const char *prog, const struct diag *d);
 

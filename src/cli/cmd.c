@@ -14,37 +14,41 @@
 
 #include "apply.h"
 #include "cmd.h"
+#include "escape.h"
 #include "procfs.h"
 
 void
 cmd_error(const struct options *o, const char *fmt, ...)
 {
+	char *msg = NULL;
 	va_list ap;
 
-	fprintf(stderr, "%s: ", o->prog);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
 	va_end(ap);
+	/* Messages quote paths and arguments: escaped as a whole. */
+	fprintf(stderr, "%s: ", o->prog);
+	term_fputs(msg != NULL ? msg : "out of memory", stderr);
 	fputc('\n', stderr);
-	if (o->result != NULL && o->result->message[0] == '\0') {
-		va_start(ap, fmt);
-		vsnprintf(o->result->message, sizeof o->result->message, fmt, ap);
-		va_end(ap);
-	}
+	if (o->result != NULL && o->result->message[0] == '\0')
+		snprintf(o->result->message, sizeof o->result->message, "%s",
+		    msg != NULL ? msg : "out of memory");
+	free(msg);
 }
 
 int
 cmd_json_error(const char *command, int status, const char *message)
 {
-	json_t *root = json_pack("{s:i, s:s, s:s?, s:{s:i, s:s}}", "schema_version", 1,
-	    "tool_version", TCPADVISE_VERSION, "command", command, "error", "code",
-	    status, "message", message != NULL && *message ? message : "failed");
+	json_t *root = json_pack("{s:i, s:s, s:o, s:{s:i, s:o}}", "schema_version", 1,
+	    "tool_version", TCPADVISE_VERSION, "command", report_jstr(command), "error",
+	    "code", status, "message", report_jstr(message != NULL && *message ?
+	    message : "failed"));
 	int r;
 
 	if (root == NULL)
 		return -EIO;
-	r = json_dumpf(root, stdout, JSON_INDENT(2)) < 0 || fputc('\n', stdout) == EOF ?
-	    -EIO : 0;
+	r = report_json_write(stdout, root, JSON_INDENT(2)) < 0 ? -EIO : 0;
 	json_decref(root);
 	return r;
 }
@@ -72,10 +76,7 @@ cmd_print_json(json_t *root)
 {
 	int r;
 
-	if (root == NULL)
-		return -ENOMEM;
-	r = json_dumpf(root, stdout, JSON_INDENT(2)) < 0 || fputc('\n', stdout) == EOF ?
-	    -EIO : 0;
+	r = report_json_write(stdout, root, JSON_INDENT(2));
 	json_decref(root);
 	return r;
 }

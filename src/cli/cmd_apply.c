@@ -29,6 +29,7 @@
 #include "apply.h"
 #include "census.h"
 #include "cmd.h"
+#include "escape.h"
 #include "evidence.h"
 #include "fragment.h"
 #include "plan.h"
@@ -331,7 +332,8 @@ print_diff(const char *path, const char *before, const char *after)
 
 	if (fragment_diff(path, before, after, &diff) < 0)
 		return -ENOMEM;
-	fputs(diff, stdout);
+	/* The lines of files: layout kept, any other control byte escaped. */
+	term_fputs_flags(diff, stdout, TERM_KEEP_NEWLINE | TERM_KEEP_TAB);
 	free(diff);
 	return 0;
 }
@@ -341,29 +343,39 @@ static void
 print_disable(const char *verb, const struct plan_disable *d)
 {
 	if (d->mask != NULL)
-		printf("%s: mask %s with %s, line %u disabled (%s)\n", verb, d->file,
-		    d->mask, d->line, d->id);
+		term_printf(stdout, "%s: mask %s with %s, line %u disabled (%s)", verb,
+		    d->file, d->mask, d->line, d->id);
 	else
-		printf("%s: comment out %s:%u (%s)\n", verb, d->file, d->line, d->id);
+		term_printf(stdout, "%s: comment out %s:%u (%s)", verb, d->file, d->line,
+		    d->id);
+	putchar('\n');
 }
 
+/* Each line names keys, values and files: written by term_printf(). */
 static int
 print_text(const struct run *x)
 {
 	const struct options *o = x->o;
 	const struct plan *pl = &x->plan;
 
-	for (size_t i = 0; !o->persist_only && i < pl->live.n; i++)
-		printf("%s: %s -> %s\n", pl->live.items[i].key, pl->live.items[i].before,
-		    pl->live.items[i].after);
-	for (size_t i = 0; i < pl->nskip; i++)
-		printf("%s%s%s: skipped: %s\n", pl->skip[i].key ? pl->skip[i].key : "",
-		    pl->skip[i].key ? " " : "", pl->skip[i].id, pl->skip[i].why);
+	for (size_t i = 0; !o->persist_only && i < pl->live.n; i++) {
+		term_printf(stdout, "%s: %s -> %s", pl->live.items[i].key,
+		    pl->live.items[i].before, pl->live.items[i].after);
+		putchar('\n');
+	}
+	for (size_t i = 0; i < pl->nskip; i++) {
+		term_printf(stdout, "%s%s%s: skipped: %s", pl->skip[i].key ?
+		    pl->skip[i].key : "", pl->skip[i].key ? " " : "", pl->skip[i].id,
+		    pl->skip[i].why);
+		putchar('\n');
+	}
 	if (x->frag_text != NULL) {
 		if (!frag_changes(x))
-			printf("unchanged: %s\n", x->path);
+			term_printf(stdout, "unchanged: %s", x->path);
 		else
-			printf("%s %s\n", o->dry_run ? "would write" : "wrote", x->path);
+			term_printf(stdout, "%s %s", o->dry_run ? "would write" : "wrote",
+			    x->path);
+		putchar('\n');
 		if (o->dry_run && frag_changes(x) &&
 		    print_diff(x->path, x->old_frag, x->frag_text) < 0)
 			return -ENOMEM;
@@ -381,17 +393,21 @@ print_text(const struct run *x)
 		if (!remains(f))
 			continue;
 		if (f->file != NULL && f->line > 0)
-			printf("remains: %s %s:%u: %s\n", f->id, f->file, f->line,
+			term_printf(stdout, "remains: %s %s:%u: %s", f->id, f->file, f->line,
 			    f->message);
 		else
-			printf("remains: %s %s: %s\n", f->id, f->key ? f->key : "-",
+			term_printf(stdout, "remains: %s %s: %s", f->id, f->key ? f->key : "-",
 			    f->message);
+		putchar('\n');
 	}
-	for (size_t i = 0; i < x->neffects; i++)
-		printf("not in effect yet: %s%s%s: %s\n", x->effects[i].id ?
+	for (size_t i = 0; i < x->neffects; i++) {
+		term_printf(stdout, "not in effect yet: %s%s%s: %s", x->effects[i].id ?
 		    x->effects[i].id : "", x->effects[i].id ? " " : "",
 		    x->effects[i].key, x->effects[i].message);
-	printf("%s\n", x->msg);
+		putchar('\n');
+	}
+	term_fputs(x->msg, stdout);
+	putchar('\n');
 	return 0;
 }
 
@@ -463,9 +479,10 @@ disable_json(const struct plan_disable *d, size_t n)
 	json_t *a = json_array();
 
 	for (size_t i = 0; a != NULL && i < n; i++)
-		json_array_append_new(a, json_pack("{s:s, s:s, s:I, s:s?, s:s}", "action",
-		    d[i].mask ? "mask" : "comment-out", "file", d[i].file, "line",
-		    (json_int_t)d[i].line, "mask", d[i].mask, "finding", d[i].id));
+		json_array_append_new(a, json_pack("{s:s, s:o, s:I, s:o, s:s}", "action",
+		    d[i].mask ? "mask" : "comment-out", "file", report_jstr(d[i].file),
+		    "line", (json_int_t)d[i].line, "mask", report_jstr(d[i].mask),
+		    "finding", d[i].id));
 	return a;
 }
 
@@ -482,9 +499,9 @@ print_json(const struct run *x, const struct apply_outcome *out)
 	files = json_array();
 	remaining = json_array();
 	for (size_t i = 0; !o->persist_only && live && i < pl->live.n; i++)
-		json_array_append_new(live, json_pack("{s:s, s:s, s:s}", "key",
-		    pl->live.items[i].key, "before", pl->live.items[i].before, "after",
-		    pl->live.items[i].after));
+		json_array_append_new(live, json_pack("{s:s, s:o, s:o}", "key",
+		    pl->live.items[i].key, "before", report_jstr(pl->live.items[i].before),
+		    "after", report_jstr(pl->live.items[i].after)));
 	for (size_t i = 0; same && i < x->p->nsettings; i++) {
 		const char *key = x->p->settings[i].entry->name;
 		bool planned = false;
@@ -495,11 +512,13 @@ print_json(const struct run *x, const struct apply_outcome *out)
 			json_array_append_new(same, json_string(key));
 	}
 	for (size_t i = 0; skipped && i < pl->nskip; i++)
-		json_array_append_new(skipped, json_pack("{s:s?, s:s, s:s}", "key",
-		    pl->skip[i].key, "finding", pl->skip[i].id, "reason", pl->skip[i].why));
+		json_array_append_new(skipped, json_pack("{s:o, s:s, s:o}", "key",
+		    report_jstr(pl->skip[i].key), "finding", pl->skip[i].id, "reason",
+		    report_jstr(pl->skip[i].why)));
 	for (size_t i = 0; files && i < x->rq->nfiles; i++)
-		json_array_append_new(files, json_pack("{s:s, s:s?, s:b, s:b}", "path",
-		    x->rq->files[i].path, "why", x->rq->files[i].why, "existed",
+		json_array_append_new(files, json_pack("{s:o, s:o, s:b, s:b}", "path",
+		    report_jstr(x->rq->files[i].path), "why", report_jstr(x->rq->files[i].why),
+		    "existed",
 		    out->files[i].existed, "changed", out->files[i].changed));
 	for (size_t i = 0; remaining && i < x->after.n; i++)
 		if (remains(&x->after.items[i]))
@@ -507,17 +526,17 @@ print_json(const struct run *x, const struct apply_outcome *out)
 			    report_finding_json(&x->after.items[i]));
 	effects = json_array();
 	for (size_t i = 0; effects && i < x->neffects; i++)
-		json_array_append_new(effects, json_pack("{s:s, s:s?, s:s}", "key",
-		    x->effects[i].key, "finding", x->effects[i].id, "message",
-		    x->effects[i].message));
-	persisted = x->frag_text == NULL ? json_null() : json_pack("{s:s, s:b}",
-	    "path", x->path, "changed", frag_changes(x));
-	root = json_pack("{s:i, s:s, s:s, s:b, s:o, s:b, s:s, s:o, s:o, s:o, s:o, s:o, "
+		json_array_append_new(effects, json_pack("{s:o, s:s?, s:o}", "key",
+		    report_jstr(x->effects[i].key), "finding", x->effects[i].id, "message",
+		    report_jstr(x->effects[i].message)));
+	persisted = x->frag_text == NULL ? json_null() : json_pack("{s:o, s:b}",
+	    "path", report_jstr(x->path), "changed", frag_changes(x));
+	root = json_pack("{s:i, s:s, s:o, s:b, s:o, s:b, s:o, s:o, s:o, s:o, s:o, s:o, "
 	    "s:o, s:o, s:o, s:o, s:o}",
 	    "schema_version", 1, "tool_version", TCPADVISE_VERSION,
-	    "profile", x->p->name, "changed", out->changed, "transaction",
+	    "profile", report_jstr(x->p->name), "changed", out->changed, "transaction",
 	    out->txn > 0 ? json_integer((json_int_t)out->txn) : json_null(), "failed", 0,
-	    "msg", x->msg, "live", live, "unchanged", same, "persisted", persisted,
+	    "msg", report_jstr(x->msg), "live", live, "unchanged", same, "persisted", persisted,
 	    "skipped", skipped, "resolved", disable_json(pl->disable, pl->ndisable),
 	    "pending", disable_json(pl->pending, pl->npending),
 	    "overridden_by", disable_json(pl->pending, pl->npending),
@@ -525,8 +544,8 @@ print_json(const struct run *x, const struct apply_outcome *out)
 	if (root == NULL)
 		return -ENOMEM;
 	if (x->frag_text != NULL && frag_changes(x))
-		json_object_set_new(root, "diff", json_pack("{s:s?, s:s}", "before",
-		    x->old_frag, "after", x->frag_text));
+		json_object_set_new(root, "diff", json_pack("{s:o, s:o}", "before",
+		    report_jstr(x->old_frag), "after", report_jstr(x->frag_text)));
 	if (o->dry_run)
 		json_object_set_new(root, "dry_run", json_true());
 	return cmd_print_json(root);

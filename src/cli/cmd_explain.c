@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "escape.h"
 #include "registry.h"
 #include "procfs.h"
 #include "rules.h"
@@ -497,11 +498,15 @@ explain_key(const struct options *o, const struct catalog_entry *e,
 		if (strcmp(st->profile, all->p[i]->name) != 0) {
 			/* Inherited: its reason stands under the profile that
 			   defines it. */
-			printf("  %-10s the same, from %s\n", all->p[i]->name, st->profile);
+			term_printf(stdout, "  %-10s the same, from %s", all->p[i]->name,
+			    st->profile);
+			putchar('\n');
 			continue;
 		}
-		printf("  %-10s wants %s (%s); apply writes %s\n", all->p[i]->name,
-		    want, severity_name(st->severity), st->has_apply ? apply : "nothing");
+		term_printf(stdout, "  %-10s wants %s (%s); apply writes %s",
+		    all->p[i]->name, want, severity_name(st->severity),
+		    st->has_apply ? apply : "nothing");
+		putchar('\n');
 		field("why:", st->reason);
 		field("source:", st->source);
 	}

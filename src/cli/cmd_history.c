@@ -18,6 +18,7 @@
 
 #include "apply.h"
 #include "cmd.h"
+#include "escape.h"
 
 /* Unix seconds as UTC ISO 8601, "2026-11-22T10:00:00Z". */
 static void
@@ -38,6 +39,8 @@ print_json(const struct apply_history *h)
 	char when[32], rb[32];
 	int r = -ENOMEM;
 
+	/* The strings come from the transactions as jansson parsed them, so
+	   they are valid UTF-8: json_pack() takes them as they are. */
 	if ((list = json_array()) == NULL)
 		return r;
 	for (size_t i = 0; i < h->n; i++) {
@@ -67,20 +70,30 @@ print_json(const struct apply_history *h)
 	    "tool_version", TCPADVISE_VERSION, "transactions", list));
 }
 
-static void
+static int
 print_text(const struct apply_history *h)
 {
 	int wprof = (int)strlen("profile");
 	size_t nrb = 0;
 	char when[32];
+	char **prof;
 
 	if (h->n == 0) {
 		printf("no applies yet: the history is empty\n");
-		return;
+		return 0;
 	}
+	/* The names as they are shown (escaped), to measure the column. */
+	if ((prof = calloc(h->n, sizeof *prof)) == NULL)
+		return -ENOMEM;
 	for (size_t i = 0; i < h->n; i++) {
-		if ((int)strlen(h->txns[i]->profile) > wprof)
-			wprof = (int)strlen(h->txns[i]->profile);
+		if ((prof[i] = term_escape(h->txns[i]->profile, 0)) == NULL) {
+			while (i > 0)
+				free(prof[--i]);
+			free(prof);
+			return -ENOMEM;
+		}
+		if ((int)strlen(prof[i]) > wprof)
+			wprof = (int)strlen(prof[i]);
 		nrb += h->txns[i]->rolled_back;
 	}
 	printf("apply  %-20s  %-*s  keys  files\n", "time (UTC)", wprof, "profile");
@@ -88,10 +101,13 @@ print_text(const struct apply_history *h)
 		const struct apply_txn *t = h->txns[i];
 
 		iso_time(t->time, when, sizeof when);
-		printf("%5lu  %-20s  %-*s  %4zu  ", t->number, when, wprof, t->profile,
+		printf("%5lu  %-20s  %-*s  %4zu  ", t->number, when, wprof, prof[i],
 		    t->nlive);
-		for (size_t f = 0; f < t->nfiles; f++)
-			printf("%s%s", f ? ", " : "", t->files[f].path);
+		free(prof[i]);
+		for (size_t f = 0; f < t->nfiles; f++) {
+			fputs(f ? ", " : "", stdout);
+			term_fputs(t->files[f].path, stdout);
+		}
 		if (t->nfiles == 0)
 			printf("-");
 		if (t->rolled_back)
@@ -101,6 +117,8 @@ print_text(const struct apply_history *h)
 		printf("\n");
 	}
 	printf("%zu appl%s, %zu rolled back\n", h->n, h->n == 1 ? "y" : "ies", nrb);
+	free(prof);
+	return 0;
 }
 
 int
@@ -117,8 +135,9 @@ cmd_history(const struct options *o)
 			cmd_error(o, "cannot write the output");
 			status = TA_EXIT_SYSTEM;
 		}
-	} else {
-		print_text(&h);
+	} else if (print_text(&h) < 0) {
+		cmd_error(o, "out of memory");
+		status = TA_EXIT_SYSTEM;
 	}
 	apply_history_clear(&h);
 	return status;

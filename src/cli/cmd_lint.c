@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "escape.h"
 #include "fragment.h"
 #include "lint.h"
 #include "snapshot.h"
@@ -32,14 +33,20 @@ text_finding(FILE *out, const struct report_opts *ro, const struct finding *f)
 	FILE *m;
 
 	if (ro->verbosity < 0) {
-		fprintf(out, "%s:%u: %s %s: %s\n", f->file ? f->file : "-", f->line,
-		    severity_name(f->severity), f->id, f->message);
+		term_fputs(f->file ? f->file : "-", out);
+		fprintf(out, ":%u: %s %s: ", f->line, severity_name(f->severity), f->id);
+		term_fputs(f->message, out);
+		fputc('\n', out);
 		return;
 	}
-	fprintf(out, "  %s%s%s %s:%u", report_color(ro, "bold"), f->id,
-	    report_color(ro, "reset"), f->file ? f->file : "-", f->line);
-	if (f->key != NULL)
-		fprintf(out, " %s", f->key);
+	fprintf(out, "  %s%s%s ", report_color(ro, "bold"), f->id,
+	    report_color(ro, "reset"));
+	term_fputs(f->file ? f->file : "-", out);
+	fprintf(out, ":%u", f->line);
+	if (f->key != NULL) {
+		fputc(' ', out);
+		term_fputs(f->key, out);
+	}
 	fprintf(out, " %s[%s]%s\n", report_color(ro, "dim"),
 	    finding_kind_name(f->kind), report_color(ro, "reset"));
 	report_field(out, "", f->message);
@@ -91,9 +98,9 @@ report_text(FILE *out, const struct report_opts *ro, const struct profile *p,
 		    report_color(ro, "reset"));
 		report_wrap(out, text, 5, 2, 78);
 		free(text);
-		fprintf(out, "profile %s, %s; kernel %s%s\n\n", p->name,
-		    strcmp(p->origin, "built-in") == 0 ? "built-in" : p->origin,
+		term_printf(out, "profile %s, %s; kernel %s%s", p->name, p->origin,
 		    s->kernel_release, s->kernel_overridden ? " (--kernel)" : "");
+		fputs("\n\n", out);
 	}
 	report_groups(out, ro, f, text_finding);
 	if (ro->verbosity >= 0) {
@@ -119,22 +126,21 @@ report_json(FILE *out, const struct profile *p, const struct snapshot *s,
 		goto out;
 	}
 	for (size_t i = 0; i < s->config->nfiles; i++)
-		if (json_array_append_new(files, json_string(s->config->files[i].path)) < 0) {
+		if (json_array_append_new(files, report_jstr(s->config->files[i].path)) < 0) {
 			r = -ENOMEM;
 			goto out;
 		}
 	json_object_set_new(root, "schema_version", json_integer(REPORT_SCHEMA_VERSION));
 	json_object_set_new(root, "tool_version", json_string(TCPADVISE_VERSION));
-	json_object_set_new(root, "kernel", json_string(s->kernel_release));
-	json_object_set_new(root, "profile", json_pack("{s:s, s:s}", "name", p->name,
-	    "origin", p->origin));
+	json_object_set_new(root, "kernel", report_jstr(s->kernel_release));
+	json_object_set_new(root, "profile", json_pack("{s:o, s:o}", "name",
+	    report_jstr(p->name), "origin", report_jstr(p->origin)));
 	json_object_set_new(root, "files", files);
 	files = NULL;
 	json_object_set_new(root, "findings", findings);
 	findings = NULL;
 	json_object_set_new(root, "summary", report_summary_json(f));
-	if (json_dumpf(root, out, JSON_INDENT(2)) < 0 || fputc('\n', out) == EOF)
-		r = -EIO;
+	r = report_json_write(out, root, JSON_INDENT(2));
 out:
 	json_decref(files);
 	json_decref(findings);

@@ -15,6 +15,7 @@
 
 #include "builtin.h"
 #include "cmd.h"
+#include "escape.h"
 
 static int
 list(const struct options *o)
@@ -42,31 +43,35 @@ list(const struct options *o)
 			json_t *aliases = json_array();
 
 			for (size_t j = 0; aliases != NULL && j < info[i].naliases; j++)
-				json_array_append_new(aliases, json_string(info[i].aliases[j]));
-			json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:o, s:o}",
-			    "name", info[i].name, "description", info[i].description,
-			    "origin", info[i].origin, "aliases", aliases,
-			    "shadows", info[i].shadows ? json_string(info[i].shadows) :
-			    json_null()));
+				json_array_append_new(aliases, report_jstr(info[i].aliases[j]));
+			json_array_append_new(a, json_pack("{s:o, s:o, s:o, s:o, s:o}",
+			    "name", report_jstr(info[i].name), "description",
+			    report_jstr(info[i].description), "origin",
+			    report_jstr(info[i].origin), "aliases", aliases,
+			    "shadows", report_jstr(info[i].shadows)));
 		}
 		json_t *root = json_pack("{s:i, s:s, s:o}", "schema_version", 1,
 		    "tool_version", TCPADVISE_VERSION, "profiles", a);
 
-		if (root == NULL || json_dumpf(root, stdout, JSON_INDENT(2)) < 0)
+		if (report_json_write(stdout, root, JSON_INDENT(2)) < 0)
 			status = TA_EXIT_SYSTEM;
-		fputc('\n', stdout);
 		json_decref(root);
 	} else {
 		for (size_t i = 0; i < n; i++) {
-			printf("%-10s %s\n", info[i].name, info[i].description);
-			printf("%-10s found: %s", "", info[i].origin);
+			term_printf(stdout, "%-10s %s", info[i].name, info[i].description);
+			putchar('\n');
+			term_printf(stdout, "%-10s found: %s", "", info[i].origin);
 			if (info[i].naliases > 0) {
 				printf("; aliases:");
-				for (size_t j = 0; j < info[i].naliases; j++)
-					printf(" %s", info[i].aliases[j]);
+				for (size_t j = 0; j < info[i].naliases; j++) {
+					putchar(' ');
+					term_fputs(info[i].aliases[j], stdout);
+				}
 			}
-			if (info[i].shadows != NULL)
-				printf("; hides %s", info[i].shadows);
+			if (info[i].shadows != NULL) {
+				printf("; hides ");
+				term_fputs(info[i].shadows, stdout);
+			}
 			putchar('\n');
 		}
 	}
@@ -136,9 +141,9 @@ profile_json(const struct profile *p)
 		return NULL;
 	}
 	for (size_t i = 0; i < p->naliases; i++)
-		json_array_append_new(aliases, json_string(p->aliases[i]));
+		json_array_append_new(aliases, report_jstr(p->aliases[i]));
 	for (size_t i = 0; i < p->nchain; i++)
-		json_array_append_new(chain, json_string(p->chain[i]));
+		json_array_append_new(chain, report_jstr(p->chain[i]));
 	for (size_t i = 0; i < p->nsettings; i++) {
 		const struct setting *st = &p->settings[i];
 		json_t *one_of = json_array();
@@ -148,31 +153,71 @@ profile_json(const struct profile *p)
 		if (setting_describe(st, want, sizeof want) < 0)
 			want[0] = '\0';
 		json_array_append_new(settings, json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, "
-		    "s:o, s:s, s:s?, s:s?, s:s?}", "key", st->entry->name, "want", want,
+		    "s:o, s:s, s:o, s:o, s:o}", "key", st->entry->name, "want", want,
 		    "eq", st->has_equal ? jvalue(&st->equal) : json_null(),
 		    "min", jbound(st->has_min, &st->min, st->min_mask),
 		    "max", jbound(st->has_max, &st->max, st->max_mask),
 		    "one_of", st->n_one_of > 0 ? one_of : json_null(),
 		    "apply", st->has_apply ? jvalue(&st->apply) : json_null(),
-		    "severity", severity_name(st->severity), "reason", st->reason,
-		    "source", st->source, "profile", st->profile));
+		    "severity", severity_name(st->severity), "reason",
+		    report_jstr(st->reason), "source", report_jstr(st->source),
+		    "profile", report_jstr(st->profile)));
 		if (st->n_one_of == 0)
 			json_decref(one_of);
 	}
 	for (size_t i = 0; i < p->nrules; i++) {
 		const struct rule *r = &p->rules[i];
 
-		json_array_append_new(rules, json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:s?, "
-		    "s:{s:s, s:o}, s:s?}", "id", r->id, "key", r->key->name, "severity",
-		    severity_name(r->severity), "title", r->title, "reason", r->reason,
-		    "source", r->source, "fix", "kind", fix_kind_name(r->fix_kind),
-		    "value", r->fix_kind == FIX_VALUE ? jvalue(&r->fix_value) : json_null(),
-		    "profile", r->profile));
+		json_array_append_new(rules, json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, "
+		    "s:{s:s, s:o}, s:o}", "id", r->id, "key", r->key->name, "severity",
+		    severity_name(r->severity), "title", report_jstr(r->title), "reason",
+		    report_jstr(r->reason), "source", report_jstr(r->source), "fix", "kind",
+		    fix_kind_name(r->fix_kind), "value", r->fix_kind == FIX_VALUE ?
+		    jvalue(&r->fix_value) : json_null(), "profile", report_jstr(r->profile)));
 	}
-	return json_pack("{s:i, s:s, s:s, s:s?, s:s?, s:o, s:o, s:o, s:o}",
-	    "schema_version", 1, "tool_version", TCPADVISE_VERSION, "name", p->name,
-	    "description", p->description, "origin", p->origin, "aliases", aliases,
+	return json_pack("{s:i, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
+	    "schema_version", 1, "tool_version", TCPADVISE_VERSION, "name",
+	    report_jstr(p->name), "description", report_jstr(p->description),
+	    "origin", report_jstr(p->origin), "aliases", aliases,
 	    "chain", chain, "settings", settings, "rules", rules);
+}
+
+/*
+ * Write the text of a profile file as lines: newlines and tabs as they are,
+ * every other control byte (a CR too) and invalid UTF-8 escaped. Read
+ * whole, up to the size a profile may have, so that no character is cut
+ * between two reads. Returns 0 or -errno.
+ */
+static int
+show_file(const char *path)
+{
+	char *buf;
+	size_t n;
+	FILE *f;
+	int r = 0;
+
+	if ((f = fopen(path, "re")) == NULL)
+		return -errno;
+	if ((buf = malloc(PROFILE_MAX_BYTES + 1)) == NULL) {
+		fclose(f);
+		return -ENOMEM;
+	}
+	n = fread(buf, 1, PROFILE_MAX_BYTES, f);
+	if (ferror(f))
+		r = -EIO;
+	fclose(f);
+	buf[n] = '\0';
+	for (const char *p = buf; r == 0 && p < buf + n; ) {
+		/* A NUL byte ends a string: shown, and the text goes on. */
+		term_fputs_flags(p, stdout, TERM_KEEP_NEWLINE | TERM_KEEP_TAB);
+		p += strlen(p);
+		if (p < buf + n) {
+			fputs("\\x00", stdout);
+			p++;
+		}
+	}
+	free(buf);
+	return r;
 }
 
 /* Print the YAML text of one profile: the file, or the built-in text. */
@@ -181,10 +226,7 @@ show(const struct options *o, const char *name)
 {
 	struct profile *p = NULL;
 	const struct builtin_profile *b;
-	int status;
-	FILE *f;
-	char buf[8192];
-	size_t n;
+	int status, r;
 
 	status = cmd_load_profile(o, name, &p);
 	if (status != TA_EXIT_OK)
@@ -192,8 +234,7 @@ show(const struct options *o, const char *name)
 	if (o->format == FORMAT_JSON) {
 		json_t *j = profile_json(p);
 
-		if (j == NULL || json_dumpf(j, stdout, JSON_INDENT(2)) < 0 ||
-		    fputc('\n', stdout) == EOF) {
+		if (report_json_write(stdout, j, JSON_INDENT(2)) < 0) {
 			cmd_error(o, "cannot write the profile: %s", strerror(errno));
 			status = TA_EXIT_SYSTEM;
 		}
@@ -202,12 +243,8 @@ show(const struct options *o, const char *name)
 		b = builtin_profile_find(p->name);
 		if (b != NULL)
 			fwrite(b->data, 1, (size_t)(b->end - b->data), stdout);
-	} else if ((f = fopen(p->origin, "re")) != NULL) {
-		while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-			fwrite(buf, 1, n, stdout);
-		fclose(f);
-	} else {
-		cmd_error(o, "cannot read '%s': %s", p->origin, strerror(errno));
+	} else if ((r = show_file(p->origin)) < 0) {
+		cmd_error(o, "cannot read '%s': %s", p->origin, strerror(-r));
 		status = TA_EXIT_SYSTEM;
 	}
 	profile_free(p);

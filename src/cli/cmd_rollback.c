@@ -22,6 +22,7 @@
 
 #include "apply.h"
 #include "cmd.h"
+#include "escape.h"
 #include "procfs.h"
 
 static const char *const action_names[] = {
@@ -119,7 +120,7 @@ persisted_json(const struct options *o, const struct rollback_outcome *rb)
 
 	for (size_t i = 0; i < rb->nfiles; i++)
 		if (strcmp(rb->files[i].path, path) == 0)
-			return json_pack("{s:s, s:b}", "path", path, "changed",
+			return json_pack("{s:o, s:b}", "path", report_jstr(path), "changed",
 			    file_result(rb, path) != ROLLBACK_SAME);
 	return json_null();
 }
@@ -140,21 +141,22 @@ print_json(const struct options *o, const struct rollback_outcome *rb, const cha
 		json_array_append_new(undone, json_integer((json_int_t)rb->undone[i]->number));
 	for (size_t i = 0; i < rb->nkeys; i++)
 		if (rb->keys[i].changed)
-			json_array_append_new(live, json_pack("{s:s, s:s?, s:s, s:I}",
-			    "key", rb->keys[i].key, "before", rb->keys[i].now,
-			    "after", rb->keys[i].to, "transaction",
+			json_array_append_new(live, json_pack("{s:o, s:o, s:o, s:I}",
+			    "key", report_jstr(rb->keys[i].key), "before",
+			    report_jstr(rb->keys[i].now), "after", report_jstr(rb->keys[i].to),
+			    "transaction",
 			    (json_int_t)rb->keys[i].txn));
 	for (size_t i = 0; i < rb->nfiles; i++)
-		json_array_append_new(files, json_pack("{s:s, s:s, s:b, s:I}", "path",
-		    rb->files[i].path, "action", action_names[rb->files[i].action],
+		json_array_append_new(files, json_pack("{s:o, s:s, s:b, s:I}", "path",
+		    report_jstr(rb->files[i].path), "action", action_names[rb->files[i].action],
 		    "forced", rb->files[i].forced, "transaction",
 		    (json_int_t)rb->files[i].txn));
 	for (size_t i = 0; i < rb->nfiles; i++)
 		changed |= rb->files[i].action != ROLLBACK_SAME;
-	root = json_pack("{s:i, s:s, s:s?, s:b, s:s, s:o, s:o, s:o, s:o}",
+	root = json_pack("{s:i, s:s, s:o, s:b, s:o, s:o, s:o, s:o, s:o}",
 	    "schema_version", 1, "tool_version", TCPADVISE_VERSION, "profile",
-	    rb->nundone > 0 ? rb->undone[0]->profile : NULL, "changed", changed,
-	    "msg", msg, "rolled_back", undone, "live", live, "persisted",
+	    report_jstr(rb->nundone > 0 ? rb->undone[0]->profile : NULL), "changed",
+	    changed, "msg", report_jstr(msg), "rolled_back", undone, "live", live, "persisted",
 	    persisted_json(o, rb), "files", files);
 	return cmd_print_json(root);
 fail:
@@ -172,27 +174,32 @@ print_text(const struct rollback_outcome *rb, const char *msg)
 	for (size_t i = 0; i < rb->nundone; i++) {
 		const struct apply_txn *t = rb->undone[i];
 
-		printf("apply %lu, profile %s:\n", t->number, t->profile);
+		/* Keys, values and paths of the history: escaped line by line. */
+		term_printf(stdout, "apply %lu, profile %s:", t->number, t->profile);
+		putchar('\n');
 		for (; k < rb->nkeys && rb->keys[k].txn == t->number; k++) {
 			const struct rollback_key *key = &rb->keys[k];
 
 			if (key->changed)
-				printf("  %s: %s -> %s\n", key->key, key->now ? key->now : "?",
-				    key->to);
+				term_printf(stdout, "  %s: %s -> %s", key->key, key->now ?
+				    key->now : "?", key->to);
 			else
-				printf("  %s: unchanged\n", key->key);
+				term_printf(stdout, "  %s: unchanged", key->key);
+			putchar('\n');
 		}
 		for (; f < rb->nfiles && rb->files[f].txn == t->number; f++) {
 			const struct rollback_file *file = &rb->files[f];
 
 			if (file->action == ROLLBACK_SAME)
-				printf("  unchanged: %s\n", file->path);
+				term_printf(stdout, "  unchanged: %s", file->path);
 			else
-				printf("  %s %s%s\n", action_names[file->action], file->path,
-				    file->forced ? " (edited since; --force)" : "");
+				term_printf(stdout, "  %s %s%s", action_names[file->action],
+				    file->path, file->forced ? " (edited since; --force)" : "");
+			putchar('\n');
 		}
 	}
-	printf("%s\n", msg);
+	term_fputs(msg, stdout);
+	putchar('\n');
 }
 
 /* Exit 2 for a file edited since its apply, 3 for one that cannot be read. */

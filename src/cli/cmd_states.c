@@ -20,6 +20,7 @@
 #include "apply.h"
 #include "census.h"
 #include "cmd.h"
+#include "escape.h"
 #include "counters.h"
 #include "evidence.h"
 #include "procs.h"
@@ -91,9 +92,12 @@ text(const struct states *st, const struct options *o)
 	}
 	if (c->state[8] > 0) {
 		printf("CLOSE_WAIT held by:");
-		for (size_t i = 0; i < st->nholders; i++)
-			printf("%s pid %d (%s) %llu", i ? "," : "", st->holders[i].pid,
-			    st->holders[i].comm, st->holders[i].sockets);
+		for (size_t i = 0; i < st->nholders; i++) {
+			/* The name a process gave itself: escaped. */
+			printf("%s pid %d (", i ? "," : "", st->holders[i].pid);
+			term_fputs(st->holders[i].comm, stdout);
+			printf(") %llu", st->holders[i].sockets);
+		}
 		if (st->nholders == 0)
 			printf(" (not found)");
 		if (st->unreadable > 0)
@@ -186,8 +190,8 @@ json(const struct states *st)
 		json_array_append_new(top, json_pack("{s:s, s:I}", "addr", c->tw_top[i].addr,
 		    "count", (json_int_t)c->tw_top[i].count));
 	for (size_t i = 0; i < st->nholders; i++)
-		json_array_append_new(holders, json_pack("{s:i, s:s, s:I}", "pid",
-		    st->holders[i].pid, "comm", st->holders[i].comm, "sockets",
+		json_array_append_new(holders, json_pack("{s:i, s:o, s:I}", "pid",
+		    st->holders[i].pid, "comm", report_jstr(st->holders[i].comm), "sockets",
 		    (json_int_t)st->holders[i].sockets));
 	for (size_t i = 0; i < c->nclose_wait_ports; i++)
 		json_array_append_new(ports, json_integer(c->close_wait_ports[i]));
@@ -206,7 +210,7 @@ json(const struct states *st)
 	    "Tcp", counter_group(st, st->now.tcp, st->now.ntcp, "Tcp", false));
 	json_object_set_new(root, "schema_version", json_integer(REPORT_SCHEMA_VERSION));
 	json_object_set_new(root, "tool_version", json_string(TCPADVISE_VERSION));
-	json_object_set_new(root, "kernel", st->s ? json_string(st->s->kernel_release) :
+	json_object_set_new(root, "kernel", st->s ? report_jstr(st->s->kernel_release) :
 	    json_null());
 	json_object_set_new(root, "netns", st->s ? json_string(st->s->netns_child ?
 	    "child" : "init") : json_null());
@@ -228,8 +232,7 @@ json(const struct states *st)
 	json_object_set_new(root, "findings", findings);
 	json_object_set_new(root, "summary", report_summary_json(&st->f));
 	states = top = holders = ports = lis = findings = NULL;
-	if (json_dumpf(root, stdout, JSON_INDENT(2)) < 0 || fputc('\n', stdout) == EOF)
-		r = -EIO;
+	r = report_json_write(stdout, root, JSON_INDENT(2));
 out:
 	json_decref(states);
 	json_decref(top);

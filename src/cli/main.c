@@ -22,6 +22,7 @@
 
 #include "apply.h"
 #include "cmd.h"
+#include "escape.h"
 #include "parse.h"
 #include "procfs.h"
 #include "suggest.h"
@@ -111,7 +112,10 @@ usage(const struct options *o, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "%s: %s\n", o->prog, msg);
+	/* The message quotes the command line: escaped. */
+	fprintf(stderr, "%s: ", o->prog);
+	term_fputs(msg, stderr);
+	fputc('\n', stderr);
 	print_synopsis(stderr, o->prog);
 	if (o->result->json)
 		(void)cmd_json_error(o->command, TA_EXIT_USAGE, msg);

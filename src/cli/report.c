@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "escape.h"
 #include "report.h"
 
 static const char *const format_names[] = { "text", "json", "prometheus" };
@@ -57,10 +58,17 @@ report_color(const struct report_opts *o, const char *what)
 }
 
 void
-report_wrap(FILE *out, const char *text, int start, int indent, int width)
+report_wrap(FILE *out, const char *raw, int start, int indent, int width)
 {
+	/* Escaped before it is measured: an escape is as wide as it prints. */
+	char *text = term_escape(raw, 0);
 	int col = start;
 	const char *p = text;
+
+	if (text == NULL) {
+		fputs("(out of memory)\n", out);
+		return;
+	}
 
 	while (*p != '\0') {
 		const char *w = p;
@@ -83,6 +91,7 @@ report_wrap(FILE *out, const char *text, int start, int indent, int width)
 			p++;
 	}
 	fputc('\n', out);
+	free(text);
 }
 
 /* --- text ----------------------------------------------------------- */
@@ -153,24 +162,35 @@ report_finding_text(FILE *out, const struct report_opts *o, const struct finding
 	if (o->verbosity < 0) {
 		const char *about = f->key ? f->key : f->file;
 
-		if (report_about_line(f))
-			fprintf(out, "%s %s %s:%u: %s\n", sev, f->id, f->file, f->line,
-			    f->message);
-		else
-			fprintf(out, "%s %s%s%s: %s\n", sev, f->id, about ? " " : "",
-			    about ? about : "", f->message);
+		fprintf(out, "%s %s", sev, f->id);
+		if (report_about_line(f)) {
+			fputc(' ', out);
+			term_fputs(f->file, out);
+			fprintf(out, ":%u", f->line);
+		} else if (about != NULL) {
+			fputc(' ', out);
+			term_fputs(about, out);
+		}
+		fputs(": ", out);
+		term_fputs(f->message, out);
+		fputc('\n', out);
 		return;
 	}
 	fprintf(out, "  %s%s%s", report_color(o, "bold"), f->id,
 	    report_color(o, "reset"));
-	if (report_about_line(f))
-		fprintf(out, " %s:%u", f->file, f->line);
-	if (f->key != NULL)
-		fprintf(out, " %s", f->key);
-	else if (f->file != NULL && f->line > 0)
-		fprintf(out, " %s:%u", f->file, f->line);
-	else if (f->file != NULL)
-		fprintf(out, " %s", f->file);
+	if (report_about_line(f)) {
+		fputc(' ', out);
+		term_fputs(f->file, out);
+		fprintf(out, ":%u", f->line);
+	}
+	/* A finding about one line without a key is named by its position
+	   alone (above), not twice. */
+	if (f->key != NULL || (f->file != NULL && !report_about_line(f))) {
+		fputc(' ', out);
+		term_fputs(f->key != NULL ? f->key : f->file, out);
+		if (f->key == NULL && f->line > 0)
+			fprintf(out, ":%u", f->line);
+	}
 	fprintf(out, " %s[%s]%s\n", report_color(o, "dim"),
 	    finding_kind_name(f->kind), report_color(o, "reset"));
 	report_field(out, "", f->message);
@@ -214,37 +234,47 @@ text_header(FILE *out, const struct report_opts *o, const struct profile *p,
 
 	for (size_t i = 0; i < s->config->nfiles; i++)
 		nfiles += sysctld_applier_reads(s->boot, &s->config->files[i]);
-	fprintf(out, "%sprofile %s%s", report_color(o, "bold"), p->name,
-	    report_color(o, "reset"));
+	fprintf(out, "%sprofile ", report_color(o, "bold"));
+	term_fputs(p->name, out);
+	fputs(report_color(o, "reset"), out);
 	if (p->nchain > 1) {
 		const char *sep = " (extends";
 
 		/* A composition ("nginx,bbr") names its members already. */
 		for (size_t i = 1; i < p->nchain; i++)
 			if (!name_in_list(p->name, p->chain[i])) {
-				fprintf(out, "%s %s", sep, p->chain[i]);
+				fprintf(out, "%s ", sep);
+				term_fputs(p->chain[i], out);
 				sep = "";
 			}
 		if (*sep == '\0')
 			fprintf(out, ")");
 	}
-	fprintf(out, ", %s\n", strcmp(p->origin, "built-in") == 0 ? "built-in" :
-	    p->origin);
-	fprintf(out, "kernel %s%s, %s network namespace\n", s->kernel_release,
-	    s->kernel_overridden ? " (--kernel)" : "",
+	fputs(", ", out);
+	term_fputs(p->origin, out);
+	fputs("\nkernel ", out);
+	term_fputs(s->kernel_release, out);
+	fprintf(out, "%s, %s network namespace\n", s->kernel_overridden ? " (--kernel)" : "",
 	    s->netns_child ? "child (container)" : "init");
 	fprintf(out, "persisted values: what %s sets at boot from %zu file%s\n",
 	    applier_name(s->boot), nfiles, nfiles == 1 ? "" : "s");
-	if (o->verbosity > 0 && s->boot_how != NULL)
-		fprintf(out, "boot: %s\n", s->boot_how);
+	if (o->verbosity > 0 && s->boot_how != NULL) {
+		fputs("boot: ", out);
+		term_fputs(s->boot_how, out);
+		fputc('\n', out);
+	}
 	if (o->verbosity > 0)
 		for (size_t i = 0; i < s->config->nfiles; i++) {
 			const struct sysctld_file *file = &s->config->files[i];
 
-			fprintf(out, "  %s%s%s%s\n", file->path,
-			    strcmp(file->path, file->target) ? " -> " : "",
-			    strcmp(file->path, file->target) ? file->target : "",
-			    sysctld_applier_reads(s->boot, file) ? "" : " (not read at boot)");
+			fputs("  ", out);
+			term_fputs(file->path, out);
+			if (strcmp(file->path, file->target) != 0) {
+				fputs(" -> ", out);
+				term_fputs(file->target, out);
+			}
+			fprintf(out, "%s\n", sysctld_applier_reads(s->boot, file) ? "" :
+			    " (not read at boot)");
 		}
 	fputc('\n', out);
 }
@@ -291,9 +321,11 @@ report_text(FILE *out, const struct report_opts *o, const struct profile *p,
 		text_header(out, o, p, s);
 	report_groups(out, o, f, report_finding_text);
 	if (o->verbosity >= 0) {
-		if (f->n == 0)
-			fprintf(out, "no findings: this system matches profile %s\n\n",
+		if (f->n == 0) {
+			term_printf(out, "no findings: this system matches profile %s",
 			    p->name);
+			fputs("\n\n", out);
+		}
 		report_summary(out, o, f);
 	}
 	return 0;
@@ -301,10 +333,40 @@ report_text(FILE *out, const struct report_opts *o, const struct profile *p,
 
 /* --- JSON ------------------------------------------------------------ */
 
-static json_t *
-jstr(const char *s)
+json_t *
+report_jstr(const char *s)
 {
-	return s != NULL ? json_string(s) : json_null();
+	char *fixed;
+	json_t *j;
+
+	if (s == NULL)
+		return json_null();
+	if ((j = json_string(s)) != NULL || (fixed = utf8_repair(s)) == NULL)
+		return j;
+	/* json_string() refuses invalid UTF-8: show it as U+FFFD instead. */
+	j = json_string(fixed);
+	free(fixed);
+	return j;
+}
+
+int
+report_json_write(FILE *out, json_t *root, size_t flags)
+{
+	char *text, *safe;
+	int r = 0;
+
+	if (root == NULL)
+		return -ENOMEM;
+	if ((text = json_dumps(root, flags)) == NULL)
+		return -ENOMEM;
+	/* jansson escapes the C0 controls but writes DEL and C1 raw. */
+	if ((safe = json_escape_controls(text)) == NULL)
+		r = -ENOMEM;
+	else if (fputs(safe, out) == EOF || fputc('\n', out) == EOF)
+		r = -EIO;
+	free(safe);
+	free(text);
+	return r;
 }
 
 json_t *
@@ -338,17 +400,17 @@ report_remedy_json(const struct remedy *r)
 	for (size_t i = 0; i < r->ndisable; i++) {
 		const struct remedy_line *d = &r->disable[i];
 
-		json_array_append_new(lines, json_pack("{s:s, s:s, s:I, s:s?, s:s?, s:b, s:s?}",
+		json_array_append_new(lines, json_pack("{s:s, s:o, s:I, s:o, s:o, s:b, s:o}",
 		    "action", d->managed_by ? "source" : d->mask ? "mask" : "comment-out",
-		    "file", d->file, "line", (json_int_t)d->line, "mask", d->mask,
-		    "managed_by", d->managed_by, "regenerated", d->regenerated,
-		    "why", d->why));
+		    "file", report_jstr(d->file), "line", (json_int_t)d->line, "mask",
+		    report_jstr(d->mask), "managed_by", report_jstr(d->managed_by),
+		    "regenerated", d->regenerated, "why", report_jstr(d->why)));
 	}
-	o = json_pack("{s:s, s:s?, s:s?, s:s?, s:o, s:b, s:b, s:s?, s:o}",
-	    "action", remedy_action_name(r->action), "key", r->key, "value", r->value,
-	    "file", r->file, "line", r->line ? json_integer(r->line) : json_null(),
-	    "live", r->live, "persist", r->persist, "live_value", r->live_value,
-	    "disable", lines);
+	o = json_pack("{s:s, s:o, s:o, s:o, s:o, s:b, s:b, s:o, s:o}",
+	    "action", remedy_action_name(r->action), "key", report_jstr(r->key),
+	    "value", report_jstr(r->value), "file", report_jstr(r->file), "line",
+	    r->line ? json_integer(r->line) : json_null(), "live", r->live, "persist",
+	    r->persist, "live_value", report_jstr(r->live_value), "disable", lines);
 	return o;
 }
 
@@ -366,25 +428,25 @@ report_finding_json(const struct finding *f)
 	json_object_set_new(o, "id", json_string(f->id));
 	json_object_set_new(o, "severity", json_string(severity_name(f->severity)));
 	json_object_set_new(o, "kind", json_string(finding_kind_name(f->kind)));
-	json_object_set_new(o, "key", jstr(f->key));
-	json_object_set_new(o, "live", jstr(f->live));
-	json_object_set_new(o, "persisted", jstr(f->persisted));
-	json_object_set_new(o, "want", jstr(f->want));
-	json_object_set_new(o, "message", json_string(f->message));
-	json_object_set_new(o, "reason", jstr(f->reason));
-	json_object_set_new(o, "source", jstr(f->source));
-	json_object_set_new(o, "fix", jstr(f->fix));
-	json_object_set_new(o, "fix_live", jstr(f->fix_live));
+	json_object_set_new(o, "key", report_jstr(f->key));
+	json_object_set_new(o, "live", report_jstr(f->live));
+	json_object_set_new(o, "persisted", report_jstr(f->persisted));
+	json_object_set_new(o, "want", report_jstr(f->want));
+	json_object_set_new(o, "message", report_jstr(f->message));
+	json_object_set_new(o, "reason", report_jstr(f->reason));
+	json_object_set_new(o, "source", report_jstr(f->source));
+	json_object_set_new(o, "fix", report_jstr(f->fix));
+	json_object_set_new(o, "fix_live", report_jstr(f->fix_live));
 	json_object_set_new(o, "remedy", report_remedy_json(&f->remedy));
 	json_object_set_new(o, "fixable", json_boolean(f->remedy.fixable));
-	json_object_set_new(o, "why", jstr(f->remedy.why));
+	json_object_set_new(o, "why", report_jstr(f->remedy.why));
 	json_object_set_new(o, "needs_live", json_boolean(f->needs_live));
-	json_object_set_new(o, "file", jstr(f->file));
+	json_object_set_new(o, "file", report_jstr(f->file));
 	json_object_set_new(o, "line", f->line ? json_integer(f->line) : json_null());
 	for (size_t i = 0; i < f->nlines; i++)
-		json_array_append_new(lines, json_pack("{s:s, s:i, s:s}", "file",
-		    f->lines[i].file, "line", (json_int_t)f->lines[i].line, "value",
-		    f->lines[i].value));
+		json_array_append_new(lines, json_pack("{s:o, s:i, s:o}", "file",
+		    report_jstr(f->lines[i].file), "line", (json_int_t)f->lines[i].line,
+		    "value", report_jstr(f->lines[i].value)));
 	json_object_set_new(o, "lines", lines);
 	if (f->in_live)
 		json_array_append_new(views, json_string("live"));
@@ -415,9 +477,9 @@ json_effect(const struct snapshot *s, const struct sysctld_effect *e)
 {
 	if (e->line == NULL)
 		return json_null();
-	return json_pack("{s:o, s:s, s:i, s:b}", "value",
-	    e->excluded ? json_null() : json_string(e->line->value), "file",
-	    sysctld_line_file(s->config, e->line), "line",
+	return json_pack("{s:o, s:o, s:i, s:b}", "value",
+	    e->excluded ? json_null() : report_jstr(e->line->value), "file",
+	    report_jstr(sysctld_line_file(s->config, e->line)), "line",
 	    (json_int_t)e->line->lineno, "excluded", e->excluded);
 }
 
@@ -471,13 +533,13 @@ json_keys(const struct snapshot *s)
 		}
 		json_object_set_new(o, "key", json_string(k->entry->name));
 		json_object_set_new(o, "status", json_string(status_name(k->status)));
-		json_object_set_new(o, "live", secret ? json_null() : jstr(k->live));
+		json_object_set_new(o, "live", secret ? json_null() : report_jstr(k->live));
 		json_object_set_new(o, "default", k->has_default ? json_string(k->dflt) :
 		    json_null());
 		json_object_set_new(o, "persisted", b->line && !b->excluded && !secret ?
-		    json_string(b->line->value) : json_null());
+		    report_jstr(b->line->value) : json_null());
 		json_object_set_new(o, "file", b->line ?
-		    json_string(sysctld_line_file(s->config, b->line)) : json_null());
+		    report_jstr(sysctld_line_file(s->config, b->line)) : json_null());
 		json_object_set_new(o, "line", b->line ? json_integer(b->line->lineno) :
 		    json_null());
 		json_object_set_new(o, "procps", secret ? json_null() :
@@ -504,23 +566,22 @@ report_json(FILE *out, const struct profile *p, const struct snapshot *s,
 		goto out;
 	}
 	for (size_t i = 0; i < p->nchain; i++)
-		json_array_append_new(chain, json_string(p->chain[i]));
+		json_array_append_new(chain, report_jstr(p->chain[i]));
 	json_object_set_new(root, "schema_version", json_integer(REPORT_SCHEMA_VERSION));
 	json_object_set_new(root, "tool_version", json_string(TCPADVISE_VERSION));
-	json_object_set_new(root, "kernel", json_string(s->kernel_release));
+	json_object_set_new(root, "kernel", report_jstr(s->kernel_release));
 	json_object_set_new(root, "netns", json_string(s->netns_child ? "child" : "init"));
 	json_object_set_new(root, "boot_applier", json_string(s->boot == APPLIER_SYSTEMD ?
 	    "systemd" : "procps"));
-	json_object_set_new(root, "profile", json_pack("{s:s, s:s, s:O}", "name",
-	    p->name, "origin", p->origin, "chain", chain));
+	json_object_set_new(root, "profile", json_pack("{s:o, s:o, s:O}", "name",
+	    report_jstr(p->name), "origin", report_jstr(p->origin), "chain", chain));
 	json_object_set_new(root, "findings", findings);
 	findings = NULL;
 	json_object_set_new(root, "summary", report_summary_json(f));
 	json_object_set_new(root, "keys", json_keys(s));
 	json_object_set_new(root, "boot_appliers", json_boot_appliers(s));
-	json_object_set_new(root, "boot_detected", jstr(s->boot_how));
-	if (json_dumpf(root, out, JSON_INDENT(2)) < 0 || fputc('\n', out) == EOF)
-		r = -EIO;
+	json_object_set_new(root, "boot_detected", report_jstr(s->boot_how));
+	r = report_json_write(out, root, JSON_INDENT(2));
 out:
 	json_decref(chain);
 	json_decref(findings);
@@ -533,14 +594,30 @@ out:
 void
 report_prom_label(FILE *out, const char *s)
 {
-	for (; s != NULL && *s; s++) {
-		if (*s == '\\' || *s == '"')
-			fputc('\\', out);
-		if (*s == '\n') {
-			fputs("\\n", out);
+	/* Backslash, double quote and newline as the exposition format
+	   escapes them (the value reads back as it was); between them, any
+	   other control byte and invalid UTF-8 as term_escape() shows it, so
+	   the value holds the text \xNN (its backslash escaped in turn). The
+	   three are ASCII: cutting at them never splits a UTF-8 sequence. */
+	while (s != NULL && *s != '\0') {
+		size_t n = strcspn(s, "\\\"\n");
+		char *run, *text;
+
+		if (n == 0) {
+			fputs(*s == '\n' ? "\\n" : *s == '"' ? "\\\"" : "\\\\", out);
+			s++;
 			continue;
 		}
-		fputc(*s, out);
+		run = strndup(s, n);
+		text = run != NULL ? term_escape(run, 0) : NULL;
+		for (const char *p = text; p != NULL && *p != '\0'; p++) {
+			if (*p == '\\')
+				fputc('\\', out);
+			fputc(*p, out);
+		}
+		free(text);
+		free(run);
+		s += n;
 	}
 }
 

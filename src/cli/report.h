@@ -3,6 +3,7 @@
  * textfile-collector format.
  *
  * Owns: nothing beyond one call. JSON is built with jansson, never by hand.
+ * Text from outside is escaped (escape.h) in every format.
  * Never: decides anything. What is a finding and what the exit status is
  * are decided elsewhere; this module only writes.
  */
@@ -50,12 +51,15 @@ int report_check(FILE *out, enum report_format fmt, const struct report_opts *o,
 
 /*
  * Write text wrapped at width columns; continuation lines start with indent
- * spaces; the first line starts at column `start` (already written). Breaks
- * only at spaces, so multi-byte UTF-8 is never split.
+ * spaces; the first line starts at column `start` (already written). The
+ * text is escaped first (term_escape(), escape.h: it quotes input) and
+ * measured as it is shown. Breaks only at spaces, so multi-byte UTF-8 is
+ * never split.
  */
 void report_wrap(FILE *out, const char *text, int start, int indent, int width);
 
-/* Write "    LABEL" and then text wrapped under itself at 78 columns. */
+/* Write "    LABEL" and then text (escaped) wrapped under itself at 78
+   columns. */
 void report_field(FILE *out, const char *label, const char *text);
 
 /* Findings grouped by severity (critical first) under "CRITICAL (n)"
@@ -103,8 +107,23 @@ void report_finding_text(FILE *out, const struct report_opts *o,
 void report_prom_findings(FILE *out, const char *name, const char *what,
     const struct findings *f);
 
-/* A Prometheus label value, escaping backslash, double quote and newline. */
+/* A Prometheus label value: backslash, double quote and newline escaped as
+   the exposition format wants; any other control byte and invalid UTF-8 as
+   the text \xNN that term_escape() shows (escape.h). */
 void report_prom_label(FILE *out, const char *s);
+
+/* A JSON string of outside text (new reference): NULL gives JSON null, and
+   invalid UTF-8, which json_string() refuses, becomes U+FFFD. NULL only
+   when out of memory. */
+json_t *report_jstr(const char *s);
+
+/*
+ * Write root (JSON_INDENT(2) and the like in flags) and a newline to out,
+ * with DEL and the C1 controls as \u escapes (json_escape_controls()): the
+ * one way every command writes JSON. root NULL (a failed json_pack()) gives
+ * -ENOMEM. Returns 0, -ENOMEM or -EIO. Does not release root.
+ */
+int report_json_write(FILE *out, json_t *root, size_t flags);
 
 /* ANSI sequence or "" when colour is off. */
 const char *report_color(const struct report_opts *o, const char *what);

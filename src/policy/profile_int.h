@@ -110,8 +110,8 @@ enum {
 /* profile_yaml.c: diagnostics and the YAML tree */
 
 /*
- * Input text as it may be quoted in a message: control characters escaped
- * and cut after SHOW_MAX bytes. Returns buf.
+ * Input text as it may be quoted in a message: cut after SHOW_MAX bytes at
+ * a UTF-8 character boundary; diag_print() escapes it. Returns buf.
  */
 const char *pf_show(const char *s, char *buf, size_t size);
 

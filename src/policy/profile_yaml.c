@@ -2,7 +2,8 @@
  * profile_yaml.c: stage 1 of loading a profile (see profile_int.h): the
  * libyaml event loop that turns a file's text into a tree of nodes with
  * their positions, within the limits of profile.h; and the diagnostics of
- * the profile module, with the quoting of input text in them.
+ * the profile module, with the quoting of input text in them (cut to
+ * length here, escaped when printed).
  */
 #include <errno.h>
 #include <stdalign.h>
@@ -24,36 +25,17 @@
 /* Diagnostics */
 
 /*
- * Input text as it may be quoted in a message: control characters escaped
- * (a profile must not be able to send escape sequences to a terminal) and
- * cut after SHOW_MAX bytes, at a UTF-8 character boundary.
+ * Input text as it may be quoted in a message: cut after SHOW_MAX bytes,
+ * at a UTF-8 character boundary. Not escaped here: diag_print() escapes
+ * the whole message (escape.h), so that a byte is escaped exactly once.
  */
 const char *
 pf_show(const char *s, char *buf, size_t size)
 {
 	size_t o = 0, i;
 
-	for (i = 0; s[i] != '\0' && i < SHOW_MAX; i++) {
-		unsigned char ch = (unsigned char)s[i];
-
-		if (o + 5 >= size)
-			break;
-		if (ch == '\n') {
-			buf[o++] = '\\';
-			buf[o++] = 'n';
-		} else if (ch == '\t') {
-			buf[o++] = '\\';
-			buf[o++] = 't';
-		} else if (ch < 0x20 || ch == 0x7f) {
-			static const char hex[] = "0123456789abcdef";
-
-			buf[o++] = '\\';
-			buf[o++] = 'x';
-			buf[o++] = hex[ch >> 4];
-			buf[o++] = hex[ch & 15];
-		} else
-			buf[o++] = (char)ch;
-	}
+	for (i = 0; s[i] != '\0' && i < SHOW_MAX && o + 4 < size; i++)
+		buf[o++] = s[i];
 	if (s[i] != '\0') {
 		/* Do not leave half a UTF-8 sequence behind. */
 		size_t k = o;

@@ -121,8 +121,8 @@ count_sockets(int pidfd, const unsigned long long *sorted, size_t n,
 
 /*
  * PID/comm into comm[PROCS_COMM_MAX] with one read(): newline removed,
- * at most 16 bytes, bytes outside printable ASCII replaced by '?' (a
- * process chooses its own name, and callers print it). "" if unreadable.
+ * at most 16 bytes, kept as they are. A process chooses its own name, any
+ * bytes: the writers of the output escape it (escape.h). "" if unreadable.
  */
 static void
 read_comm(int pidfd, char *comm)
@@ -147,8 +147,7 @@ read_comm(int pidfd, char *comm)
 		len--;
 	if (len > PROCS_COMM_MAX - 1)
 		len = PROCS_COMM_MAX - 1;
-	for (size_t i = 0; i < len; i++)
-		comm[i] = buf[i] >= 0x20 && buf[i] < 0x7f ? buf[i] : '?';
+	memcpy(comm, buf, len);
 	comm[len] = '\0';
 }
 

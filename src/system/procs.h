@@ -24,7 +24,7 @@
 
 struct procs_holder {
 	int pid;
-	char comm[PROCS_COMM_MAX];	/* "" if unreadable; bytes outside printable ASCII shown as '?' */
+	char comm[PROCS_COMM_MAX];	/* "" if unreadable; raw bytes: escape to show */
 	unsigned long long sockets;	/* fds of this process that are one of the inodes */
 };
 

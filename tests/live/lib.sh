@@ -131,3 +131,40 @@ enter_overlay_sandbox() {
 		mount -t tmpfs -o mode=0755 tmpfs /run/sysctl.d
 	fi
 }
+
+# require_tools TOOL...: skip the test (77) when one of them is missing.
+require_tools() {
+	for tool in "$@"; do
+		if ! command -v "$tool" >/dev/null 2>&1; then
+			echo "SKIP: $tool is missing"
+			exit 77
+		fi
+	done
+}
+
+# build_sockgen: loopback up and tests/out/sockgen built, or the test fails
+# and ends.
+build_sockgen() {
+	ip link set lo up || { fail "ip link set lo up"; finish; }
+	mkdir -p tests/out
+	cc -O2 -o tests/out/sockgen tests/live/sockgen.c || { fail "cannot build sockgen"; finish; }
+}
+
+# start_sockgen ARGS...: run tests/out/sockgen ARGS in the background, its
+# pid in sg_pid and its key=value lines in $sandbox_tmp/sockgen.out, and
+# wait until it is ready; if it does not get ready, the test fails and
+# ends. The caller's EXIT trap kills $sg_pid.
+start_sockgen() {
+	tests/out/sockgen "$@" >"$sandbox_tmp/sockgen.out" 2>"$sandbox_tmp/sockgen.err" &
+	sg_pid=$!
+	i=0
+	until grep -q '^ready=1$' "$sandbox_tmp/sockgen.out" 2>/dev/null; do
+		i=$((i + 1))
+		if [ $i -gt 100 ] || ! kill -0 $sg_pid 2>/dev/null; then
+			cat "$sandbox_tmp/sockgen.err"
+			fail "sockgen did not get ready"
+			finish
+		fi
+		sleep 0.1
+	done
+}

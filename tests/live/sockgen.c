@@ -4,7 +4,7 @@
  * it made as key=value lines, the last one "ready=1", then waits until it
  * is killed (SIGTERM or SIGINT), taking its helper child with it.
  *
- *   sockgen [-t N] [-w M [-o]] [-e K] [-b B -f C] [-s S -S PORT] [-a A]
+ *   sockgen [-t N] [-w M [-o] [-n NAME]] [-e K] [-b B -f C] [-s S -S PORT] [-a A]
  *
  *   -t N     N connections closed by the client first: N TIME_WAIT on the
  *            client side (ephemeral local port), none on the server side.
@@ -15,6 +15,8 @@
  *            its FIN_WAIT2 sockets are orphans (kernel time-wait
  *            mini-sockets in state FIN_WAIT2 that expire after
  *            tcp_fin_timeout) instead of sockets held open by sockgen.
+ *   -n NAME  with -w, the child's comm instead of "sockgen-cw" (any bytes,
+ *            cut to 15 by the kernel): how states shows a hostile name.
  *   -e K     K connections kept open: 2K ESTABLISHED (client and server).
  *   -b B     backlog of a listener that never accepts (default 1) ...
  *   -f C     ... flooded by C non-blocking connects: B+1 complete into the
@@ -248,12 +250,13 @@ main(int argc, char **argv)
 	unsigned long ntw = 0, ncw = 0, nest = 0, backlog = 1, nflood = 0, nsyn = 0, synport = 0;
 	unsigned naddr = 1;
 	int orphan = 0, opt, sync_pipe[2];
+	const char *cw_name = "sockgen-cw";
 	struct sockaddr_in *tw_srv, *est_srv, cw_srv, fl_srv, sr_srv;
 	int cw_lfd = -1, fl_lfd = -1, sr_lfd = -1, *est_lfd;
 	unsigned long i, need;
 	struct sigaction sa;
 
-	while ((opt = getopt(argc, argv, "t:w:oe:b:f:s:S:a:")) != -1) {
+	while ((opt = getopt(argc, argv, "t:w:oe:b:f:s:S:a:n:")) != -1) {
 		switch (opt) {
 		case 't': ntw = num(optarg, "-t"); break;
 		case 'w': ncw = num(optarg, "-w"); break;
@@ -264,8 +267,9 @@ main(int argc, char **argv)
 		case 's': nsyn = num(optarg, "-s"); break;
 		case 'S': synport = num(optarg, "-S"); break;
 		case 'a': naddr = (unsigned)num(optarg, "-a"); break;
+		case 'n': cw_name = optarg; break;
 		default:
-			fprintf(stderr, "usage: sockgen [-t N] [-w M [-o]] [-e K] [-b B -f C] [-s S -S PORT] [-a A]\n");
+			fprintf(stderr, "usage: sockgen [-t N] [-w M [-o] [-n NAME]] [-e K] [-b B -f C] [-s S -S PORT] [-a A]\n");
 			return 2;
 		}
 	}
@@ -306,7 +310,7 @@ main(int argc, char **argv)
 			char ok = 1;
 
 			prctl(PR_SET_PDEATHSIG, SIGKILL);
-			prctl(PR_SET_NAME, "sockgen-cw");
+			prctl(PR_SET_NAME, cw_name);
 			if (getppid() == 1)
 				_exit(1);
 			raise_nofile(ncw + 64);
@@ -394,7 +398,7 @@ main(int argc, char **argv)
 	if (ncw) {
 		printf("close_wait=%lu\n", ncw);
 		printf("close_wait_pid=%ld\n", (long)child_pid);
-		printf("close_wait_comm=sockgen-cw\n");
+		printf("close_wait_comm=%s\n", cw_name);
 		printf("close_wait_addr=%s\n", ntoa(&cw_srv));
 		printf("close_wait_port=%u\n", ntohs(cw_srv.sin_port));
 		printf("fin_wait2=%lu\n", ncw);

@@ -13,12 +13,8 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/live/lib.sh
 enter_sandbox "$0"
 export LC_ALL=C
-for tool in ss jq cc; do
-	command -v $tool >/dev/null 2>&1 || { echo "SKIP: $tool is missing"; exit 77; }
-done
-ip link set lo up || { fail "ip link set lo up"; finish; }
-mkdir -p tests/out
-cc -O2 -o tests/out/sockgen tests/live/sockgen.c || { fail "cannot build sockgen"; finish; }
+require_tools ss jq cc
+build_sockgen
 
 pids=
 trap 'kill $pids 2>/dev/null; rm -rf "$sandbox_tmp"' EXIT

@@ -12,16 +12,9 @@ cd "$(dirname "$0")/../.." || exit 1
 enter_sandbox "$0"
 export LC_ALL=C
 
-for tool in ss jq nft cc; do
-	if ! command -v $tool >/dev/null 2>&1; then
-		echo "SKIP: $tool is missing"
-		exit 77
-	fi
-done
+require_tools ss jq nft cc
 
-ip link set lo up || { fail "ip link set lo up"; finish; }
-mkdir -p tests/out
-cc -O2 -o tests/out/sockgen tests/live/sockgen.c || { fail "cannot build sockgen"; finish; }
+build_sockgen
 
 # The SYN_RECV listener's port: the clients' pure ACKs to it (the last step
 # of the handshake, and the duplicate ACKs that answer retransmitted
@@ -43,21 +36,10 @@ fi
 # are orphaned FIN_WAIT2, 5 connections kept open, a backlog-1 listener
 # flooded by 6 connects, 4 half-open connections.
 NTW=300 NCW=12 NEST=5 BACKLOG=1 NFLOOD=6 NSYN=4
-tests/out/sockgen -t $NTW -w $NCW -o -e $NEST -b $BACKLOG -f $NFLOOD -s $NSYN -S $SYNPORT \
-    >"$sandbox_tmp/sockgen.out" 2>"$sandbox_tmp/sockgen.err" &
-sg_pid=$!
+sg_pid=''
 trap 'kill $sg_pid 2>/dev/null; rm -rf "$sandbox_tmp"' EXIT
 trap 'exit 1' INT TERM HUP
-i=0
-until grep -q '^ready=1$' "$sandbox_tmp/sockgen.out"; do
-	i=$((i + 1))
-	if [ $i -gt 100 ] || ! kill -0 $sg_pid 2>/dev/null; then
-		cat "$sandbox_tmp/sockgen.err"
-		fail "sockgen did not get ready"
-		finish
-	fi
-	sleep 0.1
-done
+start_sockgen -t $NTW -w $NCW -o -e $NEST -b $BACKLOG -f $NFLOOD -s $NSYN -S $SYNPORT
 sg() { sed -n "s/^$1=//p" "$sandbox_tmp/sockgen.out"; }
 cw_pid=$(sg close_wait_pid)
 cw_port=$(sg close_wait_port)

@@ -15,18 +15,11 @@ if [ -z "$exporter" ]; then
 	echo "SKIP: prometheus-node-exporter is missing"
 	exit 77
 fi
-for tool in cc jq; do
-	if ! command -v $tool >/dev/null 2>&1; then
-		echo "SKIP: $tool is missing"
-		exit 77
-	fi
-done
+require_tools cc jq
 enter_sandbox "$0"
 export LC_ALL=C
 
-ip link set lo up || { fail "ip link set lo up"; finish; }
-mkdir -p tests/out
-cc -O2 -o tests/out/sockgen tests/live/sockgen.c || { fail "cannot build sockgen"; finish; }
+build_sockgen
 
 PORT=19100
 dir="$sandbox_tmp/textfile"
@@ -37,18 +30,7 @@ trap 'exit 1' INT TERM HUP
 
 # Something to count: 20 TIME_WAIT, 3 CLOSE_WAIT held by a child, a full
 # accept queue.
-tests/out/sockgen -t 20 -w 3 -b 1 -f 3 >"$sandbox_tmp/sockgen.out" 2>"$sandbox_tmp/sockgen.err" &
-sg_pid=$!
-i=0
-until grep -q '^ready=1$' "$sandbox_tmp/sockgen.out"; do
-	i=$((i + 1))
-	if [ $i -gt 100 ] || ! kill -0 $sg_pid 2>/dev/null; then
-		cat "$sandbox_tmp/sockgen.err"
-		fail "sockgen did not get ready"
-		finish
-	fi
-	sleep 0.1
-done
+start_sockgen -t 20 -w 3 -b 1 -f 3
 cw_pid=$(sed -n 's/^close_wait_pid=//p' "$sandbox_tmp/sockgen.out")
 
 # As a periodic job would: write aside, then rename into the directory.

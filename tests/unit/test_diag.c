@@ -65,12 +65,32 @@ test_many(void **state)
 	diag_list_clear(&d);
 }
 
+/* The file name and the message quote input: escaped when printed, kept
+   as they are in the list. */
+static void
+test_escaped(void **state)
+{
+	struct diag_list d = DIAG_LIST_INIT;
+	char *out;
+
+	(void)state;
+	assert_int_equal(diag_add(&d, DIAG_WARNING, "a\x1b[2J.conf", 2, 0,
+	    "unknown key '%s', ignoring", "k\x1b]0;t\x07\xc2\x9b"), 0);
+	assert_string_equal(d.items[0].msg, "unknown key 'k\x1b]0;t\x07\xc2\x9b', ignoring");
+	out = print_all(&d);
+	assert_string_equal(out, "tcpadvise: a\\x1b[2J.conf:2: warning: unknown key "
+	    "'k\\x1b]0;t\\x07\\xc2\\x9b', ignoring\n");
+	free(out);
+	diag_list_clear(&d);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_positions),
 		cmocka_unit_test(test_many),
+		cmocka_unit_test(test_escaped),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -175,6 +175,15 @@ test_label_escape(void **state)
 	fclose(f);
 	assert_string_equal(buf, "a\\\"b\\\\c\\nd");
 	free(buf);
+
+	/* Other control bytes and invalid UTF-8: the text \xNN, its
+	   backslash escaped; valid UTF-8 as it is. */
+	buf = NULL;
+	f = open_memstream(&buf, &len);
+	report_prom_label(f, "x\x1b[2J\xc2\x9b\x7f\xff\xe7\xbd\x91");
+	fclose(f);
+	assert_string_equal(buf, "x\\\\x1b[2J\\\\xc2\\\\x9b\\\\x7f\\\\xff\xe7\xbd\x91");
+	free(buf);
 }
 
 static void
