@@ -46,7 +46,7 @@ ALL_CFLAGS = -std=gnu11 $(WARNINGS) $(CFLAGS) -D_GNU_SOURCE -pthread \
 
 # Library modules (everything but main.c), by layer; the order is the
 # dependency order.
-BASE    = diag suggest parse catalog
+BASE    = diag suggest parse catalog conffile
 SYSTEM  = procfs host sysctld snapshot census qdisc counters procs
 POLICY  = $(MOD_profile) builtin registry remedy rules ifconf lint evidence
 WRITE   = fragment apply plan
@@ -69,29 +69,30 @@ PROFILES = profiles/baseline.yaml profiles/bbr.yaml profiles/nginx.yaml profiles
 # the modules it depends on, listed here: the dependency graph of src/.
 UNIT_TESTS = $(patsubst tests/unit/%.c,$(B)/tests/unit/%,$(wildcard tests/unit/test_*.c))
 DEPS_diag     =
-DEPS_registry = rules ifconf remedy profile catalog parse diag builtin profiles_data snapshot host sysctld procfs suggest fragment
-DEPS_remedy   = snapshot host sysctld procfs catalog parse suggest
+DEPS_registry = rules ifconf remedy profile catalog parse diag builtin profiles_data snapshot host sysctld procfs suggest fragment conffile
+DEPS_remedy   = snapshot host sysctld procfs catalog parse suggest conffile
 DEPS_suggest  =
 DEPS_parse    =
+DEPS_conffile =
 DEPS_catalog  = parse suggest
 DEPS_procfs   =
 DEPS_host     = procfs parse
-DEPS_sysctld  = procfs parse
+DEPS_sysctld  = procfs parse conffile
 DEPS_builtin  = profiles_data
-DEPS_profile  = catalog parse diag builtin profiles_data suggest
-DEPS_snapshot = host sysctld procfs catalog parse suggest
-DEPS_rules    = ifconf profile catalog parse diag builtin profiles_data snapshot host sysctld procfs suggest fragment report registry remedy
-DEPS_report   = rules ifconf profile catalog parse diag builtin profiles_data snapshot host sysctld procfs suggest fragment registry remedy
-DEPS_lint     = rules ifconf profile catalog parse diag builtin profiles_data snapshot host sysctld procfs suggest fragment report registry remedy
-DEPS_fragment = profile catalog parse diag builtin profiles_data snapshot host sysctld procfs suggest
-DEPS_plan     = apply fragment rules ifconf registry remedy profile catalog parse diag builtin profiles_data snapshot host sysctld procfs suggest report
-DEPS_apply    = fragment profile catalog parse diag builtin profiles_data snapshot host sysctld procfs suggest
+DEPS_profile  = catalog parse diag builtin profiles_data suggest conffile
+DEPS_snapshot = host sysctld procfs catalog parse suggest conffile
+DEPS_rules    = ifconf profile catalog parse diag builtin profiles_data snapshot host sysctld procfs suggest fragment report registry remedy conffile
+DEPS_report   = rules ifconf profile catalog parse diag builtin profiles_data snapshot host sysctld procfs suggest fragment registry remedy conffile
+DEPS_lint     = rules ifconf profile catalog parse diag builtin profiles_data snapshot host sysctld procfs suggest fragment report registry remedy conffile
+DEPS_fragment = profile catalog parse diag builtin profiles_data snapshot host sysctld procfs suggest conffile
+DEPS_plan     = apply fragment rules ifconf registry remedy profile catalog parse diag builtin profiles_data snapshot host sysctld procfs suggest report conffile
+DEPS_apply    = fragment profile catalog parse diag builtin profiles_data snapshot host sysctld procfs suggest conffile
 DEPS_census   = procfs parse
 DEPS_qdisc    =
 DEPS_counters = procfs parse
 DEPS_procs    = procfs parse
-DEPS_ifconf   = rules profile catalog parse diag builtin profiles_data snapshot host sysctld procfs suggest fragment report registry remedy
-DEPS_evidence = rules ifconf profile catalog parse diag builtin profiles_data snapshot host sysctld procfs suggest fragment report census qdisc counters procs registry remedy
+DEPS_ifconf   = rules profile catalog parse diag builtin profiles_data snapshot host sysctld procfs suggest fragment report registry remedy conffile
+DEPS_evidence = rules ifconf profile catalog parse diag builtin profiles_data snapshot host sysctld procfs suggest fragment report census qdisc counters procs registry remedy conffile
 
 all: tcpadvise
 
@@ -170,12 +171,12 @@ FUZZ_CC = clang
 FUZZ_FLAGS = -g -O1 -std=gnu11 -D_GNU_SOURCE -DTCPADVISE_VERSION='"$(VERSION)"' \
              -fsanitize=fuzzer,address,undefined $(INCLUDES) $(DEPS_CFLAGS)
 FUZZERS = $(patsubst tests/fuzz/%.c,$(B)/tests/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
-FUZZ_SRC_fuzz_profile = $(call srcs,profile suggest catalog parse diag builtin) \
+FUZZ_SRC_fuzz_profile = $(call srcs,profile suggest catalog parse diag builtin conffile) \
                         src/policy/profiles_data.S
-FUZZ_SRC_fuzz_sysctld = $(call srcs,sysctld procfs parse)
+FUZZ_SRC_fuzz_sysctld = $(call srcs,sysctld procfs parse conffile)
 FUZZ_SRC_fuzz_value   = $(call srcs,parse procfs)
 FUZZ_SRC_fuzz_txn     = $(call srcs,apply fragment profile catalog parse diag builtin snapshot host \
-                        sysctld procfs suggest) src/policy/profiles_data.S
+                        sysctld procfs suggest conffile) src/policy/profiles_data.S
 srcs = $(foreach m,$(call parts,$(1)),src/$(filter %/$(m),$(MODULES)).c)
 
 $(B)/tests/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(wildcard src/*/*.c src/*/*.h) $(PROFILES)
