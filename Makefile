@@ -14,7 +14,7 @@
 #   write    what apply changes and how: plan, fragment, apply
 #   policy   profiles and the judging: findings, remedies, registry
 #   system   reading the system: /proc/sys, sysctl.d, sockets, counters
-#   base     diagnostics, parsing, suggestions, the catalog of keys
+#   base     diagnostics, parsing, suggestions, the catalog of keys, config files
 
 VERSION    = 0.1.0
 PREFIX    ?= /usr/local
