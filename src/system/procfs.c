@@ -185,9 +185,10 @@ procfs_read_path(const char *path, size_t max, char **ret, size_t *ret_len)
 	ssize_t n;
 	int fd, r;
 
-	/* O_NONBLOCK and the type check: a FIFO or a device planted in a
-	   --root tree must neither block nor be read. procfs and sysfs
-	   files are regular. */
+	/* O_NONBLOCK and the type check: a FIFO, socket or block device
+	   planted in a --root tree must neither block nor be read. procfs
+	   and sysfs files are regular; a character device (/dev/null standing
+	   for a key that drops writes) gets one bounded, non-blocking read. */
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
 		return -errno;
@@ -195,7 +196,7 @@ procfs_read_path(const char *path, size_t max, char **ret, size_t *ret_len)
 		r = -errno;
 		goto out;
 	}
-	if (!S_ISREG(st.st_mode)) {
+	if (!S_ISREG(st.st_mode) && !S_ISCHR(st.st_mode)) {
 		r = S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
 		goto out;
 	}
