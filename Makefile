@@ -14,7 +14,8 @@
 #   write    what apply changes and how: plan, fragment, apply
 #   policy   profiles and the judging: findings, remedies, registry
 #   system   reading the system: /proc/sys, sysctl.d, sockets, counters
-#   base     escaping, diagnostics, parsing, suggestions, the catalog of keys
+#   base     escaping, diagnostics, parsing, suggestions, the catalog of keys,
+#            configuration files
 
 VERSION    = 0.1.0
 PREFIX    ?= /usr/local
@@ -46,7 +47,7 @@ ALL_CFLAGS = -std=gnu11 $(WARNINGS) $(CFLAGS) -D_GNU_SOURCE -pthread \
 
 # Library modules (everything but main.c), by layer; the order is the
 # dependency order.
-BASE    = escape diag suggest parse catalog
+BASE    = escape diag suggest parse catalog conffile
 SYSTEM  = procfs host sysctld snapshot census qdisc counters procs
 POLICY  = $(MOD_profile) builtin registry remedy rules ifconf lint evidence
 WRITE   = fragment apply plan
@@ -70,29 +71,30 @@ PROFILES = profiles/baseline.yaml profiles/bbr.yaml profiles/nginx.yaml profiles
 UNIT_TESTS = $(patsubst tests/unit/%.c,$(B)/tests/unit/%,$(wildcard tests/unit/test_*.c))
 DEPS_escape   =
 DEPS_diag     = escape
-DEPS_registry = rules ifconf remedy profile catalog parse diag builtin profiles_data snapshot host sysctld procfs suggest fragment escape
-DEPS_remedy   = snapshot host sysctld procfs catalog parse suggest
+DEPS_registry = rules ifconf remedy profile catalog parse diag builtin profiles_data snapshot host sysctld procfs suggest fragment escape conffile
+DEPS_remedy   = snapshot host sysctld procfs catalog parse suggest conffile
 DEPS_suggest  =
 DEPS_parse    =
+DEPS_conffile =
 DEPS_catalog  = parse suggest
 DEPS_procfs   =
 DEPS_host     = procfs parse
-DEPS_sysctld  = procfs parse
+DEPS_sysctld  = procfs parse conffile
 DEPS_builtin  = profiles_data
-DEPS_profile  = catalog parse diag builtin profiles_data suggest escape
-DEPS_snapshot = host sysctld procfs catalog parse suggest
-DEPS_rules    = ifconf profile catalog parse diag builtin profiles_data snapshot host sysctld procfs suggest fragment report registry remedy escape
-DEPS_report   = rules ifconf profile catalog parse diag builtin profiles_data snapshot host sysctld procfs suggest fragment registry remedy escape
-DEPS_lint     = rules ifconf profile catalog parse diag builtin profiles_data snapshot host sysctld procfs suggest fragment report registry remedy escape
-DEPS_fragment = profile catalog parse diag builtin profiles_data snapshot host sysctld procfs suggest escape
-DEPS_plan     = apply fragment rules ifconf registry remedy profile catalog parse diag builtin profiles_data snapshot host sysctld procfs suggest report escape
-DEPS_apply    = fragment profile catalog parse diag builtin profiles_data snapshot host sysctld procfs suggest escape
+DEPS_profile  = catalog parse diag builtin profiles_data suggest escape conffile
+DEPS_snapshot = host sysctld procfs catalog parse suggest conffile
+DEPS_rules    = ifconf profile catalog parse diag builtin profiles_data snapshot host sysctld procfs suggest fragment report registry remedy escape conffile
+DEPS_report   = rules ifconf profile catalog parse diag builtin profiles_data snapshot host sysctld procfs suggest fragment registry remedy escape conffile
+DEPS_lint     = rules ifconf profile catalog parse diag builtin profiles_data snapshot host sysctld procfs suggest fragment report registry remedy escape conffile
+DEPS_fragment = profile catalog parse diag builtin profiles_data snapshot host sysctld procfs suggest escape conffile
+DEPS_plan     = apply fragment rules ifconf registry remedy profile catalog parse diag builtin profiles_data snapshot host sysctld procfs suggest report escape conffile
+DEPS_apply    = fragment profile catalog parse diag builtin profiles_data snapshot host sysctld procfs suggest escape conffile
 DEPS_census   = procfs parse
 DEPS_qdisc    =
 DEPS_counters = procfs parse
 DEPS_procs    = procfs parse
-DEPS_ifconf   = rules profile catalog parse diag builtin profiles_data snapshot host sysctld procfs suggest fragment report registry remedy escape
-DEPS_evidence = rules ifconf profile catalog parse diag builtin profiles_data snapshot host sysctld procfs suggest fragment report census qdisc counters procs registry remedy escape
+DEPS_ifconf   = rules profile catalog parse diag builtin profiles_data snapshot host sysctld procfs suggest fragment report registry remedy escape conffile
+DEPS_evidence = rules ifconf profile catalog parse diag builtin profiles_data snapshot host sysctld procfs suggest fragment report census qdisc counters procs registry remedy escape conffile
 
 all: tcpadvise
 
@@ -171,12 +173,12 @@ FUZZ_CC = clang
 FUZZ_FLAGS = -g -O1 -std=gnu11 -D_GNU_SOURCE -DTCPADVISE_VERSION='"$(VERSION)"' \
              -fsanitize=fuzzer,address,undefined $(INCLUDES) $(DEPS_CFLAGS)
 FUZZERS = $(patsubst tests/fuzz/%.c,$(B)/tests/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
-FUZZ_SRC_fuzz_profile = $(call srcs,escape profile suggest catalog parse diag builtin) \
+FUZZ_SRC_fuzz_profile = $(call srcs,escape profile suggest catalog parse diag builtin conffile) \
                         src/policy/profiles_data.S
-FUZZ_SRC_fuzz_sysctld = $(call srcs,sysctld procfs parse)
+FUZZ_SRC_fuzz_sysctld = $(call srcs,sysctld procfs parse conffile)
 FUZZ_SRC_fuzz_value   = $(call srcs,parse procfs)
 FUZZ_SRC_fuzz_txn     = $(call srcs,escape apply fragment profile catalog parse diag builtin snapshot host \
-                        sysctld procfs suggest) src/policy/profiles_data.S
+                        sysctld procfs suggest conffile) src/policy/profiles_data.S
 srcs = $(foreach m,$(call parts,$(1)),src/$(filter %/$(m),$(MODULES)).c)
 
 $(B)/tests/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(wildcard src/*/*.c src/*/*.h) $(PROFILES)

@@ -63,7 +63,7 @@ cmd_file_error(int e)
 	case -EINVAL:
 		return "it is not a regular file";
 	case -EFBIG:
-		return "it is larger than tcpadvise reads (1 MiB)";
+		return "it is larger than tcpadvise reads (" CONFFILE_MAX_TEXT ")";
 	case -EBADMSG:
 		return "it holds a NUL byte";
 	default:

@@ -186,7 +186,10 @@ cmd_lint(const struct options *o)
 			const struct sysctld_file *file = &s->config->files[j];
 
 			if (file->error != 0 && strcmp(file->path, o->args[i]) == 0) {
-				cmd_error(o, "%s: %s", file->path, strerror(-file->error));
+				char why[128];
+
+				cmd_error(o, "%s: %s", file->path, conffile_strerror(file->error,
+				    &file->info, why, sizeof why));
 				status = TA_EXIT_USAGE;
 				break;
 			}

@@ -4,7 +4,8 @@
  * lint does not judge anything itself: it runs rules_eval() on a snapshot
  * of the files with no live values, so a line gets exactly the finding,
  * severity and fix that `check` gives it, and keeps the findings that name
- * a line and do not depend on a live system. They are ordered by position:
+ * a line, or a file that cannot be read (TA-C003: a FIFO, a directory, a
+ * link out of the root or in a loop), and do not depend on a live system. They are ordered by position:
  * severity, then the reading order of the files, then the line.
  */
 #include <errno.h>
@@ -51,7 +52,8 @@ lint_eval(const struct profile *p, const struct snapshot *s,
 	for (size_t i = 0; i < all.n; i++) {
 		struct finding *f = &all.items[i];
 
-		if (r == 0 && f->file != NULL && f->line > 0 && !f->needs_live)
+		if (r == 0 && f->file != NULL && !f->needs_live &&
+		    (f->line > 0 || strcmp(f->id, "TA-C003") == 0))
 			r = findings_push(ret, f);
 		else
 			finding_clear(f);

@@ -28,10 +28,11 @@
 #include <stddef.h>
 
 #include "catalog.h"
+#include "conffile.h"
 #include "diag.h"
 #include "parse.h"
 
-#define PROFILE_MAX_BYTES	(1 << 20)
+#define PROFILE_MAX_BYTES	CONFFILE_MAX_BYTES	/* lines: CONFFILE_LINE_MAX */
 #define PROFILE_MAX_DEPTH	16
 #define PROFILE_MAX_SCALAR	4096
 #define PROFILE_MAX_NODES	20000

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "builtin.h"
+#include "conffile.h"
 #include "profile_int.h"
 #include "suggest.h"
 
@@ -227,104 +228,32 @@ out:
 /* Finding and reading profiles */
 
 /*
- * Read a regular file of at most PROFILE_MAX_BYTES into *ret (NUL-
- * terminated, caller frees). Returns 0; -EFBIG when it is larger; -EINVAL
- * when it is not a regular file; or the negative errno of open/read.
+ * Read a regular file of at most PROFILE_MAX_BYTES, with lines of at most
+ * CONFFILE_LINE_MAX bytes, into *ret (NUL-terminated, caller frees).
+ * Returns 0 or an error of conffile_read() (*info says more).
  */
 static int
-read_file(const char *path, char **ret, size_t *ret_size)
+read_file(const char *path, char **ret, size_t *ret_size,
+    struct conffile_info *info)
 {
-	struct stat st;
-	char *buf = NULL;
-	size_t size = 0, alloc;
-	int fd, r = 0;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) < 0) {
-		r = -errno;
-		goto out;
-	}
-	if (S_ISDIR(st.st_mode)) {
-		r = -EISDIR;
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		r = -EINVAL;
-		goto out;
-	}
-	if (st.st_size > PROFILE_MAX_BYTES) {
-		r = -EFBIG;
-		goto out;
-	}
-	/* One byte more than allowed, to notice a file that grew. */
-	alloc = (size_t)st.st_size + 2;
-	if ((buf = malloc(alloc)) == NULL) {
-		r = -ENOMEM;
-		goto out;
-	}
-	for (;;) {
-		ssize_t n;
-
-		if (size + 1 == alloc) {
-			size_t na = alloc * 2 > PROFILE_MAX_BYTES + 2 ?
-			    PROFILE_MAX_BYTES + 2 : alloc * 2;
-			char *nb;
-
-			if (size > PROFILE_MAX_BYTES) {
-				r = -EFBIG;
-				goto out;
-			}
-			if ((nb = realloc(buf, na)) == NULL) {
-				r = -ENOMEM;
-				goto out;
-			}
-			buf = nb;
-			alloc = na;
-		}
-		n = read(fd, buf + size, alloc - 1 - size);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			r = -errno;
-			goto out;
-		}
-		if (n == 0)
-			break;
-		size += (size_t)n;
-	}
-	if (size > PROFILE_MAX_BYTES) {
-		r = -EFBIG;
-		goto out;
-	}
-	buf[size] = '\0';
-	*ret = buf;
-	*ret_size = size;
-	buf = NULL;
-out:
-	free(buf);
-	close(fd);
-	return r;
+	return conffile_read(NULL, path, CONFFILE_LINES, PROFILE_MAX_BYTES, ret,
+	    ret_size, info);
 }
 
 /* Report a read_file() failure about path. */
 static int
-report_read_error(struct diag_list *diags, const char *path, int r)
+report_read_error(struct diag_list *diags, const char *path, int r,
+    const struct conffile_info *info)
 {
+	char why[128];
 	int a;
 
 	if (r == -ENOMEM)
 		return r;
-	if (r == -EFBIG) {
-		a = diag_add(diags, DIAG_ERROR, path, 0, 0,
-		    "file is larger than %d bytes", PROFILE_MAX_BYTES);
+	a = diag_add(diags, DIAG_ERROR, path, 0, 0, "%s",
+	    conffile_strerror(r, info, why, sizeof why));
+	if (r == -EFBIG || r == -EMSGSIZE)
 		r = -EINVAL;
-	}
-	else if (r == -EINVAL)
-		a = diag_add(diags, DIAG_ERROR, path, 0, 0, "not a regular file");
-	else
-		a = diag_add(diags, DIAG_ERROR, path, 0, 0, "%s", strerror(-r));
 	return a < 0 ? a : r;
 }
 
@@ -333,14 +262,15 @@ static int
 load_path(const char *path, const char *expect_name, struct pfile *pf,
     struct diag_list *diags)
 {
+	struct conffile_info info;
 	char *text = NULL;
 	size_t size = 0;
 	int r;
 
 	memset(pf, 0, sizeof *pf);
-	r = read_file(path, &text, &size);
+	r = read_file(path, &text, &size, &info);
 	if (r < 0)
-		return report_read_error(diags, path, r);
+		return report_read_error(diags, path, r, &info);
 	r = parse_source(path, path, text, size, expect_name, pf, diags);
 	free(text);
 	return r;
@@ -416,17 +346,18 @@ load_named(const char *name, const struct profile_search *search,
 	if (!pf_valid_name(name))
 		return 0;
 	for (size_t i = 0; search != NULL && i < search->ndirs; i++) {
+		struct conffile_info info;
 		char *text = NULL;
 		size_t size = 0;
 
 		if ((r = dir_path(search->dirs[i], name, path, sizeof path)) < 0)
 			return diag_add(diags, DIAG_ERROR, search->dirs[i], 0, 0, "%s",
 			    strerror(-r)) < 0 ? -ENOMEM : r;
-		r = read_file(path, &text, &size);
+		r = read_file(path, &text, &size, &info);
 		if (r == -ENOENT || r == -ENOTDIR)
 			continue;
 		if (r < 0)
-			return report_read_error(diags, path, r);
+			return report_read_error(diags, path, r, &info);
 		*ret_r = parse_source(path, path, text, size, name, pf, diags);
 		free(text);
 		return *ret_r == -ENOMEM ? -ENOMEM : 1;

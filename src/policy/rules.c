@@ -1436,12 +1436,13 @@ eval_files(struct pol *x)
 	for (size_t i = 0; i < c->nfiles; i++) {
 		const struct sysctld_file *file = &c->files[i];
 		struct finding f;
+		char why[128];
 
 		if (file->error == 0)
 			continue;
 		finding_start(&f, "TA-C003", SEV_WARNING, KIND_HAZARD,
 		    finding_printf("cannot read configuration file '%s': %s", file->path,
-		    strerror(-file->error)));
+		    conffile_strerror(file->error, &file->info, why, sizeof why)));
 		f.file = strdup(file->path);
 		f.reason = strdup("systemd-sysctl exits 1 when a file cannot be read, and "
 		    "its settings are not applied at boot.");

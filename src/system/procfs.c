@@ -180,19 +180,31 @@ key_file(const char *root, const char *key, char *buf, size_t size)
 int
 procfs_read_path(const char *path, size_t max, char **ret, size_t *ret_len)
 {
+	struct stat st;
 	char *buf = NULL;
 	ssize_t n;
 	int fd, r;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	/* O_NONBLOCK and the type check: a FIFO, socket or block device
+	   planted in a --root tree must neither block nor be read. procfs
+	   and sysfs files are regular; a character device (/dev/null standing
+	   for a key that drops writes) gets one bounded, non-blocking read. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
 		return -errno;
+	if (fstat(fd, &st) < 0) {
+		r = -errno;
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode) && !S_ISCHR(st.st_mode)) {
+		r = S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
+		goto out;
+	}
 	if ((buf = malloc(max + 1)) == NULL) {
 		r = -ENOMEM;
 		goto out;
 	}
-	/* One read(): see the design comment. A directory fails here with
-	   EISDIR. */
+	/* One read(): see the design comment. */
 	do
 		n = read(fd, buf, max + 1);
 	while (n < 0 && errno == EINTR);

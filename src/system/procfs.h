@@ -60,8 +60,11 @@ int procfs_read(const char *root, const char *key, char **ret);
 /*
  * Read a whole /proc file with a single read() (files of procfs and sysfs
  * must be read in one go to be consistent) into a malloc'ed buffer of at
- * most max bytes, NUL-terminated; *ret_len is the length read. Returns 0,
- * -EFBIG when the file holds more than max bytes, -ENOMEM, or the errno of
+ * most max bytes, NUL-terminated; *ret_len is the length read. The file is
+ * opened O_NONBLOCK and must be a regular file (procfs and sysfs files are)
+ * or a character device, so a FIFO, socket or block device planted below a
+ * --root is never read. Returns 0, -EFBIG when the file holds more than max
+ * bytes, -EISDIR, -EINVAL (another type), -ENOMEM, or the errno of
  * open()/read().
  */
 int procfs_read_path(const char *path, size_t max, char **ret, size_t *ret_len);

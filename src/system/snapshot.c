@@ -221,25 +221,19 @@ static int
 read_cmdline(struct snapshot *s)
 {
 	static const struct kver since = { 5, 8, 0 };
-	char path[4096], buf[4097];
-	ssize_t n;
-	int fd, r;
+	char path[4096], *buf = NULL;
+	size_t n;
 
 	if (s->netns_child || kver_cmp(&s->host.kernel, &since) < 0 ||
 	    path_join_root(s->root, "/proc/cmdline", path, sizeof path) < 0 ||
-	    (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+	    procfs_read_path(path, PROCFS_VALUE_MAX, &buf, &n) < 0)
 		return 0;
-	n = read(fd, buf, sizeof buf - 1);
-	close(fd);
-	if (n <= 0)
+	if (strstr(buf, "sysctl.") == NULL) {
+		free(buf);
 		return 0;
-	buf[n] = '\0';
-	if (strstr(buf, "sysctl.") == NULL)
-		return 0;
-	if ((s->cmdline = strdup(buf)) == NULL)
-		return -ENOMEM;
-	r = sysctld_add_cmdline(s->config, s->cmdline);
-	return r;
+	}
+	s->cmdline = buf;
+	return sysctld_add_cmdline(s->config, s->cmdline);
 }
 
 /*

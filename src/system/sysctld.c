@@ -8,8 +8,9 @@
  * strcmp() across directories. procps also reads hidden names and
  * /etc/sysctl.conf after everything else; systemd-sysctl skips hidden names
  * and reads /etc/sysctl.conf only through a symlink such as 99-sysctl.conf.
- * Entries are not filtered by type: a directory named "x.conf" is listed
- * and cannot be read (EISDIR).
+ * Entries are not filtered by type: a directory, FIFO, socket or device
+ * named "x.conf" is listed and never read (its type is checked on the open
+ * descriptor first), so it is a file that cannot be read.
  *
  * Paths below a root. Everything is read below a root directory (tests use
  * fixture trees), so symbolic links are followed by hand, one component at
@@ -19,9 +20,9 @@
  * /dev/null masks a file; it is recognised by name, since a fixture root
  * has no /dev.
  *
- * Lines. One parser over an in-memory buffer (files are read whole, capped
- * at SYSCTLD_FILE_MAX bytes; a line may be up to SYSCTLD_LINE_MAX bytes,
- * systemd's limit). A line ends at '\n'; a NUL byte ends the text of its
+ * Lines. One parser over an in-memory buffer (files are read whole by
+ * conffile_read(), at most CONFFILE_MAX_BYTES with lines of at most
+ * CONFFILE_LINE_MAX bytes; a file over either limit is not read). A line ends at '\n'; a NUL byte ends the text of its
  * line (procps works on C strings). Leading and trailing white space is
  * stripped (so CRLF files work); blank lines and lines whose first
  * non-blank character is '#' or ';' are comments; there are no inline
@@ -62,12 +63,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "conffile.h"
 #include "procfs.h"
 #include "sysctld.h"
 
 #define SYMLINK_HOPS_MAX 8
-#define SYSCTLD_LINE_MAX (1024 * 1024)		/* systemd's LONG_LINE_MAX */
-#define SYSCTLD_FILE_MAX (16 * 1024 * 1024)
 #define DEV_NULL "/dev/null"
 
 const char *const sysctld_dirs[SYSCTLD_NDIRS] = {
@@ -267,9 +267,9 @@ managed_by(const char *line)
 }
 
 /*
- * Parse a whole file held in memory into f->lines. Returns 0, -ENOMEM, or
- * -EFBIG for a line longer than SYSCTLD_LINE_MAX (the lines parsed so far
- * stay in f; the caller decides).
+ * Parse a whole file held in memory into f->lines (conffile_read() has
+ * checked its size and the length of its lines). Returns 0 or -ENOMEM (the
+ * lines parsed so far stay in f; the caller decides).
  */
 static int
 parse_buffer(struct sysctld_file *f, const char *data, size_t size)
@@ -287,8 +287,6 @@ parse_buffer(struct sysctld_file *f, const char *data, size_t size)
 		len = nl != NULL ? (size_t)(nl - start) : size - pos;
 		pos += len + (nl != NULL);
 		lineno++;
-		if (len > SYSCTLD_LINE_MAX)
-			return -EFBIG;
 		/* strndup() stops at a NUL byte: the line's text ends there. */
 		if ((text = strndup(start, len)) == NULL)
 			return -ENOMEM;
@@ -303,78 +301,29 @@ parse_buffer(struct sysctld_file *f, const char *data, size_t size)
 }
 
 /*
- * Read the file at `real` (open flags extra_flags added) and parse it into
- * f. A file that cannot be read sets f->error (and has no lines); only
- * -ENOMEM is returned.
+ * Read the file ROOT/path (root NULL: path as it is) with conffile_read()
+ * and parse it into f. A file that cannot be read (not a regular file, over
+ * a limit) sets f->error and f->info and has no lines; only -ENOMEM is
+ * returned.
  */
 static int
-read_and_parse(struct sysctld_file *f, const char *real, int extra_flags)
+read_and_parse(struct sysctld_file *f, const char *root, const char *path,
+    int flags)
 {
-	struct stat st;
-	char *data = NULL, *nd;
-	size_t len = 0, cap;
-	int fd, r = 0;
+	char *data = NULL;
+	size_t len = 0;
+	int r;
 
-	fd = open(real, O_RDONLY | O_CLOEXEC | O_NOCTTY | extra_flags);
-	if (fd < 0) {
-		f->error = -errno;
+	r = conffile_read(root, path, flags | CONFFILE_LINES, CONFFILE_MAX_BYTES,
+	    &data, &len, &f->info);
+	if (r == -ENOMEM)
+		return r;
+	if (r < 0) {
+		f->error = r;
 		return 0;
 	}
-	if (fstat(fd, &st) < 0) {
-		f->error = -errno;
-		goto out;
-	}
-	if (S_ISDIR(st.st_mode)) {
-		f->error = -EISDIR;
-		goto out;
-	}
-	/* One byte more than the cap, to see that the cap was passed. */
-	cap = S_ISREG(st.st_mode) && st.st_size >= 0 &&
-	    st.st_size < SYSCTLD_FILE_MAX ? (size_t)st.st_size + 1 : 4096;
-	for (;;) {
-		ssize_t n;
-
-		if (len == cap) {
-			size_t nc = cap * 2 > SYSCTLD_FILE_MAX + 1 ?
-			    SYSCTLD_FILE_MAX + 1 : cap * 2;
-
-			if (len > SYSCTLD_FILE_MAX) {
-				f->error = -EFBIG;
-				goto out;
-			}
-			if ((nd = realloc(data, nc)) == NULL) {
-				r = -ENOMEM;
-				goto out;
-			}
-			data = nd;
-			cap = nc;
-		} else if (data == NULL && (data = malloc(cap)) == NULL) {
-			r = -ENOMEM;
-			goto out;
-		}
-		n = read(fd, data + len, cap - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			f->error = -errno;
-			goto out;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	if (len > SYSCTLD_FILE_MAX) {
-		f->error = -EFBIG;
-		goto out;
-	}
 	r = parse_buffer(f, data, len);
-	if (r == -EFBIG) {
-		f->error = r;
-		r = 0;
-	}
-out:
-	if (f->error != 0 || r < 0) {
-		/* A file that could not be read whole contributes nothing. */
+	if (r < 0) {
 		for (size_t i = 0; i < f->nlines; i++)
 			line_clear(&f->lines[i]);
 		free(f->lines);
@@ -382,7 +331,6 @@ out:
 		f->nlines = 0;
 	}
 	free(data);
-	close(fd);
 	return r;
 }
 
@@ -411,7 +359,7 @@ sysctld_parse_file(const char *display, const char *real,
 		goto fail;
 	}
 	ret->hidden = ret->name[0] == '.';
-	if ((r = read_and_parse(ret, real, 0)) < 0)
+	if ((r = read_and_parse(ret, NULL, real, 0)) < 0)
 		goto fail;
 	return 0;
 fail:
@@ -553,7 +501,7 @@ static int
 load_file(const char *root, struct sysctld_file *f,
     const struct sysctld_planned *planned, size_t nplanned)
 {
-	char resolved[PATH_MAX], full[PATH_MAX];
+	char resolved[PATH_MAX];
 	const struct sysctld_planned *pl;
 	struct stat st;
 	int r;
@@ -567,26 +515,15 @@ load_file(const char *root, struct sysctld_file *f,
 	if ((f->target = strdup(resolved)) == NULL)
 		return -ENOMEM;
 	if ((pl = find_planned(planned, nplanned, resolved)) != NULL)
-		return read_and_parse(f, pl->real, 0);
+		return read_and_parse(f, NULL, pl->real, 0);
 	if (strcmp(resolved, DEV_NULL) == 0) {
 		f->masked = true;
 		return 0;
 	}
-	if (S_ISDIR(st.st_mode)) {
-		f->error = -EISDIR;
-		return 0;
-	}
-	/* A fifo or a device would block or never end: refused. */
-	if (!S_ISREG(st.st_mode)) {
-		f->error = -EINVAL;
-		return 0;
-	}
-	if ((r = path_join_root(root, resolved, full, sizeof full)) < 0) {
-		f->error = r;
-		return 0;
-	}
-	/* Resolved already: the last component is not a link any more. */
-	return read_and_parse(f, full, O_NOFOLLOW);
+	/* Resolved already: no component is a link any more, and one that
+	   became a link since is not followed out of the root. The file's
+	   type is checked again on the descriptor before it is read. */
+	return read_and_parse(f, root, resolved, CONFFILE_NOFOLLOW);
 }
 
 /* A "*.conf" name in one directory, before shadowing. */
@@ -692,7 +629,7 @@ load_planned(struct sysctld_file *f, const char *real)
 {
 	if ((f->target = strdup(f->path)) == NULL)
 		return -ENOMEM;
-	return read_and_parse(f, real, 0);
+	return read_and_parse(f, NULL, real, 0);
 }
 
 /* Append /etc/sysctl.conf if it is a regular file, or a link to one, or
@@ -892,7 +829,7 @@ int
 sysctld_add_cmdline(struct sysctld_config *c, const char *cmdline)
 {
 	struct sysctld_file f, *nf;
-	char word[SYSCTLD_LINE_MAX + 1], keybuf[SYSCTL_KEY_MAX];
+	char word[CONFFILE_LINE_MAX + 1], keybuf[SYSCTL_KEY_MAX];
 	const char *p = cmdline;
 	size_t alloc = 0;
 	unsigned n = 0;

@@ -24,6 +24,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "conffile.h"
+
 enum sysctld_applier {
 	APPLIER_PROCPS,		/* sysctl --system (procps-ng >= 3.3.17 order) */
 	APPLIER_SYSTEMD,	/* systemd-sysctl (boot on systemd hosts) */
@@ -69,7 +71,11 @@ struct sysctld_file {
 				   SYSCTLD_CMDLINE for the kernel command line */
 	bool hidden;		/* basename starts with '.': read by procps, skipped by systemd */
 	bool masked;		/* symlink to /dev/null */
-	int error;		/* 0, or -errno when it could not be read (EISDIR for a directory) */
+	int error;		/* 0, or -errno when it could not be read: -EISDIR for a
+				   directory, -EINVAL for another file that is not
+				   regular, -EFBIG, -EMSGSIZE (conffile.h), -ELOOP... */
+	struct conffile_info info;	/* error != 0: the file's type, the line
+					   over the limit (conffile_strerror()) */
 	const char *managed_by;	/* "Ansible", "Puppet", "Salt", "Chef": a comment among
 				   the first SYSCTLD_HEADER_LINES says that tool writes
 				   the file; NULL */

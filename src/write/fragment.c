@@ -34,6 +34,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "conffile.h"
 #include "fragment.h"
 #include "procfs.h"
 
@@ -419,75 +420,6 @@ split_path(const char *root, const char *path, char *full, size_t fsize,
 	return 0;
 }
 
-/* Read fd whole (at most max bytes) into a NUL-terminated string. */
-static int
-read_all(int fd, size_t max, char **ret, size_t *ret_len)
-{
-	char *buf = NULL, *nb;
-	size_t len = 0, alloc = 0;
-	ssize_t n;
-	int r;
-
-	for (;;) {
-		if (len + 1 >= alloc) {
-			alloc = alloc ? alloc * 2 : 4096;
-			if (alloc > max + 2)
-				alloc = max + 2;
-			if ((nb = realloc(buf, alloc)) == NULL) {
-				r = -ENOMEM;
-				goto fail;
-			}
-			buf = nb;
-		}
-		n = read(fd, buf + len, alloc - len - 1);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			r = -errno;
-			goto fail;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-		if (len > max) {
-			r = -EFBIG;
-			goto fail;
-		}
-	}
-	buf[len] = '\0';
-	*ret = buf;
-	*ret_len = len;
-	return 0;
-fail:
-	free(buf);
-	return r;
-}
-
-/* Open a regular file for reading without following a symlink at its
-   last component. Returns the fd or a negative errno. */
-static int
-open_regular(int dirfd, const char *name)
-{
-	struct stat st;
-	int fd, r;
-
-	/* O_NONBLOCK: a FIFO planted at the path must not hang us. */
-	fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY |
-	    O_NONBLOCK);
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) < 0) {
-		r = -errno;
-		close(fd);
-		return r;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		close(fd);
-		return S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
-	}
-	return fd;
-}
-
 int
 fragment_read(const char *root, const char *path, char **ret_text)
 {
@@ -497,19 +429,14 @@ fragment_read(const char *root, const char *path, char **ret_text)
 int
 fragment_read_max(const char *root, const char *path, size_t max, char **ret_text)
 {
-	char full[PATH_MAX];
 	char *text = NULL;
 	size_t len;
-	int fd, r;
+	int r;
 
 	if (path == NULL || path[0] != '/')
 		return -EINVAL;
-	if ((r = path_join_root(root, path, full, sizeof full)) < 0)
-		return r;
-	if ((fd = open_regular(AT_FDCWD, full)) < 0)
-		return fd;
-	r = read_all(fd, max, &text, &len);
-	close(fd);
+	/* Below a --root, the path resolves inside it (conffile.h). */
+	r = conffile_read(root, path, CONFFILE_NOFOLLOW, max, &text, &len, NULL);
 	if (r < 0)
 		return r;
 	if (strlen(text) != len) {
@@ -635,9 +562,9 @@ write_atomic(const char *root, const char *path, const char *text, mode_t mode,
 		r = -errno;
 		goto out;
 	}
-	fd = open_regular(dirfd, base);
+	fd = conffile_openat(dirfd, base, CONFFILE_NOFOLLOW, NULL);
 	if (fd >= 0) {
-		r = read_all(fd, len, &old, &oldlen);
+		r = conffile_read_fd(fd, 0, len, &old, &oldlen, NULL);
 		close(fd);
 		fd = -1;
 		if (r == 0 && oldlen == len && memcmp(old, text, len) == 0) {

@@ -38,7 +38,7 @@
 #define FRAGMENT_DEFAULT "/etc/sysctl.d/90-tcpadvise.conf"
 
 /* Larger fragments are refused with -EFBIG when read. */
-#define FRAGMENT_MAX_BYTES (1 << 20)
+#define FRAGMENT_MAX_BYTES CONFFILE_MAX_BYTES
 
 /* A setting with an `apply` value that is not written, and why. */
 struct fragment_skip {

@@ -1019,43 +1019,45 @@ test_limits(void **state)
 	assert_non_null(mkdtemp(dir));
 	snprintf(path, sizeof path, "%s/f.conf", dir);
 
-	/* A comment line of exactly 1 MiB is fine. */
-	write_file(path, "#", SYSCTLD_LINE_MAX, "\nnet.ipv4.tcp_fin_timeout = 1\n");
+	/* A comment line of exactly CONFFILE_LINE_MAX bytes is fine. */
+	write_file(path, "#", CONFFILE_LINE_MAX, "\nnet.ipv4.tcp_fin_timeout = 1\n");
 	assert_int_equal(sysctld_parse_file("f.conf", path, &f), 0);
 	assert_int_equal(f.error, 0);
 	assert_int_equal(f.nlines, 1);
 	assert_int_equal(f.lines[0].lineno, 2);
 	sysctld_file_clear(&f);
 	/* One byte more is refused, and the file contributes nothing. */
-	write_file(path, "#", SYSCTLD_LINE_MAX + 1, "\nnet.ipv4.tcp_fin_timeout = 1\n");
+	write_file(path, "#", CONFFILE_LINE_MAX + 1, "\nnet.ipv4.tcp_fin_timeout = 1\n");
 	assert_int_equal(sysctld_parse_file("f.conf", path, &f), 0);
-	assert_int_equal(f.error, -EFBIG);
+	assert_int_equal(f.error, -EMSGSIZE);
+	assert_int_equal(f.info.line, 1);
 	assert_int_equal(f.nlines, 0);
 	sysctld_file_clear(&f);
 	write_file(path, "a", 0, "net.ipv4.tcp_fin_timeout = 1\n");
 	{
 		/* An assignment after the long line is not kept either. */
 		int fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
-		char *big = malloc(SYSCTLD_LINE_MAX + 2);
+		char *big = malloc(CONFFILE_LINE_MAX + 2);
 
 		assert_true(fd >= 0);
 		assert_non_null(big);
-		memset(big, 'x', SYSCTLD_LINE_MAX + 1);
-		assert_true(write(fd, big, SYSCTLD_LINE_MAX + 1) == SYSCTLD_LINE_MAX + 1);
+		memset(big, 'x', CONFFILE_LINE_MAX + 1);
+		assert_true(write(fd, big, CONFFILE_LINE_MAX + 1) == CONFFILE_LINE_MAX + 1);
 		assert_int_equal(close(fd), 0);
 		free(big);
 	}
 	assert_int_equal(sysctld_parse_file("f.conf", path, &f), 0);
-	assert_int_equal(f.error, -EFBIG);
+	assert_int_equal(f.error, -EMSGSIZE);
+	assert_int_equal(f.info.line, 2);
 	assert_int_equal(f.nlines, 0);
 	sysctld_file_clear(&f);
 
-	/* 16 MiB of short lines exactly is fine, one byte more is not. */
-	write_file(path, "# 16 bytes long\n", SYSCTLD_FILE_MAX, NULL);
+	/* CONFFILE_MAX_BYTES of short lines exactly is fine, one byte more is not. */
+	write_file(path, "# 16 bytes long\n", CONFFILE_MAX_BYTES, NULL);
 	assert_int_equal(sysctld_parse_file("f.conf", path, &f), 0);
 	assert_int_equal(f.error, 0);
 	sysctld_file_clear(&f);
-	write_file(path, "# 16 bytes long\n", SYSCTLD_FILE_MAX, "x");
+	write_file(path, "# 16 bytes long\n", CONFFILE_MAX_BYTES, "x");
 	assert_int_equal(sysctld_parse_file("f.conf", path, &f), 0);
 	assert_int_equal(f.error, -EFBIG);
 	assert_int_equal(f.nlines, 0);
