@@ -52,9 +52,12 @@ list(const struct options *o)
 		json_t *root = json_pack("{s:i, s:s, s:o}", "schema_version", 1,
 		    "tool_version", TCPADVISE_VERSION, "profiles", a);
 
-		if (root == NULL || json_dumpf(root, stdout, JSON_INDENT(2)) < 0)
+		if (root == NULL || json_dumpf(root, stdout, JSON_INDENT(2)) < 0 ||
+		    fputc('\n', stdout) == EOF) {
+			cmd_error(o, root == NULL ? "out of memory" :
+			    "cannot write the list: %s", strerror(errno));
 			status = TA_EXIT_SYSTEM;
-		fputc('\n', stdout);
+		}
 		json_decref(root);
 	} else {
 		for (size_t i = 0; i < n; i++) {
