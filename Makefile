@@ -179,20 +179,50 @@ FUZZ_SRC_fuzz_sysctld = $(call srcs,sysctld procfs parse conffile)
 FUZZ_SRC_fuzz_value   = $(call srcs,parse procfs)
 FUZZ_SRC_fuzz_txn     = $(call srcs,escape apply fragment profile catalog parse diag builtin snapshot host \
                         sysctld procfs suggest conffile) src/policy/profiles_data.S
+FUZZ_SRC_fuzz_census  = $(call srcs,procfs parse)
+FUZZ_SRC_fuzz_counters = $(call srcs,procfs parse)
 srcs = $(foreach m,$(call parts,$(1)),src/$(filter %/$(m),$(MODULES)).c)
 
 $(B)/tests/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(wildcard src/*/*.c src/*/*.h) $(PROFILES)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_SRC_fuzz_$*) $(DEPS_LIBS)
 
+# A fuzzer's seed corpus is tests/fuzz/corpus/NAME (real files, committed)
+# and its dictionary tests/fuzz/NAME.dict when there is one. New inputs go
+# to tests/out/corpus/NAME, never into the committed corpus, except by
+# `make fuzz-long`, which merges what adds coverage back into it.
+
 fuzz-smoke: $(FUZZERS)
-	@set -e; for f in $(FUZZERS); do \
+	@set -e; for f in $(FUZZERS); do n=$$(basename $$f); \
 		echo "== $$f ($(FUZZ_SECONDS) s)"; \
-		mkdir -p tests/out/corpus/$$(basename $$f); \
+		mkdir -p tests/out/corpus/$$n; \
 		$$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=0 \
-		    tests/out/corpus/$$(basename $$f) 2>tests/out/$$(basename $$f).log || \
-		    { tail -50 tests/out/$$(basename $$f).log; exit 1; }; \
+		    $$( [ -f tests/fuzz/$$n.dict ] && echo -dict=tests/fuzz/$$n.dict) \
+		    tests/out/corpus/$$n tests/fuzz/corpus/$$n \
+		    2>tests/out/$$n.log || { tail -50 tests/out/$$n.log; exit 1; }; \
 	done; echo "fuzz: $(words $(FUZZERS)) fuzzers ran clean"
+
+# make fuzz-long [FUZZ_RUNS=10000000]: each fuzzer for
+# FUZZ_RUNS executions (ASan+UBSan), then what adds coverage is merged into
+# tests/fuzz/corpus/NAME; the figures go to tests/out/fuzz-long.txt.
+FUZZ_RUNS ?= 10000000
+fuzz-long: $(FUZZERS)
+	@set -e; : >tests/out/fuzz-long.txt; for f in $(FUZZERS); do n=$$(basename $$f); \
+		echo "== $$f ($(FUZZ_RUNS) runs)"; \
+		mkdir -p tests/out/corpus/$$n tests/fuzz/corpus/$$n; \
+		start=$$(date +%s); \
+		$$f -runs=$(FUZZ_RUNS) -print_final_stats=1 \
+		    $$( [ -f tests/fuzz/$$n.dict ] && echo -dict=tests/fuzz/$$n.dict) \
+		    tests/out/corpus/$$n tests/fuzz/corpus/$$n \
+		    2>tests/out/$$n.long.log || { tail -50 tests/out/$$n.long.log; exit 1; }; \
+		end=$$(date +%s); \
+		$$f -merge=1 tests/fuzz/corpus/$$n tests/out/corpus/$$n \
+		    2>>tests/out/$$n.long.log; \
+		printf '%s: %s executions in %s s, no crash; corpus %s inputs\n' $$n \
+		    "$$(sed -n 's/^stat::number_of_executed_units: *//p' tests/out/$$n.long.log | tail -1)" \
+		    $$((end - start)) "$$(ls tests/fuzz/corpus/$$n | wc -l)" \
+		    | tee -a tests/out/fuzz-long.txt; \
+	done
 
 install: tcpadvise
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5
@@ -204,7 +234,7 @@ clean:
 	rm -rf $(B) tests/out
 	rm -f tcpadvise tcpadvise-fault
 
-.PHONY: all unit cli live manlint check check-all fuzz-smoke install clean
+.PHONY: all unit cli live manlint check check-all fuzz-smoke fuzz-long install clean
 .SECONDARY:
 
 -include $(wildcard $(B)/*/*.d $(B)/fault/*/*.d $(B)/tests/unit/*.d)

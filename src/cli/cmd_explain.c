@@ -47,11 +47,13 @@ load_all(const struct options *o, struct loaded *ret)
 	int status = TA_EXIT_OK;
 
 	if (profile_list(&search, &info, &n, &d) < 0) {
+		cmd_error(o, "out of memory");
 		diag_list_clear(&d);
 		return TA_EXIT_SYSTEM;
 	}
 	diag_list_clear(&d);	/* broken profiles are `check`'s business */
 	if ((ret->p = calloc(n ? n : 1, sizeof *ret->p)) == NULL) {
+		cmd_error(o, "out of memory");
 		profile_info_free(info, n);
 		return TA_EXIT_SYSTEM;
 	}
@@ -75,6 +77,7 @@ load_all(const struct options *o, struct loaded *ret)
 			struct profile **np = realloc(ret->p, (ret->n + 1) * sizeof *np);
 
 			if (np == NULL) {
+				cmd_error(o, "out of memory");
 				profile_free(p);
 				status = TA_EXIT_SYSTEM;
 			} else {

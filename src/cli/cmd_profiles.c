@@ -24,7 +24,7 @@ list(const struct options *o)
 	struct diag_list d = DIAG_LIST_INIT;
 	struct profile_info *info = NULL;
 	size_t n = 0;
-	int status = TA_EXIT_OK;
+	int status = TA_EXIT_OK, r;
 
 	if (profile_list(&search, &info, &n, &d) < 0) {
 		cmd_error(o, "out of memory");
@@ -53,8 +53,11 @@ list(const struct options *o)
 		json_t *root = json_pack("{s:i, s:s, s:o}", "schema_version", 1,
 		    "tool_version", TCPADVISE_VERSION, "profiles", a);
 
-		if (report_json_write(stdout, root, JSON_INDENT(2)) < 0)
+		if ((r = report_json_write(stdout, root, JSON_INDENT(2))) < 0) {
+			cmd_error(o, r == -ENOMEM ? "out of memory" :
+			    "cannot write the list: %s", strerror(-r));
 			status = TA_EXIT_SYSTEM;
+		}
 		json_decref(root);
 	} else {
 		for (size_t i = 0; i < n; i++) {

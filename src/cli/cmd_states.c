@@ -354,8 +354,11 @@ cmd_states(const struct options *o)
 	}
 	switch (o->format) {
 	case FORMAT_JSON:
-		if (json(&st) < 0)
+		if ((r = json(&st)) < 0) {
+			cmd_error(o, r == -ENOMEM ? "out of memory" :
+			    "cannot write the states: %s", strerror(-r));
 			goto out;
+		}
 		break;
 	case FORMAT_PROMETHEUS:
 		prometheus(&st);

@@ -495,7 +495,8 @@ nl_open(struct mnl_socket **ret)
 	if (nl == NULL)
 		return errno > 0 ? -errno : -EPROTONOSUPPORT;
 	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
-		r = -errno;
+		/* Never 0: the caller would take nl as opened. */
+		r = errno > 0 ? -errno : -EIO;
 		mnl_socket_close(nl);
 		return r;
 	}

@@ -90,7 +90,7 @@ qdisc_list(struct qdisc_entry **ret, size_t *n)
 		return errno > 0 ? -errno : -EPROTONOSUPPORT;
 	}
 	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
-		r = -errno;
+		r = errno > 0 ? -errno : -EIO;
 		goto out;
 	}
 	portid = mnl_socket_get_portid(nl);
