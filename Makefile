@@ -202,16 +202,18 @@ fuzz-smoke: $(FUZZERS)
 		    2>tests/out/$$n.log || { tail -50 tests/out/$$n.log; exit 1; }; \
 	done; echo "fuzz: $(words $(FUZZERS)) fuzzers ran clean"
 
-# make fuzz-long [FUZZ_RUNS=10000000]: each fuzzer for
-# FUZZ_RUNS executions (ASan+UBSan), then what adds coverage is merged into
-# tests/fuzz/corpus/NAME; the figures go to tests/out/fuzz-long.txt.
+# make fuzz-long [FUZZ_RUNS=10000000] [FUZZ_MAX_LEN=8192]: each fuzzer for
+# FUZZ_RUNS executions (ASan+UBSan) on inputs of at most FUZZ_MAX_LEN
+# bytes, then what adds coverage is merged into tests/fuzz/corpus/NAME; the
+# figures go to tests/out/fuzz-long.txt. FUZZERS=... picks some of them.
 FUZZ_RUNS ?= 10000000
+FUZZ_MAX_LEN ?= 8192
 fuzz-long: $(FUZZERS)
 	@set -e; : >tests/out/fuzz-long.txt; for f in $(FUZZERS); do n=$$(basename $$f); \
 		echo "== $$f ($(FUZZ_RUNS) runs)"; \
 		mkdir -p tests/out/corpus/$$n tests/fuzz/corpus/$$n; \
 		start=$$(date +%s); \
-		$$f -runs=$(FUZZ_RUNS) -print_final_stats=1 \
+		$$f -runs=$(FUZZ_RUNS) -max_len=$(FUZZ_MAX_LEN) -print_final_stats=1 \
 		    $$( [ -f tests/fuzz/$$n.dict ] && echo -dict=tests/fuzz/$$n.dict) \
 		    tests/out/corpus/$$n tests/fuzz/corpus/$$n \
 		    2>tests/out/$$n.long.log || { tail -50 tests/out/$$n.long.log; exit 1; }; \
