@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "conffile.h"
 #include "host.h"
 #include "parse.h"
 #include "procfs.h"
@@ -373,14 +374,19 @@ read_text(const char *root, const char *path, size_t max)
 static char *
 read_gzip(const char *root, const char *path)
 {
-	char full[4096], *buf;
+	char *buf;
 	size_t len = 0;
 	gzFile z;
-	int n;
+	int fd, n;
 
-	if (path_join_root(root, path, full, sizeof full) < 0 ||
-	    (z = gzopen(full, "rb")) == NULL)
+	/* Checked before it is read, like every file: a FIFO or device
+	   planted below --root is never opened for reading. */
+	if ((fd = conffile_open(root, path, 0, NULL)) < 0)
 		return NULL;
+	if ((z = gzdopen(fd, "rb")) == NULL) {
+		close(fd);
+		return NULL;
+	}
 	if ((buf = malloc(CONFIG_MAX + 1)) == NULL) {
 		gzclose(z);
 		return NULL;

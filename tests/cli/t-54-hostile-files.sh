@@ -71,6 +71,10 @@ ln -s 13-a.conf "$d/13-b.conf"
 ln -s /dev/null "$d/14-mask.conf"
 mkfifo "$d/15-fifo.conf"
 mkdir "$d/16-dir.conf"
+# The host facts of the tree: a FIFO where the kernel configuration is
+# read from must not be opened for reading either.
+rm -f "$root/proc/config.gz"
+mkfifo "$root/proc/config.gz"
 mkdir -p "$root/usr/lib/sysctl.d"
 printf 'net.ipv4.tcp_tw_recycle = 1\n' >"$root/usr/lib/sysctl.d/14-mask.conf"
 
