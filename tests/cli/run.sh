@@ -41,6 +41,13 @@ for c in tests/cli/cases/*/; do
 	# Standard input is /dev/null whatever the caller gave (CI gives none).
 	sh -c "$(cat "$c/cmd")" </dev/null >"$out/$name/stdout" 2>"$out/$name/stderr"
 	echo $? >"$out/$name/status"
+	# Under valgrind, its own notes ("--PID-- WARNING: unhandled syscall"
+	# for openat2, which valgrind 3.19 does not know) are not tcpadvise's
+	# output (on a pseudo-terminal they join stdout); its errors
+	# ("==PID==") still fail the run (exit 99).
+	case ${TEST_WRAPPER:-} in
+	*valgrind*) sed -i '/^--[0-9][0-9]*-- /d' "$out/$name/stderr" "$out/$name/stdout" ;;
+	esac
 	if [ $regen = 1 ]; then
 		cp "$out/$name/stdout" "$out/$name/stderr" "$out/$name/status" "$c"
 	fi
