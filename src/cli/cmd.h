@@ -63,6 +63,7 @@ struct options {
 					   rollback --force: restore files edited since */
 	const char *file;		/* --file: the fragment, or NULL for the default */
 	long long to;			/* rollback --to N; -1 when not given */
+	unsigned confirm;		/* apply --confirm SECONDS; 0: not given */
 	unsigned interval;		/* states --interval, 0: totals */
 	struct cmd_result *result;	/* owned by main(): the first error */
 };
@@ -120,8 +121,20 @@ void cmd_error(const struct options *o, const char *fmt, ...)
  */
 int cmd_json_error(const char *command, int status, const char *message);
 
+/*
+ * apply --confirm, with the apply lock held: start the watcher, a detached
+ * process (double fork, setsid, stdio on /dev/null, SIGHUP ignored, no
+ * inherited descriptors, working directory /). Once the lock is free it
+ * looks for the pending transaction that names its pid (none: it exits),
+ * and at the deadline rolls it back under the lock unless it was confirmed
+ * or rolled back by then (cmd_confirm.c). Returns 0 with *ret_pid, or a
+ * negative errno.
+ */
+int confirm_watch_start(const char *root, long long deadline, long *ret_pid);
+
 int cmd_apply(const struct options *o);
 int cmd_check(const struct options *o);
+int cmd_confirm(const struct options *o);
 int cmd_explain(const struct options *o);
 int cmd_history(const struct options *o);
 int cmd_lint(const struct options *o);

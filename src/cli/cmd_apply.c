@@ -74,6 +74,8 @@ struct run {
 	char msg[256];
 	struct effect effects[EFFECTS_MAX];	/* what is not in effect yet */
 	size_t neffects;
+	long long deadline;		/* --confirm: the deadline; 0: none */
+	long watcher;			/* --confirm: the watcher's pid */
 };
 
 static void
@@ -307,10 +309,12 @@ compose_msg(struct run *x, const struct apply_outcome *out)
 
 	if (x->frag_text != NULL)
 		snprintf(frag, sizeof frag, "; %s %s", x->path, !frag_changes(x) ?
-		    "unchanged" : o->dry_run ? "would be written" : "written");
+		    "unchanged" : o->dry_run ? "would be written" : x->deadline ?
+		    "written when confirmed" : "written");
 	if (x->nedits > 0)
 		snprintf(rest, sizeof rest, "; %zu other file%s %s", x->nedits,
-		    x->nedits == 1 ? "" : "s", o->dry_run ? "would be edited" : "edited");
+		    x->nedits == 1 ? "" : "s", o->dry_run ? "would be edited" :
+		    x->deadline ? "edited when confirmed" : "edited");
 	if (o->dry_run)
 		snprintf(x->msg, sizeof x->msg, "dry run, nothing changed: profile %s "
 		    "would change %zu key%s live, %zu skipped%s%s; %zu finding%s would "
@@ -373,15 +377,16 @@ print_text(const struct run *x)
 		if (!frag_changes(x))
 			term_printf(stdout, "unchanged: %s", x->path);
 		else
-			term_printf(stdout, "%s %s", o->dry_run ? "would write" : "wrote",
-			    x->path);
+			term_printf(stdout, "%s %s", o->dry_run ? "would write" :
+			    x->deadline ? "will write when confirmed:" : "wrote", x->path);
 		putchar('\n');
 		if (o->dry_run && frag_changes(x) &&
 		    print_diff(x->path, x->old_frag, x->frag_text) < 0)
 			return -ENOMEM;
 	}
 	for (size_t i = 0; i < pl->ndisable; i++)
-		print_disable(o->dry_run ? "would" : "done", &pl->disable[i]);
+		print_disable(o->dry_run ? "would" : x->deadline ? "when confirmed" :
+		    "done", &pl->disable[i]);
 	for (size_t i = 0; o->dry_run && i < x->nedits; i++)
 		if (print_diff(x->edits[i].path, x->edits[i].before, x->edits[i].text) < 0)
 			return -ENOMEM;
@@ -408,6 +413,9 @@ print_text(const struct run *x)
 	}
 	term_fputs(x->msg, stdout);
 	putchar('\n');
+	if (x->deadline != 0)
+		printf("confirm within %u s with `tcpadvise confirm`, or it is rolled back "
+		    "(watcher pid %ld)\n", o->confirm, x->watcher);
 	return 0;
 }
 
@@ -548,6 +556,11 @@ print_json(const struct run *x, const struct apply_outcome *out)
 		    report_jstr(x->old_frag), "after", report_jstr(x->frag_text)));
 	if (o->dry_run)
 		json_object_set_new(root, "dry_run", json_true());
+	if (o->confirm > 0)
+		json_object_set_new(root, "confirm", x->deadline == 0 ? json_null() :
+		    json_pack("{s:I, s:I, s:I, s:s}", "seconds", (json_int_t)o->confirm,
+		    "deadline", (json_int_t)x->deadline, "watcher_pid",
+		    (json_int_t)x->watcher, "command", "tcpadvise confirm"));
 	return cmd_print_json(root);
 }
 
@@ -707,6 +720,37 @@ predict_failure(const struct run *x)
 	return TA_EXIT_SYSTEM;
 }
 
+/*
+ * One apply at a time waits for its confirmation: another one is refused
+ * until it is confirmed or rolled back (exit 2), since the watcher rolls
+ * back only its own transaction and the later ones would stand on it.
+ */
+static int
+refuse_pending(const struct options *o)
+{
+	struct apply_history h;
+	const struct apply_txn *p;
+	int r, status = TA_EXIT_OK;
+
+	if ((r = apply_history_read(o->root, &h)) < 0)
+		return cmd_history_error(o, &h, r);
+	if ((p = apply_history_pending(&h)) != NULL) {
+		long long left = p->confirm_deadline - (long long)time(NULL);
+
+		if (left >= 0)
+			cmd_error(o, "apply %lu waits for confirmation (%lld s left, watcher "
+			    "pid %ld): run 'tcpadvise confirm' or 'tcpadvise rollback' first; "
+			    "nothing was changed", p->number, left, p->confirm_pid);
+		else
+			cmd_error(o, "apply %lu was not confirmed and its watcher did not roll "
+			    "it back (it was stopped, or the host rebooted): run 'tcpadvise "
+			    "rollback' first; nothing was changed", p->number);
+		status = TA_EXIT_USAGE;
+	}
+	apply_history_clear(&h);
+	return status;
+}
+
 int
 cmd_apply(const struct options *o)
 {
@@ -735,6 +779,9 @@ cmd_apply(const struct options *o)
 	status = TA_EXIT_SYSTEM;
 	if (!o->dry_run && cmd_lock(o, timeout, &lockfd) != TA_EXIT_OK)
 		goto out;
+	if (!o->dry_run && (status = refuse_pending(o)) != TA_EXIT_OK)
+		goto out;
+	status = TA_EXIT_SYSTEM;
 	if ((r = snapshot_take(o->root, o->kernel, &x.s)) < 0) {
 		status = cmd_snapshot_error(o, r);
 		goto out;
@@ -785,6 +832,18 @@ cmd_apply(const struct options *o)
 	}
 	if (o->dry_run && (status = predict_failure(&x)) != TA_EXIT_OK)
 		goto out;
+	/* The watcher waits for the lock, then for the deadline. A failed
+	   commit leaves no transaction with its pid: it just exits. */
+	if (o->confirm > 0 && out.changed) {
+		x.deadline = rq.now + o->confirm;
+		if ((r = confirm_watch_start(o->root, x.deadline, &x.watcher)) < 0) {
+			cmd_error(o, "cannot start the watcher of --confirm: %s; nothing "
+			    "was changed", strerror(-r));
+			goto out;
+		}
+		rq.confirm_deadline = x.deadline;
+		rq.confirm_pid = x.watcher;
+	}
 	if (!o->dry_run && apply_commit(&rq, &x.plan.live, &out) < 0) {
 		status = report_failure(o, &rq, &out);
 		goto out;

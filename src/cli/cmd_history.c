@@ -32,6 +32,23 @@ iso_time(long long t, char *buf, size_t size)
 		snprintf(buf, size, "?");
 }
 
+/* apply --confirm: its state, the deadline and when it was confirmed;
+   null for an ordinary apply. */
+static json_t *
+confirm_json(const struct apply_txn *t)
+{
+	char deadline[32], confirmed[32];
+
+	if (t->confirm_deadline == 0)
+		return json_null();
+	iso_time(t->confirm_deadline, deadline, sizeof deadline);
+	iso_time(t->confirmed_time, confirmed, sizeof confirmed);
+	return json_pack("{s:s, s:s, s:s?}", "state", t->confirmed_time != 0 ?
+	    "confirmed" : t->rolled_back && t->rolled_back_timeout ? "timed-out" :
+	    t->rolled_back ? "rolled-back" : "pending", "deadline", deadline,
+	    "confirmed_time", t->confirmed_time != 0 ? confirmed : NULL);
+}
+
 static int
 print_json(const struct apply_history *h)
 {
@@ -61,7 +78,9 @@ print_json(const struct apply_history *h)
 		    "s:o, s:b, s:s?}", "number", (json_int_t)t->number, "time", when,
 		    "profile", t->profile, "tool_version", t->tool_version, "live_keys",
 		    (json_int_t)t->nlive, "live", live, "files", files, "rolled_back",
-		    t->rolled_back, "rolled_back_time", t->rolled_back ? rb : NULL)) < 0) {
+		    t->rolled_back, "rolled_back_time", t->rolled_back ? rb : NULL)) < 0 ||
+		    json_object_set_new(json_array_get(list, json_array_size(list) - 1),
+		    "confirm", confirm_json(t)) < 0) {
 			json_decref(list);
 			return r;
 		}
@@ -110,8 +129,14 @@ print_text(const struct apply_history *h)
 		}
 		if (t->nfiles == 0)
 			printf("-");
-		if (t->rolled_back)
+		if (t->rolled_back && t->rolled_back_timeout)
+			printf("  [rolled back (not confirmed in time)]");
+		else if (t->rolled_back)
 			printf("  [rolled back]");
+		else if (apply_txn_pending(t))
+			printf("  [waits for confirmation]");
+		else if (t->confirm_deadline != 0)
+			printf("  [confirmed]");
 		if (h->legacy && i == h->n - 1)
 			printf("  [from %s]", APPLY_LEGACY_JOURNAL_PATH);
 		printf("\n");

@@ -39,6 +39,7 @@ enum {
 	OPT_RESOLVE = 1 << 8,
 	OPT_FORCE = 1 << 9,
 	OPT_TO = 1 << 10,
+	OPT_CONFIRM = 1 << 11,
 };
 
 /* Bits of struct command.formats. */
@@ -59,14 +60,16 @@ struct command {
 
 static const struct command commands[] = {
 	{ "apply", cmd_apply, OPT_PROFILE | OPT_FORMAT | OPT_LIVE_ONLY |
-	  OPT_PERSIST_ONLY | OPT_DRY_RUN | OPT_FILE | OPT_RESOLVE | OPT_FORCE,
+	  OPT_PERSIST_ONLY | OPT_DRY_RUN | OPT_FILE | OPT_RESOLVE | OPT_FORCE | OPT_CONFIRM,
 	  FMT_TEXT | FMT_JSON, 0, 0,
 	  "apply --profile NAME|FILE [--resolve [--force]] [--live-only|--persist-only] "
-	  "[--dry-run] [--file PATH] [--format text|json]" },
+	  "[--dry-run | --confirm SECONDS] [--file PATH] [--format text|json]" },
 	{ "check", cmd_check, OPT_PROFILE | OPT_FORMAT | OPT_FAIL_ON | OPT_FILE,
 	  FMT_TEXT | FMT_JSON | FMT_PROM, 0, 0,
 	  "check [--profile NAME|FILE] [--format text|json|prometheus] "
 	  "[--fail-on info|warning|critical|never] [--file PATH]" },
+	{ "confirm", cmd_confirm, OPT_FORMAT, FMT_TEXT | FMT_JSON, 0, 0,
+	  "confirm [--format text|json]" },
 	{ "explain", cmd_explain, OPT_PROFILE, FMT_TEXT, 1, 1,
 	  "explain KEY|FINDING-ID [--profile NAME|FILE]" },
 	{ "history", cmd_history, OPT_FORMAT, FMT_TEXT | FMT_JSON, 0, 0,
@@ -84,6 +87,9 @@ static const struct command commands[] = {
 	  0, 0,
 	  "states [--interval SECONDS] [--format text|json|prometheus]" },
 };
+
+/* The longest apply --confirm may wait (seconds). */
+#define CONFIRM_MAX 3600
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
@@ -155,6 +161,8 @@ help(const char *prog)
 	    "  apply      write the profile's values: one sysctl.d fragment, atomically,\n"
 	    "             and the live values, transactionally; says what changed\n"
 	    "  history    list the applies: number, time, profile, keys and files changed\n"
+	    "  confirm    keep the changes of apply --confirm: write its files; without\n"
+	    "             it in time, the watcher rolls the apply back\n"
 	    "  rollback   undo the last apply, or with --to N every one after N (live\n"
 	    "             values and files, byte for byte)\n"
 	    "  lint       check sysctl.conf / sysctl.d files: syntax, unknown or removed\n"
@@ -171,6 +179,9 @@ help(const char *prog)
 	    "  --live-only            apply: set the live values, write no fragment\n"
 	    "  --persist-only         apply: write the fragment, leave live values alone\n"
 	    "  --dry-run              apply: change nothing, show what would change\n"
+	    "  --confirm SECONDS      apply: set the live values now; unless `tcpadvise\n"
+	    "                         confirm` comes within SECONDS (1 to 3600), roll\n"
+	    "                         them back; the files are written at confirmation\n"
 	    "  --resolve              apply: also disable the lines of other files that\n"
 	    "                         override the profile or do harm (comment them out,\n"
 	    "                         or mask a vendor file with a copy in /etc/sysctl.d)\n"
@@ -247,6 +258,7 @@ main(int argc, char **argv)
 		{ "resolve", no_argument, NULL, 'r' },
 		{ "force", no_argument, NULL, 'X' },
 		{ "to", required_argument, NULL, 'T' },
+		{ "confirm", required_argument, NULL, 'c' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct options o;
@@ -355,6 +367,17 @@ main(int argc, char **argv)
 			used |= OPT_TO;
 			break;
 		}
+		case 'c': {
+			long long v;
+			const char *err;
+
+			if (parse_ll(optarg, 1, CONFIRM_MAX, &v, &err) < 0)
+				return usage(&o, "invalid --confirm '%s' (%s; expected "
+				    "1 to %d seconds)", optarg, err, CONFIRM_MAX);
+			o.confirm = (unsigned)v;
+			used |= OPT_CONFIRM;
+			break;
+		}
 		case ':':
 			return usage(&o, "option '%s' needs an argument", argv[optind - 1]);
 		default:
@@ -387,7 +410,7 @@ main(int argc, char **argv)
 	if (used & ~cmd->opts) {
 		static const char *const names[] = { "--profile", "--format",
 		    "--fail-on", "--live-only", "--persist-only", "--dry-run", "--file",
-		    "--interval", "--resolve", "--force", "--to" };
+		    "--interval", "--resolve", "--force", "--to", "--confirm" };
 		unsigned bad = used & ~cmd->opts, i = 0;
 
 		while (!(bad & (1u << i)))
@@ -397,6 +420,11 @@ main(int argc, char **argv)
 	}
 	if (o.live_only && o.persist_only)
 		return usage(&o, "--live-only and --persist-only exclude each other");
+	if (o.confirm > 0 && o.dry_run)
+		return usage(&o, "--confirm and --dry-run exclude each other");
+	if (o.confirm > 0 && o.persist_only)
+		return usage(&o, "--confirm guards the live values: it excludes "
+		    "--persist-only");
 	if (o.resolve && o.live_only)
 		return usage(&o, "--resolve edits configuration files: it excludes "
 		    "--live-only");

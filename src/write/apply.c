@@ -654,7 +654,7 @@ dump_json(json_t *root, char **ret)
 int
 apply_txn_format(const struct apply_txn *t, char **ret)
 {
-	json_t *root = NULL, *live = NULL, *files = NULL, *rb;
+	json_t *root = NULL, *live = NULL, *files = NULL, *rb, *cf;
 	int r = -ENOMEM;
 
 	if ((live = json_array()) == NULL || (files = json_array()) == NULL)
@@ -673,12 +673,17 @@ apply_txn_format(const struct apply_txn *t, char **ret)
 		    content_json(f->after))) < 0)
 			goto out;
 	}
-	rb = t->rolled_back ? json_pack("{s:I}", "time",
-	    (json_int_t)t->rolled_back_time) : json_null();
-	root = json_pack("{s:i, s:s, s:I, s:s, s:I, s:o, s:o, s:o}",
+	rb = t->rolled_back ? json_pack("{s:I, s:s}", "time",
+	    (json_int_t)t->rolled_back_time, "by", t->rolled_back_timeout ?
+	    "timeout" : "rollback") : json_null();
+	cf = t->confirm_deadline == 0 ? json_null() : json_pack("{s:I, s:I, s:o}",
+	    "deadline", (json_int_t)t->confirm_deadline, "watcher_pid",
+	    (json_int_t)t->confirm_pid, "confirmed", t->confirmed_time == 0 ?
+	    json_null() : json_integer((json_int_t)t->confirmed_time));
+	root = json_pack("{s:i, s:s, s:I, s:s, s:I, s:o, s:o, s:o, s:o}",
 	    "schema_version", APPLY_TXN_SCHEMA, "tool_version", t->tool_version,
 	    "transaction", (json_int_t)t->number, "profile", t->profile,
-	    "time", (json_int_t)t->time, "rolled_back", rb, "live", live,
+	    "time", (json_int_t)t->time, "rolled_back", rb, "confirm", cf, "live", live,
 	    "files", files);
 	live = files = NULL;
 	if (root != NULL)
@@ -752,7 +757,7 @@ int
 apply_txn_parse(const char *text, struct apply_txn **ret)
 {
 	struct apply_txn *t;
-	json_t *root, *files, *v;
+	json_t *root, *files, *v, *by;
 	json_error_t err;
 	int r;
 
@@ -773,7 +778,32 @@ apply_txn_parse(const char *text, struct apply_txn **ret)
 			goto out;
 		t->rolled_back = true;
 		t->rolled_back_time = json_integer_value(json_object_get(v, "time"));
+		by = json_object_get(v, "by");
+		if (by != NULL && (!json_is_string(by) ||
+		    (strcmp(json_string_value(by), "timeout") != 0 &&
+		    strcmp(json_string_value(by), "rollback") != 0)))
+			goto out;
+		t->rolled_back_timeout = by != NULL &&
+		    strcmp(json_string_value(by), "timeout") == 0;
 	} else if (!json_is_null(v)) {
+		goto out;
+	}
+	/* "confirm": absent in transactions of earlier builds. */
+	v = json_object_get(root, "confirm");
+	if (json_is_object(v)) {
+		json_t *d = json_object_get(v, "deadline");
+		json_t *pid = json_object_get(v, "watcher_pid");
+		json_t *c = json_object_get(v, "confirmed");
+
+		if (!json_is_integer(d) || json_integer_value(d) <= 0 ||
+		    !json_is_integer(pid) || json_integer_value(pid) < 0 ||
+		    json_integer_value(pid) > INT_MAX ||
+		    (!json_is_null(c) && (!json_is_integer(c) || json_integer_value(c) <= 0)))
+			goto out;
+		t->confirm_deadline = json_integer_value(d);
+		t->confirm_pid = (long)json_integer_value(pid);
+		t->confirmed_time = json_is_null(c) ? 0 : json_integer_value(c);
+	} else if (v != NULL && !json_is_null(v)) {
 		goto out;
 	}
 	files = json_object_get(root, "files");
@@ -1120,6 +1150,8 @@ txn_of_apply(const struct apply_request *rq, const struct apply_plan *plan,
 	t->tool_version = (char *)(uintptr_t)TCPADVISE_VERSION;
 	t->profile = (char *)(uintptr_t)rq->profile;
 	t->time = rq->now;
+	t->confirm_deadline = rq->confirm_deadline;
+	t->confirm_pid = rq->confirm_pid;
 	if (out->nlive > 0 && (t->live = calloc(out->nlive, sizeof *t->live)) == NULL)
 		return -ENOMEM;
 	for (size_t i = 0; rq->live && i < plan->n; i++) {
@@ -1203,7 +1235,8 @@ apply_commit(const struct apply_request *rq, const struct apply_plan *plan,
 		}
 	}
 
-	for (i = 0; i < out->nfiles; i++) {
+	/* apply --confirm: the files wait for apply_confirm(). */
+	for (i = 0; rq->confirm_deadline == 0 && i < out->nfiles; i++) {
 		const struct apply_file *f = &rq->files[i];
 
 		if (!out->files[i].changed)
@@ -1299,6 +1332,11 @@ rollback_check(const struct rollback_request *rq, struct rollback_outcome *out,
 
 			rf->txn = t->number;
 			rf->path = f->path;
+			/* Never written: nothing to put back. */
+			if (apply_txn_pending(t)) {
+				rf->action = ROLLBACK_SAME;
+				continue;
+			}
 			for (size_t k = 0; k < nvf && v == NULL; k++)
 				if (strcmp(vf[k].path, f->path) == 0)
 					v = &vf[k];
@@ -1450,8 +1488,10 @@ apply_rollback(const struct rollback_request *rq, struct rollback_outcome *out)
 		}
 		t->rolled_back = true;
 		t->rolled_back_time = rq->now;
+		t->rolled_back_timeout = rq->timeout;
 		if ((r = txn_write(rq->root, t)) < 0) {
 			t->rolled_back = false;
+			t->rolled_back_timeout = false;
 			out->failed_txn = t;
 			out->mark_error = r;
 			out->nundone = i;
@@ -1471,6 +1511,122 @@ rollback_outcome_clear(struct rollback_outcome *out)
 	free(out->keys);
 	free(out->files);
 	free(out->undone);
+	apply_history_clear(&out->history);
+	memset(out, 0, sizeof *out);
+}
+
+bool
+apply_txn_pending(const struct apply_txn *t)
+{
+	return t->confirm_deadline != 0 && t->confirmed_time == 0 && !t->rolled_back;
+}
+
+const struct apply_txn *
+apply_history_pending(const struct apply_history *h)
+{
+	if (h->n == 0 || !apply_txn_pending(h->txns[h->n - 1]))
+		return NULL;
+	return h->txns[h->n - 1];
+}
+
+int
+apply_txn_read(const char *root, unsigned long number, struct apply_txn **ret)
+{
+	char path[64], *text = NULL;
+	int r;
+
+	if ((r = txn_path(number, path, sizeof path)) < 0 ||
+	    (r = fragment_read_max(root, path, APPLY_TXN_MAX_BYTES, &text)) < 0)
+		return r;
+	r = apply_txn_parse(text, ret);
+	free(text);
+	if (r == 0 && (*ret)->number != number) {
+		*ret = apply_txn_free(*ret);
+		r = -EBADMSG;
+	}
+	return r;
+}
+
+/* Put back the first n files of t that apply_confirm() wrote, last first. */
+static void
+confirm_restore(const char *root, const struct apply_txn *t, size_t n,
+    struct confirm_outcome *out)
+{
+	bool changed;
+
+	for (size_t i = n; i-- > 0;) {
+		const struct txn_file *f = &t->files[i];
+		int r = f->before != NULL ? fragment_write(root, f->path, f->before,
+		    &changed) : fragment_remove(root, f->path, &changed);
+
+		if (r == 0)
+			out->files_restored++;
+		else
+			out->files_restore_failed++;
+	}
+}
+
+int
+apply_confirm(const char *root, long long now, struct confirm_outcome *out)
+{
+	struct apply_txn *t;
+	bool changed;
+	size_t i;
+	int r;
+
+	if ((r = apply_history_read(root, &out->history)) < 0)
+		return r;
+	if ((out->txn = apply_history_pending(&out->history)) == NULL)
+		return -ENOENT;
+	/* The history's own copy, to mark it. */
+	t = (struct apply_txn *)(uintptr_t)out->txn;
+	if (now > t->confirm_deadline)
+		return -ETIME;
+	for (i = 0; i < t->nfiles; i++) {
+		const struct txn_file *f = &t->files[i];
+		char *cur = NULL;
+
+		r = fragment_read(root, f->path, &cur);
+		if (r < 0 && r != -ENOENT) {
+			out->failed_path = f->path;
+			return r;
+		}
+		if (!same_content(cur, f->before)) {
+			out->failed_path = f->path;
+			out->line = cur != NULL && f->before != NULL ?
+			    first_diff_line(cur, f->before) : 0;
+			free(cur);
+			return -ESTALE;
+		}
+		free(cur);
+	}
+	for (i = 0; i < t->nfiles; i++) {
+		const struct txn_file *f = &t->files[i];
+
+		r = f->after != NULL ? fragment_write(root, f->path, f->after, &changed) :
+		    fragment_remove(root, f->path, &changed);
+		if (r < 0) {
+			out->failed_path = f->path;
+			confirm_restore(root, t, i, out);
+			return r;
+		}
+		out->written++;
+	}
+	t->confirmed_time = now;
+	if ((r = txn_write(root, t)) < 0) {
+		t->confirmed_time = 0;
+		confirm_restore(root, t, t->nfiles, out);
+		out->written = 0;
+		return r;
+	}
+	return 0;
+}
+
+void
+confirm_outcome_clear(struct confirm_outcome *out)
+{
+	if (out == NULL)
+		return;
 	apply_history_clear(&out->history);
 	memset(out, 0, sizeof *out);
 }

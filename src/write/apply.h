@@ -152,6 +152,9 @@ struct apply_request {
 	size_t nfiles;			/* 0..APPLY_FILES_MAX (0: --live-only) */
 	bool live;			/* write the live values (not --persist-only) */
 	long long now;			/* time stamp of the transaction (unix seconds) */
+	long long confirm_deadline;	/* apply --confirm: unix seconds by which
+					   `confirm` must come; 0: an ordinary apply */
+	long confirm_pid;		/* apply --confirm: the watcher's pid */
 };
 
 /* Which step failed. */
@@ -242,6 +245,10 @@ struct apply_txn {
 	long long time;			/* unix seconds */
 	bool rolled_back;
 	long long rolled_back_time;	/* with rolled_back */
+	bool rolled_back_timeout;	/* by the watcher of apply --confirm */
+	long long confirm_deadline;	/* apply --confirm: the deadline; 0: none */
+	long confirm_pid;		/* apply --confirm: the watcher's pid */
+	long long confirmed_time;	/* when `confirm` came; 0: not (yet) */
 	struct txn_key *live;
 	size_t nlive;
 	struct txn_file *files;
@@ -251,7 +258,9 @@ struct apply_txn {
 /*
  * A transaction as JSON text and back: {"schema_version": 2,
  * "tool_version", "transaction": N, "profile", "time": unix seconds,
- * "rolled_back": null or {"time"}, "live": [{"key", "before", "after"}],
+ * "rolled_back": null or {"time", "by": "rollback" | "timeout"},
+ * "confirm": null or {"deadline", "watcher_pid", "confirmed": null or
+ * unix seconds} (absent in older files: null), "live": [{"key", "before", "after"}],
  * "files": [{"path", "why", "existed", "before", "after"}]}. A file's
  * content is a string, null (no file), or {"base64": "..."} for bytes that
  * are not UTF-8 (JSON strings cannot hold them). Parsing checks every type,
@@ -302,6 +311,8 @@ struct rollback_request {
 				   (0: all); -1: only the newest not yet undone */
 	bool force;		/* restore files that were edited since */
 	long long now;		/* when (unix seconds), for the history */
+	bool timeout;		/* the watcher of apply --confirm: recorded as
+				   rolled back "by": "timeout" */
 };
 
 /* A key rollback looked at. */
@@ -384,5 +395,53 @@ struct rollback_outcome {
  */
 int apply_rollback(const struct rollback_request *rq, struct rollback_outcome *out);
 void rollback_outcome_clear(struct rollback_outcome *out);
+
+/*
+ * apply --confirm SECONDS. apply_commit() with rq->confirm_deadline set
+ * records the transaction with every file it would write (before and
+ * after) but writes only the live values: the files are written by
+ * apply_confirm(), so a reboot before the confirmation boots the old
+ * configuration. Until then the transaction is pending: the newest one,
+ * with a deadline, neither confirmed nor rolled back. Only one can be
+ * pending, since apply refuses to run while one is. A rollback of a pending
+ * transaction restores its live values and leaves its files alone (they
+ * were never written).
+ */
+bool apply_txn_pending(const struct apply_txn *t);
+
+/*
+ * The pending transaction of h (its newest, when pending), or NULL.
+ */
+const struct apply_txn *apply_history_pending(const struct apply_history *h);
+
+/*
+ * Read transaction number of the history. Returns 0 (free *ret with
+ * apply_txn_free()), -ENOENT, -EBADMSG or another negative errno.
+ */
+int apply_txn_read(const char *root, unsigned long number, struct apply_txn **ret);
+
+struct confirm_outcome {
+	struct apply_history history;
+	const struct apply_txn *txn;	/* the transaction confirmed (or too late) */
+	size_t written;			/* files written */
+	const char *failed_path;	/* -ESTALE or a write error: the file */
+	unsigned line;			/* -ESTALE: the first line that differs */
+	size_t files_restored;		/* written, then restored on failure */
+	size_t files_restore_failed;
+};
+
+/*
+ * Confirm the pending transaction (the caller holds the lock): check that
+ * each of its files still holds its bytes from before, write the bytes
+ * after (or remove the file), and mark it confirmed at now. Returns 0;
+ * -ENOENT: nothing pending; -ETIME: its deadline has passed (out->txn; the
+ * watcher rolls it back); -ESTALE: a file was edited since the apply
+ * (out->failed_path; nothing written); -EBADMSG for a history that does not
+ * parse (history.failed_path); or the negative errno of a write or of the
+ * marking (out->failed_path NULL), after the files already written were
+ * put back. Clear *out with confirm_outcome_clear().
+ */
+int apply_confirm(const char *root, long long now, struct confirm_outcome *out);
+void confirm_outcome_clear(struct confirm_outcome *out);
 
 #endif

@@ -182,7 +182,7 @@ txn_read(const char *root, unsigned long n)
 static int
 rollback(const char *root, long long to, bool force, struct rollback_outcome *rb)
 {
-	struct rollback_request rq = { root, to, force, 1700000500 };
+	struct rollback_request rq = { root, to, force, 1700000500, false };
 
 	memset(rb, 0, sizeof *rb);
 	return apply_rollback(&rq, rb);
@@ -694,6 +694,58 @@ test_txn_roundtrip(void **state)
 }
 
 static void
+test_txn_confirm(void **state)
+{
+	static const char head[] = "{\"schema_version\":2,\"tool_version\":\"x\","
+	    "\"transaction\":1,\"profile\":\"p\",\"time\":1,\"live\":[],\"files\":[],";
+	static const struct {
+		const char *tail;
+		int r;
+		bool pending;
+	} cases[] = {
+		/* Older files have no "confirm" and no "by". */
+		{ "\"rolled_back\":null}", 0, false },
+		{ "\"rolled_back\":{\"time\":2},\"confirm\":null}", 0, false },
+		{ "\"rolled_back\":null,\"confirm\":{\"deadline\":9,\"watcher_pid\":7,"
+		  "\"confirmed\":null}}", 0, true },
+		{ "\"rolled_back\":null,\"confirm\":{\"deadline\":9,\"watcher_pid\":7,"
+		  "\"confirmed\":8}}", 0, false },
+		{ "\"rolled_back\":{\"time\":9,\"by\":\"timeout\"},\"confirm\":"
+		  "{\"deadline\":9,\"watcher_pid\":7,\"confirmed\":null}}", 0, false },
+		{ "\"rolled_back\":{\"time\":9,\"by\":\"cat\"}}", -EBADMSG, false },
+		{ "\"rolled_back\":null,\"confirm\":{\"deadline\":0,\"watcher_pid\":7,"
+		  "\"confirmed\":null}}", -EBADMSG, false },
+		{ "\"rolled_back\":null,\"confirm\":{\"deadline\":9,\"watcher_pid\":-1,"
+		  "\"confirmed\":null}}", -EBADMSG, false },
+		{ "\"rolled_back\":null,\"confirm\":{\"deadline\":9,\"watcher_pid\":7}}",
+		  -EBADMSG, false },
+		{ "\"rolled_back\":null,\"confirm\":[]}", -EBADMSG, false },
+	};
+	struct apply_txn *t, *u;
+	char text[512], *again = NULL;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		snprintf(text, sizeof text, "%s%s", head, cases[i].tail);
+		t = NULL;
+		assert_int_equal(apply_txn_parse(text, &t), cases[i].r);
+		if (cases[i].r < 0)
+			continue;
+		assert_int_equal(apply_txn_pending(t), cases[i].pending);
+		/* Formatted and parsed again: the same state. */
+		assert_int_equal(apply_txn_format(t, &again), 0);
+		assert_int_equal(apply_txn_parse(again, &u), 0);
+		assert_int_equal(u->confirm_deadline, t->confirm_deadline);
+		assert_int_equal(u->confirm_pid, t->confirm_pid);
+		assert_int_equal(u->confirmed_time, t->confirmed_time);
+		assert_int_equal(u->rolled_back_timeout, t->rolled_back_timeout);
+		free(again);
+		apply_txn_free(u);
+		apply_txn_free(t);
+	}
+}
+
+static void
 test_txn_parse_bad(void **state)
 {
 #define HEAD "{\"schema_version\":2,\"tool_version\":\"x\",\"transaction\":1," \
@@ -1141,6 +1193,7 @@ main(void)
 		cmocka_unit_test(test_path_plain),
 		cmocka_unit_test(test_txn_roundtrip),
 		cmocka_unit_test(test_txn_parse_bad),
+		cmocka_unit_test(test_txn_confirm),
 		cmocka_unit_test(test_numbering),
 		cmocka_unit_test(test_rollback_to),
 		cmocka_unit_test(test_rollback_refuses),
