@@ -317,3 +317,15 @@ conffile_strerror(int err, const struct conffile_info *info, char *buf,
 		snprintf(buf, size, "%s", strerror(-err));
 	return buf;
 }
+
+bool
+conffile_error_is_finding(int err)
+{
+	switch (-err) {
+	case EISDIR: case EINVAL: case ELOOP: case EFBIG: case EMSGSIZE:
+	case ENOENT: case ENOTDIR: case EXDEV: case ENAMETOOLONG:
+		return true;
+	default:
+		return false;
+	}
+}

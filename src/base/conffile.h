@@ -39,6 +39,7 @@
 #ifndef TCPADVISE_CONFFILE_H
 #define TCPADVISE_CONFFILE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* The size limit of every configuration file: 1 MiB (a sysctl.d file of
@@ -105,5 +106,13 @@ const char *conffile_type_name(unsigned type);
  */
 const char *conffile_strerror(int err, const struct conffile_info *info,
     char *buf, size_t size);
+
+/*
+ * Whether err (from conffile_open/conffile_read) says something about the
+ * file (not regular, a symbolic link refused, over a limit, gone, outside
+ * the root), which is a finding, rather than that reading failed (EIO,
+ * ENOMEM, EACCES...), which leaves its content unknown.
+ */
+bool conffile_error_is_finding(int err);
 
 #endif

@@ -14,6 +14,7 @@
 
 #include "apply.h"
 #include "cmd.h"
+#include "conffile.h"
 #include "escape.h"
 #include "procfs.h"
 
@@ -86,16 +87,16 @@ cmd_history_error(const struct options *o, const struct apply_history *h, int r)
 {
 	if (r == -EBADMSG)
 		cmd_error(o, "cannot read the history: %s is not a transaction tcpadvise "
-		    "can read", h->failed_path);
+		    "can read%s", h->failed_path, cmd_unchanged(o));
 	else if (r == -EACCES || r == -EPERM)
 		cmd_error(o, "cannot read the history %s: %s (it is readable by root "
-		    "only)", h->failed_path, strerror(-r));
+		    "only)%s", h->failed_path, strerror(-r), cmd_unchanged(o));
 	else if (r == -E2BIG)
-		cmd_error(o, "cannot read the history %s: more than %d transactions",
-		    h->failed_path, APPLY_HISTORY_MAX);
+		cmd_error(o, "cannot read the history %s: more than %d transactions%s",
+		    h->failed_path, APPLY_HISTORY_MAX, cmd_unchanged(o));
 	else
-		cmd_error(o, "cannot read the history %s: %s", h->failed_path,
-		    strerror(-r));
+		cmd_error(o, "cannot read the history %s: %s%s", h->failed_path,
+		    strerror(-r), cmd_unchanged(o));
 	return TA_EXIT_SYSTEM;
 }
 
@@ -137,6 +138,13 @@ cmd_load_profile(const struct options *o, const char *name, struct profile **ret
 		cmd_error(o, "out of memory");
 		return TA_EXIT_SYSTEM;
 	}
+	/* A profile that failed to read (EIO...) is the system's fault, not
+	   the user's: exit 3. Not found, not valid, over a limit: exit 2. */
+	if (r < 0 && r != -EBADMSG && !conffile_error_is_finding(r)) {
+		cmd_error(o, "cannot load profile '%s': %s%s", name, strerror(-r),
+		    cmd_unchanged(o));
+		return TA_EXIT_SYSTEM;
+	}
 	return r < 0 ? TA_EXIT_USAGE : TA_EXIT_OK;
 }
 
@@ -151,6 +159,17 @@ cmd_lock_timeout(const struct options *o, unsigned *ret)
 		return TA_EXIT_USAGE;
 	}
 	return TA_EXIT_OK;
+}
+
+const char *
+cmd_unchanged(const struct options *o)
+{
+	static const char *const writers[] = { "apply", "rollback", "confirm" };
+
+	for (size_t i = 0; i < sizeof writers / sizeof writers[0]; i++)
+		if (o->command != NULL && strcmp(o->command, writers[i]) == 0)
+			return o->dry_run ? "" : "; nothing was changed";
+	return "";
 }
 
 int
@@ -170,7 +189,8 @@ cmd_lock(const struct options *o, unsigned timeout, int *ret_fd)
 		cmd_error(o, "cannot take the lock %s: %s (apply and rollback need "
 		    "root)", lockpath, strerror(-r));
 	else
-		cmd_error(o, "cannot take the lock %s: %s", lockpath, strerror(-r));
+		cmd_error(o, "cannot take the lock %s: %s%s", lockpath, strerror(-r),
+		    cmd_unchanged(o));
 	return TA_EXIT_SYSTEM;
 }
 
@@ -185,8 +205,9 @@ cmd_snapshot_error(const struct options *o, int r)
 	if (r == -ENOMEM)
 		cmd_error(o, "out of memory");
 	else
-		cmd_error(o, "cannot read the system below '%s': %s", o->root,
-		    r == -ENOENT ? "no /proc/sys/net there" : strerror(-r));
+		cmd_error(o, "cannot read the system below '%s': %s%s", o->root,
+		    r == -ENOENT ? "no /proc/sys/net there" : strerror(-r),
+		    cmd_unchanged(o));
 	return TA_EXIT_SYSTEM;
 }
 

@@ -37,6 +37,8 @@ enum {
 struct cmd_result {
 	bool json;			/* --format json is on the command line */
 	char message[1024];		/* the first error, without "tcpadvise: " */
+	bool changed;			/* apply, rollback or confirm changed the
+					   system (then said so on stdout) */
 };
 
 /* The parsed command line: the only mutable state besides locals. */
@@ -84,6 +86,11 @@ int cmd_lock_timeout(const struct options *o, unsigned *ret);
 /* Take the lock of apply and rollback below the root, waiting up to
    timeout seconds: TA_EXIT_OK and *ret_fd (release with apply_unlock()),
    or TA_EXIT_SYSTEM after saying why not. */
+/* "; nothing was changed" for a command that writes (apply, rollback,
+   confirm; not --dry-run), to end a message about a failure before any
+   change; "" for the others. */
+const char *cmd_unchanged(const struct options *o);
+
 int cmd_lock(const struct options *o, unsigned timeout, int *ret_fd);
 
 /* Say why a snapshot could not be taken (r from snapshot_take() or

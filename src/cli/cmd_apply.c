@@ -172,10 +172,12 @@ build_texts(struct run *x, const char **ret_file)
 	return r;
 }
 
-/* The policy's findings on the system as the plan would leave it. */
+/* The policy's findings on the system as the plan would leave it. A
+   configuration file that fails to read this time is named in what. */
 static int
-simulate(struct run *x, struct findings *ret)
+simulate(struct run *x, struct findings *ret, char *what, size_t size)
 {
+	const char *failed = NULL;
 	const char **paths = NULL, **texts = NULL, **keys = NULL, **values = NULL;
 	struct sysctld_config *config = NULL;
 	struct snapshot *sim = NULL;
@@ -204,6 +206,10 @@ simulate(struct run *x, struct findings *ret)
 	if ((r = fragment_config_planned_n(x->o->root, paths, texts, n, &config)) < 0 ||
 	    (r = snapshot_simulate(x->s, config, keys, values, nlive, &sim)) < 0)
 		goto out;
+	if ((r = snapshot_read_failure(sim, false, &failed)) < 0) {
+		snprintf(what, size, "%s", failed);
+		goto out;
+	}
 	r = rules_eval(x->p, sim, &po, ret);
 out:
 	snapshot_free(sim);
@@ -226,19 +232,27 @@ static int
 build_and_simulate(struct run *x)
 {
 	const char *file = NULL;
+	char what[PATH_MAX];
 	int r;
 
 	if ((r = build_texts(x, &file)) < 0) {
 		if (r == -ENOMEM)
 			cmd_error(x->o, "out of memory");
 		else
-			cmd_error(x->o, "cannot read %s: %s", file, strerror(-r));
+			cmd_error(x->o, "cannot read %s: %s%s", file, strerror(-r),
+			    cmd_unchanged(x->o));
 		return r;
 	}
 	findings_clear(&x->after);
-	if ((r = simulate(x, &x->after)) < 0)
-		cmd_error(x->o, "cannot read the sysctl.d files as planned: %s",
-		    strerror(-r));
+	what[0] = '\0';
+	if ((r = simulate(x, &x->after, what, sizeof what)) >= 0)
+		return r;
+	if (what[0] != '\0')
+		cmd_error(x->o, "cannot read %s: %s%s", what, strerror(-r),
+		    cmd_unchanged(x->o));
+	else
+		cmd_error(x->o, "cannot read the sysctl.d files as planned: %s%s",
+		    strerror(-r), cmd_unchanged(x->o));
 	return r;
 }
 
@@ -269,7 +283,11 @@ make_plan(struct run *x)
 		    plan_size(&x->plan) == before)
 			return 0;
 	}
-	cmd_error(x->o, "cannot plan: %s", strerror(-r));
+	if (x->plan.unreadable != NULL)
+		cmd_error(x->o, "cannot read %s: %s%s", x->plan.unreadable,
+		    strerror(-r), cmd_unchanged(x->o));
+	else
+		cmd_error(x->o, "cannot plan: %s", strerror(-r));
 	return r;
 }
 
@@ -583,7 +601,11 @@ restored_text(const struct apply_outcome *out, const char *what, char *buf,
 		    "file%s already written", out->restored, what,
 		    out->restored == 1 ? "" : "s", out->files_restored,
 		    out->files_restored == 1 ? "" : "s");
-	if (failed > 0 && n > 0 && (size_t)n < size)
+	if (failed > 0 && n > 0 && (size_t)n < size && out->txn > 0)
+		snprintf(buf + n, size - (size_t)n, "; %zu could not be restored: "
+		    "%s keeps them, and tcpadvise rollback finishes the undo",
+		    failed, out->journal);
+	else if (failed > 0 && n > 0 && (size_t)n < size)
 		snprintf(buf + n, size - (size_t)n, "; %zu could not be restored "
 		    "(tcpadvise rollback may)", failed);
 }
@@ -595,7 +617,7 @@ report_failure(const struct options *o, const struct apply_request *rq,
 	const struct apply_file *f = out->failed_file < rq->nfiles ?
 	    &rq->files[out->failed_file] : NULL;
 	const char *verb = f != NULL && f->text == NULL ? "remove" : "write";
-	char dir[4096], extra[200];
+	char dir[4096], extra[400];
 	const char *slash;
 
 	switch (out->stage) {
@@ -758,6 +780,7 @@ cmd_apply(const struct options *o)
 	struct apply_outcome out;
 	struct apply_request rq;
 	struct apply_file *files = NULL;
+	const char *what;
 	unsigned timeout;
 	int lockfd = -1, status, r;
 
@@ -784,6 +807,12 @@ cmd_apply(const struct options *o)
 	status = TA_EXIT_SYSTEM;
 	if ((r = snapshot_take(o->root, o->kernel, &x.s)) < 0) {
 		status = cmd_snapshot_error(o, r);
+		goto out;
+	}
+	/* A value or file that failed to read leaves the plan unknown. */
+	if ((r = snapshot_read_failure(x.s, !o->persist_only, &what)) < 0) {
+		cmd_error(o, "cannot read %s: %s%s", what, strerror(-r),
+		    cmd_unchanged(o));
 		goto out;
 	}
 	if (!o->live_only && (r = read_or_null(o->root, x.path, &x.old_frag)) < 0) {
@@ -848,6 +877,8 @@ cmd_apply(const struct options *o)
 		status = report_failure(o, &rq, &out);
 		goto out;
 	}
+	if (!o->dry_run && out.changed && o->result != NULL)
+		o->result->changed = true;
 	x.rq = &rq;
 	if (find_effects(&x) < 0) {
 		cmd_error(o, "out of memory");

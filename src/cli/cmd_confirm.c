@@ -220,6 +220,8 @@ cmd_confirm(const struct options *o)
 		snprintf(msg, sizeof msg, "confirmed apply %lu (profile %s): %zu file%s "
 		    "written", c.txn->number, c.txn->profile, c.written,
 		    c.written == 1 ? "" : "s");
+		if (o->result != NULL)
+			o->result->changed = true;
 		break;
 	case -ENOENT:
 		cmd_error(o, "nothing to confirm: no apply --confirm is waiting");

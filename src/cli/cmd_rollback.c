@@ -297,6 +297,8 @@ cmd_rollback(const struct options *o)
 	case 0:
 		compose_msg(&rb, msg, sizeof msg);
 		status = TA_EXIT_OK;
+		if (o->result != NULL)
+			o->result->changed = true;
 		break;
 	case -ENOENT:
 		snprintf(msg, sizeof msg, "nothing to roll back");

@@ -482,8 +482,9 @@ main(int argc, char **argv)
 
 	if (fflush(stdout) != 0 || ferror(stdout) || fclose(stdout) != 0) {
 		if (errno != EPIPE)
-			fprintf(stderr, "%s: cannot write output: %s\n", o.prog,
-			    strerror(errno));
+			fprintf(stderr, "%s: cannot write output: %s%s\n", o.prog,
+			    strerror(errno), result.changed ? "; the change was "
+			    "made (tcpadvise history shows it)" : "");
 		status = TA_EXIT_SYSTEM;
 	}
 	free(envpath);

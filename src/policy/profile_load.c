@@ -1169,7 +1169,8 @@ profile_load_one(const char *name_or_path, const struct profile_search *search,
 		goto out;
 	}
 	if (diags->nerrors > nerr0) {
-		r = -EINVAL;
+		/* A file that failed to read keeps its error (EIO...). */
+		r = r < 0 ? r : -EINVAL;
 		goto out;
 	}
 	r = resolve(files, n, ret);

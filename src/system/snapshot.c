@@ -19,6 +19,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "conffile.h"
 #include "parse.h"
 #include "procfs.h"
 #include "snapshot.h"
@@ -1052,6 +1053,25 @@ snapshot_key(const struct snapshot *s, const char *name)
 	if (e == NULL)
 		return NULL;
 	return &s->keys[e - catalog_entries(&n)];
+}
+
+int
+snapshot_read_failure(const struct snapshot *s, bool live, const char **ret_what)
+{
+	for (size_t i = 0; live && i < s->nkeys; i++)
+		if (s->keys[i].status == LIVE_ERROR) {
+			*ret_what = s->keys[i].entry->name;
+			return s->keys[i].error;
+		}
+	for (size_t i = 0; s->config != NULL && i < s->config->nfiles; i++) {
+		const struct sysctld_file *f = &s->config->files[i];
+
+		if (f->error < 0 && !conffile_error_is_finding(f->error)) {
+			*ret_what = f->path;
+			return f->error;
+		}
+	}
+	return 0;
 }
 
 const char *

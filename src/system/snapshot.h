@@ -180,6 +180,14 @@ struct snapshot *snapshot_free(struct snapshot *s);
 /* The entry for a catalog key name, or NULL. */
 const struct snapshot_key *snapshot_key(const struct snapshot *s, const char *name);
 
+/*
+ * The first thing apply needs and could not read, as a negative errno with
+ * *ret_what naming it (a key or a configuration file): a live value that
+ * gave an I/O error (with live true), or a configuration file whose
+ * reading failed (conffile_error_is_finding() false). 0 when there is none.
+ */
+int snapshot_read_failure(const struct snapshot *s, bool live, const char **ret_what);
+
 /* "live value is missing" reason: "not on this kernel", "global key, not
    visible in this network namespace", "not readable (Permission denied)". */
 const char *snapshot_status_text(const struct snapshot_key *k, char *buf, size_t size);

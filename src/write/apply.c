@@ -281,16 +281,20 @@ same_value(const struct catalog_entry *e, const char *a, const char *b)
 /*
  * Write value to a key and read it back. Returns 0, 1 when the kernel kept
  * another value (then readback holds it, folded), or a negative errno.
+ * *ret_tried (may be NULL) tells whether the write was issued, so that a
+ * later error (close, read-back) may come after the kernel took it.
  */
 static int
 write_verify(const char *root, const struct catalog_entry *e, const char *key,
-    const char *value, char *readback, size_t rbsize)
+    const char *value, char *readback, size_t rbsize, bool *ret_tried)
 {
 	char file[PATH_MAX], line[VALUE_STR_MAX + 2];
 	char *back = NULL;
 	ssize_t w;
 	int fd, r, n;
 
+	if (ret_tried != NULL)
+		*ret_tried = false;
 	if ((r = key_file(root, key, file, sizeof file)) < 0)
 		return r;
 	n = snprintf(line, sizeof line, "%s\n", value);
@@ -301,6 +305,8 @@ write_verify(const char *root, const struct catalog_entry *e, const char *key,
 	fd = open(file, O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0)
 		return -errno;
+	if (ret_tried != NULL)
+		*ret_tried = true;
 	/* One write(): a sysctl handler parses each write() on its own, so
 	   splitting the value would set it piecewise. */
 	do
@@ -337,7 +343,8 @@ restore_items(const char *root, const struct apply_plan *plan, size_t n,
 
 		if (it->state != APPLY_CHANGE)
 			continue;
-		if (write_verify(root, it->entry, it->key, it->before, rb, sizeof rb) == 0)
+		if (write_verify(root, it->entry, it->key, it->before, rb, sizeof rb,
+		    NULL) == 0)
 			out->restored++;
 		else
 			out->restore_failed++;
@@ -1181,13 +1188,29 @@ txn_of_apply(const struct apply_request *rq, const struct apply_plan *plan,
 	return 0;
 }
 
+/*
+ * After a failed apply_commit() has put back what it could: the
+ * transaction goes when everything is as before; otherwise it stays, so
+ * that `tcpadvise rollback` can finish the undo (out->txn, out->journal).
+ */
+static void
+undone(const struct apply_request *rq, const struct apply_txn *t,
+    struct apply_outcome *out)
+{
+	if (out->restore_failed == 0 && out->files_restore_failed == 0 &&
+	    txn_remove(rq->root, t->number) == 0)
+		return;
+	out->txn = t->number;
+	(void)txn_path(t->number, out->journal, sizeof out->journal);
+}
+
 int
 apply_commit(const struct apply_request *rq, const struct apply_plan *plan,
     struct apply_outcome *out)
 {
 	struct apply_history h;
 	struct apply_txn t;
-	bool changed;
+	bool changed, tried;
 	size_t i;
 	int r;
 
@@ -1216,21 +1239,23 @@ apply_commit(const struct apply_request *rq, const struct apply_plan *plan,
 		if (it->state != APPLY_CHANGE)
 			continue;
 		r = write_verify(rq->root, it->entry, it->key, it->after,
-		    out->readback, sizeof out->readback);
+		    out->readback, sizeof out->readback, &tried);
 		if (r != 0) {
 			char rb[VALUE_STR_MAX];
 
 			out->stage = STAGE_LIVE;
 			out->failed = it;
-			/* A write the kernel took but changed: put the old
-			   value back too, without counting it as set. */
-			if (r == 1 && write_verify(rq->root, it->entry, it->key,
-			    it->before, rb, sizeof rb) != 0)
+			/* Once written, the old value goes back too, without
+			   counting it as set: the kernel may have taken the
+			   write before the error (a failing close or
+			   read-back), or taken it and kept another value. */
+			if (tried && write_verify(rq->root, it->entry, it->key,
+			    it->before, rb, sizeof rb, NULL) != 0)
 				out->restore_failed++;
 			restore_items(rq->root, plan, i, out);
 			out->error = r < 0 ? r : 0;
 			r = r < 0 ? r : -EIO;
-			(void)txn_remove(rq->root, t.number);
+			undone(rq, &t, out);
 			goto out;
 		}
 	}
@@ -1243,16 +1268,17 @@ apply_commit(const struct apply_request *rq, const struct apply_plan *plan,
 			continue;
 		r = f->text != NULL ? fragment_write(rq->root, f->path, f->text, &changed) :
 		    fragment_remove(rq->root, f->path, &changed);
+		/* Also on failure: a file replaced before the error is put back. */
+		out->files[i].written = changed;
 		if (r < 0) {
 			out->stage = STAGE_FILE;
 			out->failed_file = i;
 			restore_files(rq, out);
 			if (rq->live)
 				restore_items(rq->root, plan, plan->n, out);
-			(void)txn_remove(rq->root, t.number);
+			undone(rq, &t, out);
 			goto out;
 		}
-		out->files[i].written = changed;
 	}
 	out->txn = t.number;
 	r = 0;
@@ -1419,7 +1445,7 @@ rollback_txn(const char *root, const struct apply_txn *t,
 		}
 		k->changed = true;
 		out->nchanged++;
-		k->error = write_verify(root, e, k->key, k->to, rb, sizeof rb);
+		k->error = write_verify(root, e, k->key, k->to, rb, sizeof rb, NULL);
 		if (k->error != 0 && out->failed == NULL)
 			out->failed = k;
 	}
@@ -1607,7 +1633,7 @@ apply_confirm(const char *root, long long now, struct confirm_outcome *out)
 		    fragment_remove(root, f->path, &changed);
 		if (r < 0) {
 			out->failed_path = f->path;
-			confirm_restore(root, t, i, out);
+			confirm_restore(root, t, i + changed, out);
 			return r;
 		}
 		out->written++;

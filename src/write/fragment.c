@@ -541,6 +541,9 @@ write_loop(int fd, const char *text, size_t len)
  *   7. rename over the target, then fsync the directory so the new name
  *      survives a crash;
  *   8. on any failure, unlink the temp file.
+ * *ret_changed tells whether the target was replaced, also on failure: a
+ * failing fsync of the directory comes after the rename, and the caller
+ * must put the old bytes back.
  * fault: in a TCPADVISE_FAULT_INJECTION build only, abort() between 6 and 7
  * when TCPADVISE_FAULT names it (a crash for the live tests).
  */
@@ -555,6 +558,7 @@ write_atomic(const char *root, const char *path, const char *text, mode_t mode,
 	int dirfd = -1, fd = -1, r;
 
 	(void)fault;
+	*ret_changed = false;
 	if ((r = split_path(root, path, full, sizeof full, dir, sizeof dir, &base)) < 0)
 		return r;
 	dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -614,12 +618,8 @@ write_atomic(const char *root, const char *path, const char *text, mode_t mode,
 		goto fail;
 	}
 	tmpbase = NULL;
-	if (fsync(dirfd) < 0) {
-		r = -errno;
-		goto out;
-	}
 	*ret_changed = true;
-	r = 0;
+	r = fsync(dirfd) < 0 ? -errno : 0;
 	goto out;
 fail:
 	if (tmpbase != NULL)
@@ -655,22 +655,17 @@ fragment_remove(const char *root, const char *path, bool *ret_changed)
 	struct stat st;
 	int dirfd, r;
 
+	*ret_changed = false;
 	if ((r = split_path(root, path, full, sizeof full, dir, sizeof dir, &base)) < 0)
 		return r;
 	dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dirfd < 0) {
-		if (errno != ENOENT)
-			return -errno;
-		*ret_changed = false;
-		return 0;
-	}
+	if (dirfd < 0)
+		return errno == ENOENT ? 0 : -errno;
 	remove_stale(dirfd, base);
 	if (fstatat(dirfd, base, &st, AT_SYMLINK_NOFOLLOW) < 0) {
 		r = -errno;
-		if (r == -ENOENT) {
-			*ret_changed = false;
+		if (r == -ENOENT)
 			r = 0;
-		}
 		goto out;
 	}
 	if (S_ISLNK(st.st_mode)) {
@@ -681,12 +676,13 @@ fragment_remove(const char *root, const char *path, bool *ret_changed)
 		r = S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
 		goto out;
 	}
-	if (unlinkat(dirfd, base, 0) < 0 || fsync(dirfd) < 0) {
+	if (unlinkat(dirfd, base, 0) < 0) {
 		r = -errno;
 		goto out;
 	}
+	/* Gone, even when the directory cannot be synced (see write_atomic). */
 	*ret_changed = true;
-	r = 0;
+	r = fsync(dirfd) < 0 ? -errno : 0;
 out:
 	close(dirfd);
 	return r;

@@ -120,6 +120,12 @@ add_live(struct plan *pl, const struct snapshot *s, const char *key,
 	struct value v;
 	const char *err;
 
+	/* A value that cannot be read cannot be restored, and leaving it
+	   while the fragment sets it would leave the host half-applied. */
+	if (k != NULL && (k->status == LIVE_ERROR || k->status == LIVE_UNREADABLE)) {
+		pl->unreadable = k->entry->name;
+		return k->error < 0 ? k->error : -EIO;
+	}
 	if (k == NULL || k->status != LIVE_OK || has_live(pl, key))
 		return 0;
 	if (k->live_ok && value_parse_kernel(value, k->entry->shape, k->entry->nfields,

@@ -73,6 +73,8 @@ struct plan {
 	size_t nskip;
 	struct plan_disable *pending;	/* lines --resolve would disable */
 	size_t npending;
+	const char *unreadable;		/* a key to set whose live value could
+					   not be read (plan_make failed) */
 };
 
 struct plan_opts {

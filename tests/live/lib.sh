@@ -61,6 +61,18 @@ enter_sandbox() {
 	}
 }
 
+# host_state: what an apply or rollback must leave whole: every net.ipv4
+# and net.core value of the namespace, and every entry of /etc/sysctl.d
+# (hidden temporary files included) with its bytes.
+host_state() {
+	sysctl -a 2>/dev/null | grep -E '^net\.(ipv4|core)\.' | sort
+	for f in /etc/sysctl.d/* /etc/sysctl.d/.[!.]*; do
+		[ -e "$f" ] || [ -L "$f" ] || continue
+		echo "== $f"
+		cat -A "$f"
+	done
+}
+
 # history_state: every transaction of the apply history (and an old
 # journal.json) with its bytes, to compare before and after a run that
 # must not record one.

@@ -431,10 +431,13 @@ test_failure_readback(void **state)
 	assert_int_equal(f.out.error, 0);
 	assert_string_equal(f.out.readback, "");
 	assert_int_equal(f.out.restored, 1);
-	/* Restoring the failed key cannot stick either. */
+	/* Restoring the failed key cannot stick either: the transaction
+	   stays, for rollback to finish. */
 	assert_int_equal(f.out.restore_failed, 1);
 	assert_live(f.root, "net.core.somaxconn", "4096");
-	assert_false(exists(f.root, APPLY_HISTORY_DIR "/1.json"));
+	assert_true(exists(f.root, APPLY_HISTORY_DIR "/1.json"));
+	assert_int_equal(f.out.txn, 1);
+	assert_string_equal(f.out.journal, APPLY_HISTORY_DIR "/1.json");
 	fixture_clear(&f);
 	tree_free(f.root);
 }
