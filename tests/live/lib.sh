@@ -65,7 +65,7 @@ enter_sandbox() {
 # and net.core value of the namespace, and every entry of /etc/sysctl.d
 # (hidden temporary files included) with its bytes.
 host_state() {
-	sysctl -a 2>/dev/null | grep -E '^net\.(ipv4|core)\.' | sort
+	sysctl net.ipv4 net.core 2>/dev/null | sort
 	for f in /etc/sysctl.d/* /etc/sysctl.d/.[!.]*; do
 		[ -e "$f" ] || [ -L "$f" ] || continue
 		echo "== $f"

@@ -45,14 +45,21 @@ if [ "${1:-}" = --case ]; then
 	enter_sandbox "$0"
 	ip link set lo up
 	before
-	state >"$sandbox_tmp/before"
+	# The states before and at the start are the clean run's: every case
+	# starts in a fresh namespace the same way.
+	if [ "$n" = 0 ]; then
+		state >"$sandbox_tmp/before"
+	else
+		cp "$out.before" "$sandbox_tmp/before"
+		cp "$out.start" "$sandbox_tmp/start"
+	fi
 	if [ "$scenario" = rollback ]; then
 		apply_cmd >/dev/null 2>&1 || { echo "$scenario $call $n $err setup-failed"; exit 0; }
 		cmd=rollback_cmd
 	else
 		cmd=apply_cmd
 	fi
-	state >"$sandbox_tmp/start"
+	[ "$n" != 0 ] || state >"$sandbox_tmp/start"
 	if [ "$n" = 0 ]; then
 		$cmd strace -f -qq -o "$out.strace" -e trace="$(echo $CALLS | tr ' ' ,)" \
 		    >"$out.stdout" 2>"$out.stderr"
