@@ -11,6 +11,8 @@
 # $TEST_WRAPPER under valgrind) and $ROOTS (materialised fixture roots);
 # expected output in NAME/stdout, NAME/stderr, NAME/status.
 # Script cases: tests/cli/t-*.sh, which source tests/cli/lib.sh.
+# JOBS (default: the number of CPUs) cases run at a time; each works in
+# its own directories, and the results are printed in order.
 set -u
 cd "$(dirname "$0")/../.." || exit 2
 regen=0
@@ -20,23 +22,16 @@ LC_ALL=C
 export LC_ALL
 unset NO_COLOR TCPADVISE_PROFILE_PATH
 out=tests/out/cli
-rm -rf "$out"
-mkdir -p "$out"
 ROOTS=tests/out/roots
 export ROOTS
-rm -rf "$ROOTS"
-for r in tests/fixtures/roots/*/; do
-	[ -d "$r" ] || continue
-	sh tests/fixtures/materialize.sh "$r" "$ROOTS/$(basename "$r")" || exit 2
-done
 TCPADVISE="${TEST_WRAPPER:-} ./tcpadvise"
 export TCPADVISE
 
-pass=0
-fail=0
-for c in tests/cli/cases/*/; do
-	[ -f "$c/cmd" ] || continue
-	name=$(basename "$c")
+# One table case (--case NAME) or script case (--script FILE), run by the
+# loop below, JOBS at a time: the verdict and any diff go to
+# $out/NAME.report, whose first line is "ok" or "not ok".
+if [ "${1:-}" = --case ]; then
+	name=$2 c=tests/cli/cases/$2
 	mkdir -p "$out/$name"
 	# Standard input is /dev/null whatever the caller gave (CI gives none).
 	sh -c "$(cat "$c/cmd")" </dev/null >"$out/$name/stdout" 2>"$out/$name/stderr"
@@ -48,7 +43,7 @@ for c in tests/cli/cases/*/; do
 	case ${TEST_WRAPPER:-} in
 	*valgrind*) sed -i '/^--[0-9][0-9]*-- /d' "$out/$name/stderr" "$out/$name/stdout" ;;
 	esac
-	if [ $regen = 1 ]; then
+	if [ "${REGEN:-0}" = 1 ]; then
 		cp "$out/$name/stdout" "$out/$name/stderr" "$out/$name/status" "$c"
 	fi
 	ok=1
@@ -58,25 +53,57 @@ for c in tests/cli/cases/*/; do
 			echo "--- $name: $f differs"
 			head -40 "$out/$name/$f.diff"
 		fi
-	done
+	done >"$out/$name.diffs"
 	if [ $ok = 1 ]; then
-		pass=$((pass + 1))
 		echo "ok - $name"
 	else
-		fail=$((fail + 1))
 		echo "not ok - $name"
-	fi
-done
+		cat "$out/$name.diffs"
+	fi >"$out/$name.report"
+	exit 0
+fi
+if [ "${1:-}" = --script ]; then
+	t=$2 name=$(basename "$2")
+	if sh "$t" </dev/null >"$out/$name.log" 2>&1; then
+		echo "ok - $name"
+	else
+		echo "not ok - $name"
+		tail -40 "$out/$name.log"
+	fi >"$out/$name.report"
+	exit 0
+fi
 
-for t in tests/cli/t-*.sh; do
-	[ -f "$t" ] || continue
-	if sh "$t" </dev/null >"$out/$(basename "$t").log" 2>&1; then
+rm -rf "$out"
+mkdir -p "$out"
+rm -rf "$ROOTS"
+for r in tests/fixtures/roots/*/; do
+	[ -d "$r" ] || continue
+	sh tests/fixtures/materialize.sh "$r" "$ROOTS/$(basename "$r")" || exit 2
+done
+REGEN=$regen
+export REGEN
+: "${JOBS:=$(nproc 2>/dev/null || echo 1)}"
+# The longest (the script cases) first, then the table cases.
+{
+	for t in tests/cli/t-*.sh; do [ -f "$t" ] && echo "--script $t"; done
+	for c in tests/cli/cases/*/; do [ -f "$c/cmd" ] && echo "--case $(basename "$c")"; done
+} >"$out/.jobs"
+xargs -P "$JOBS" -L 1 sh "$0" <"$out/.jobs"
+pass=0
+fail=0
+for c in tests/cli/cases/*/ tests/cli/t-*.sh; do
+	name=$(basename "$c")
+	[ -f "$c/cmd" ] || [ -f "$c" ] || continue
+	if [ ! -f "$out/$name.report" ]; then
+		echo "not ok - $name (no result)"
+		fail=$((fail + 1))
+		continue
+	fi
+	cat "$out/$name.report"
+	if head -n 1 "$out/$name.report" | grep -q '^ok'; then
 		pass=$((pass + 1))
-		echo "ok - $(basename "$t")"
 	else
 		fail=$((fail + 1))
-		echo "not ok - $(basename "$t")"
-		tail -40 "$out/$(basename "$t").log"
 	fi
 done
 echo "cli: $pass passed, $fail failed"
