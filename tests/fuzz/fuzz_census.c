@@ -5,8 +5,9 @@
  *
  * The first input byte picks the parser: even bytes give the rest to the
  * census callback as the messages of a dump reply (LISTEN only when bit 1
- * is set); odd bytes take it as lines of /proc/net/tcp (tcp6
- * when bit 1 is set, listeners when bit 2 is set). Besides not
+ * is set), or with bit 3 set as one receive buffer, framing and all, to
+ * the loop over its messages; odd bytes take it as lines of /proc/net/tcp
+ * (tcp6 when bit 1 is set, listeners when bit 2 is set). Besides not
  * crashing, the counts must add up: the states sum to the total, and the
  * TIME_WAIT split never exceeds the TIME_WAIT count.
  *
@@ -38,16 +39,27 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(&c, 0, sizeof c);
 	memset(&w, 0, offsetof(struct census_work, buf));
 	w.c = &c;
-	if ((data[0] & 1) == 0) {
+	if ((data[0] & 9) == 8) {
+		struct nl_pass pass = { .w = &w, .listen = (data[0] & 2) != 0 };
+		/* As recv() fills it: aligned, as struct census_work.buf is. */
+		static union {
+			struct nlmsghdr h;
+			char b[CENSUS_RECV_BUF];
+		} rx;
+		size_t len = size - 1 < sizeof rx.b ? size - 1 : sizeof rx.b;
+
+		memcpy(rx.b, data + 1, len);
+		(void)nl_messages(&pass, rx.b, len, /* seq= */ 0, /* portid= */ 0);
+	} else if ((data[0] & 1) == 0) {
 		struct nl_pass pass = { .w = &w, .listen = (data[0] & 2) != 0 };
 		static union {
 			struct nlmsghdr h;
 			char b[8192];
 		} msg;
 
-		/* The framing is the kernel's and libmnl checks it; what the
-		   callback must survive is any payload: the rest of the input
-		   is messages of a 2-byte length and that many bytes. */
+		/* What the callback must survive is any payload: the rest of
+		   the input is messages of a 2-byte length and that many
+		   bytes. */
 		for (size_t at = 1; at + 2 <= size; ) {
 			size_t len = (size_t)data[at] | (size_t)data[at + 1] << 8;
 

@@ -304,6 +304,76 @@ test_topk_approximate(void **state)
 		assert_true(out[i - 1].count >= out[i].count);
 }
 
+/* Space-Saving as it was written before the index: every counter scanned
+   for the item, the first smallest one taken over. */
+static void
+topk_add_by_scan(struct topk *t, const struct census_addr *a)
+{
+	size_t min = 0;
+
+	for (size_t i = 0; i < t->n; i++)
+		if (addr_cmp(&t->c[i].key, a) == 0) {
+			t->c[i].count++;
+			return;
+		}
+	if (t->n < CENSUS_TOP_COUNTERS) {
+		t->c[t->n].key = *a;
+		t->c[t->n].count = 1;
+		t->c[t->n].error = 0;
+		t->n++;
+		return;
+	}
+	for (size_t i = 1; i < t->n; i++)
+		if (t->c[i].count < t->c[min].count)
+			min = i;
+	t->replaced = true;
+	t->c[min].key = *a;
+	t->c[min].error = t->c[min].count;
+	t->c[min].count++;
+}
+
+/* The index changes how a counter is found, never which: over a stream
+   of IPv4, IPv6 and IPv4-mapped peers, skewed and with far more distinct
+   ones than counters, the counters stay those of a scan, and each is
+   found through the index. */
+static void
+test_topk_index(void **state)
+{
+	static struct topk t, ref;
+	struct census_addr a;
+	unsigned seed = 12345;
+
+	(void)state;
+	memset(&t, 0, sizeof t);
+	memset(&ref, 0, sizeof ref);
+	for (unsigned i = 0; i < 200000; i++) {
+		unsigned r, n;
+
+		seed = seed * 1103515245u + 12345u;
+		r = seed >> 8;
+		/* A few heavy peers, many rare ones. */
+		n = (r & 3) ? r % 64 : r % 4000;
+		if (r & 0x10000) {
+			unsigned char b[16] = { 0x20, 0x01, 0x0d, 0xb8 };
+
+			b[14] = (unsigned char)(n >> 8);
+			b[15] = (unsigned char)n;
+			addr_from6(b, true, &a);
+		} else
+			addr_v4(n, &a);
+		topk_add(&t, &a);
+		topk_add_by_scan(&ref, &a);
+	}
+	assert_true(t.replaced);
+	assert_int_equal(t.n, ref.n);
+	assert_memory_equal(t.c, ref.c, sizeof t.c);
+	for (size_t i = 0; i < t.n; i++) {
+		size_t at = topk_find(&t, &t.c[i].key);
+
+		assert_int_equal(t.slot[at], i + 1);
+	}
+}
+
 /* Lists stop at their bounds and say so; the counts go on. */
 static void
 test_bounds(void **state)
@@ -662,6 +732,7 @@ main(void)
 		cmocka_unit_test(test_proc_errors),
 		cmocka_unit_test(test_topk_exact),
 		cmocka_unit_test(test_topk_approximate),
+		cmocka_unit_test(test_topk_index),
 		cmocka_unit_test(test_bounds),
 		cmocka_unit_test(test_root_is_slash),
 		cmocka_unit_test(test_netlink_live),
