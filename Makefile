@@ -154,16 +154,31 @@ check: unit cli live manlint
 # The whole suite, as the README and CI run it: plain build with -Werror,
 # then the unit and CLI tests again under ASan+UBSan and under valgrind,
 # then a short run of every fuzzer.
+# Builds use every CPU (the tests run in order, the CLI cases JOBS at a
+# time); each stage says how long it took.
+NPROC := $(shell nproc 2>/dev/null || echo 1)
+STAGE = @echo "check-all: $(1) took $$(( $$(date +%s) - $$(cat $(B)/.stage) )) s"; date +%s >$(B)/.stage
 check-all:
 	$(MAKE) clean
+	@mkdir -p $(B) && date +%s >$(B)/.stage
+	$(MAKE) -j$(NPROC) DEVELOPER=1 tcpadvise tcpadvise-fault $(UNIT_TESTS)
 	$(MAKE) DEVELOPER=1 check
+	$(call STAGE,the plain build and make check)
 	$(MAKE) clean
+	@mkdir -p $(B) && date +%s >$(B)/.stage
+	$(MAKE) -j$(NPROC) DEVELOPER=1 SANITIZE=address,undefined tcpadvise $(UNIT_TESTS)
 	$(MAKE) DEVELOPER=1 SANITIZE=address,undefined unit cli
+	$(call STAGE,ASan+UBSan)
 	$(MAKE) clean
+	@mkdir -p $(B) && date +%s >$(B)/.stage
+	$(MAKE) -j$(NPROC) DEVELOPER=1 tcpadvise $(UNIT_TESTS)
 	$(MAKE) DEVELOPER=1 VALGRIND=1 unit cli
-	$(MAKE) fuzz-smoke FUZZ_SECONDS=15
+	$(call STAGE,valgrind)
+	$(MAKE) -j$(NPROC) $(FUZZERS)
+	$(MAKE) fuzz-smoke FUZZ_SECONDS=10
+	$(call STAGE,fuzz-smoke)
 	$(MAKE) clean
-	$(MAKE) DEVELOPER=1
+	$(MAKE) -j$(NPROC) DEVELOPER=1
 	@echo "check-all: every stage passed"
 
 # libFuzzer harnesses (clang). `make fuzz-smoke` runs each for FUZZ_SECONDS;
