@@ -50,7 +50,7 @@ ALL_CFLAGS = -std=gnu11 $(WARNINGS) $(CFLAGS) -D_GNU_SOURCE -pthread \
 BASE    = escape diag suggest parse catalog conffile
 SYSTEM  = procfs host sysctld snapshot census qdisc counters procs
 POLICY  = $(MOD_profile) builtin registry remedy rules ifconf lint evidence
-WRITE   = fragment apply plan
+WRITE   = fragment atomicfile apply plan
 CLI     = report cmd cmd_apply cmd_check cmd_explain cmd_history cmd_lint cmd_profiles \
           cmd_rollback cmd_states cmd_confirm
 MODULES = $(BASE:%=base/%) $(SYSTEM:%=system/%) $(POLICY:%=policy/%) $(WRITE:%=write/%) \
@@ -71,7 +71,7 @@ PROFILES = profiles/baseline.yaml profiles/bbr.yaml profiles/nginx.yaml profiles
 UNIT_TESTS = $(patsubst tests/unit/%.c,$(B)/tests/unit/%,$(wildcard tests/unit/test_*.c))
 DEPS_escape   =
 DEPS_diag     = escape
-DEPS_registry = rules ifconf remedy profile catalog parse diag builtin profiles_data snapshot host sysctld procfs suggest fragment escape conffile
+DEPS_registry = rules ifconf remedy profile catalog parse diag builtin profiles_data snapshot host sysctld procfs suggest fragment atomicfile escape conffile
 DEPS_remedy   = snapshot host sysctld procfs catalog parse suggest conffile
 DEPS_suggest  =
 DEPS_parse    =
@@ -83,18 +83,18 @@ DEPS_sysctld  = procfs parse conffile
 DEPS_builtin  = profiles_data
 DEPS_profile  = catalog parse diag builtin profiles_data suggest escape conffile
 DEPS_snapshot = host sysctld procfs catalog parse suggest conffile
-DEPS_rules    = ifconf profile catalog parse diag builtin profiles_data snapshot host sysctld procfs suggest fragment report registry remedy escape conffile
-DEPS_report   = rules ifconf profile catalog parse diag builtin profiles_data snapshot host sysctld procfs suggest fragment registry remedy escape conffile
-DEPS_lint     = rules ifconf profile catalog parse diag builtin profiles_data snapshot host sysctld procfs suggest fragment report registry remedy escape conffile
+DEPS_rules    = ifconf profile catalog parse diag builtin profiles_data snapshot host sysctld procfs suggest fragment atomicfile report registry remedy escape conffile
+DEPS_report   = rules ifconf profile catalog parse diag builtin profiles_data snapshot host sysctld procfs suggest fragment atomicfile registry remedy escape conffile
+DEPS_lint     = rules ifconf profile catalog parse diag builtin profiles_data snapshot host sysctld procfs suggest fragment atomicfile report registry remedy escape conffile
 DEPS_fragment = profile catalog parse diag builtin profiles_data snapshot host sysctld procfs suggest escape conffile
-DEPS_plan     = apply fragment rules ifconf registry remedy profile catalog parse diag builtin profiles_data snapshot host sysctld procfs suggest report escape conffile
-DEPS_apply    = fragment profile catalog parse diag builtin profiles_data snapshot host sysctld procfs suggest escape conffile
+DEPS_plan     = apply fragment atomicfile rules ifconf registry remedy profile catalog parse diag builtin profiles_data snapshot host sysctld procfs suggest report escape conffile
+DEPS_apply    = fragment atomicfile profile catalog parse diag builtin profiles_data snapshot host sysctld procfs suggest escape conffile
 DEPS_census   = procfs parse
 DEPS_qdisc    =
 DEPS_counters = procfs parse
 DEPS_procs    = procfs parse
-DEPS_ifconf   = rules profile catalog parse diag builtin profiles_data snapshot host sysctld procfs suggest fragment report registry remedy escape conffile
-DEPS_evidence = rules ifconf profile catalog parse diag builtin profiles_data snapshot host sysctld procfs suggest fragment report census qdisc counters procs registry remedy escape conffile
+DEPS_ifconf   = rules profile catalog parse diag builtin profiles_data snapshot host sysctld procfs suggest fragment atomicfile report registry remedy escape conffile
+DEPS_evidence = rules ifconf profile catalog parse diag builtin profiles_data snapshot host sysctld procfs suggest fragment atomicfile report census qdisc counters procs registry remedy escape conffile
 
 all: tcpadvise
 
@@ -192,7 +192,7 @@ FUZZ_SRC_fuzz_profile = $(call srcs,escape profile suggest catalog parse diag bu
                         src/policy/profiles_data.S
 FUZZ_SRC_fuzz_sysctld = $(call srcs,sysctld procfs parse conffile)
 FUZZ_SRC_fuzz_value   = $(call srcs,parse procfs)
-FUZZ_SRC_fuzz_txn     = $(call srcs,escape apply fragment profile catalog parse diag builtin snapshot host \
+FUZZ_SRC_fuzz_txn     = $(call srcs,escape apply fragment atomicfile profile catalog parse diag builtin snapshot host \
                         sysctld procfs suggest conffile) src/policy/profiles_data.S
 FUZZ_SRC_fuzz_census  = $(call srcs,procfs parse)
 FUZZ_SRC_fuzz_counters = $(call srcs,procfs parse)

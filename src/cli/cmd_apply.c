@@ -94,7 +94,7 @@ edits_clear(struct run *x)
 static int
 read_or_null(const char *root, const char *path, char **ret)
 {
-	int r = fragment_read(root, path, ret);
+	int r = atomic_read(root, path, ret);
 
 	if (r == -ENOENT) {
 		*ret = NULL;
@@ -156,7 +156,7 @@ build_texts(struct run *x, const char **ret_file)
 
 		e->source = files[i];
 		*ret_file = files[i];
-		if ((r = fragment_read(x->o->root, files[i], &bytes)) < 0)
+		if ((r = atomic_read(x->o->root, files[i], &bytes)) < 0)
 			break;
 		r = plan_edit_text(&x->plan, files[i], bytes, &e->path, &e->text);
 		if (r == 0 && strcmp(e->path, files[i]) != 0) {

@@ -20,7 +20,7 @@
  *
  * Files are kept byte for byte. JSON strings hold only UTF-8, so content
  * that is not UTF-8 (a Latin-1 comment in an old /etc/sysctl.conf) is kept
- * as base64 instead; contents never hold a NUL byte (fragment_read()
+ * as base64 instead; contents never hold a NUL byte (atomic_read()
  * refuses such files), so C strings carry them.
  *
  * Never prints; returns negative errno values.
@@ -400,12 +400,12 @@ apply_prepare(const struct apply_request *rq, const struct apply_plan *plan,
 		struct apply_file_state *fs = &out->files[i];
 
 		out->failed_file = i;
-		if ((r = fragment_check_dir(rq->root, f->path)) < 0) {
+		if ((r = atomic_check_dir(rq->root, f->path)) < 0) {
 			out->stage = STAGE_FILE_DIR;
 			out->error = r;
 			return r;
 		}
-		r = fragment_read(rq->root, f->path, &fs->before);
+		r = atomic_read(rq->root, f->path, &fs->before);
 		if (r < 0 && r != -ENOENT) {
 			out->stage = STAGE_FILE_READ;
 			out->error = r;
@@ -916,7 +916,7 @@ legacy_parse(const char *root, const char *text, unsigned long number,
 		r = -EBADMSG;
 		if (!apply_path_plain(f->path) || json_is_true(v) != (f->before != NULL))
 			goto out;
-		r = fragment_read(root, f->path, &f->after);
+		r = atomic_read(root, f->path, &f->after);
 		if (r < 0 && r != -ENOENT)
 			goto out;
 		/* Neither before nor now: nothing of it to undo. */
@@ -998,7 +998,7 @@ apply_history_read(const char *root, struct apply_history *ret)
 		if ((r = txn_path(v[i], path, sizeof path)) < 0)
 			goto out;
 		set_failed_path(&h, path);
-		if ((r = fragment_read_max(root, path, APPLY_TXN_MAX_BYTES, &text)) < 0)
+		if ((r = atomic_read_max(root, path, APPLY_TXN_MAX_BYTES, &text)) < 0)
 			goto out;
 		r = apply_txn_parse(text, &t);
 		free(text);
@@ -1011,7 +1011,7 @@ apply_history_read(const char *root, struct apply_history *ret)
 			goto out;
 	}
 	set_failed_path(&h, APPLY_LEGACY_JOURNAL_PATH);
-	r = fragment_read(root, APPLY_LEGACY_JOURNAL_PATH, &text);
+	r = atomic_read(root, APPLY_LEGACY_JOURNAL_PATH, &text);
 	if (r == 0) {
 		r = legacy_parse(root, text, n > 0 ? v[n - 1] + 1 : 1, &t);
 		if (r < 0 || (r = history_push(&h, t)) < 0)
@@ -1060,7 +1060,7 @@ txn_write(const char *root, const struct apply_txn *t)
 	if (strlen(text) > APPLY_TXN_MAX_BYTES)
 		r = -EFBIG;
 	else
-		r = fragment_write_mode(root, path, text, 0600, &changed);
+		r = atomic_write_mode(root, path, text, 0600, &changed);
 	free(text);
 	return r;
 }
@@ -1074,7 +1074,7 @@ txn_remove(const char *root, unsigned long number)
 
 	if ((r = txn_path(number, path, sizeof path)) < 0)
 		return r;
-	return fragment_remove(root, path, &changed);
+	return atomic_remove(root, path, &changed);
 }
 
 /*
@@ -1094,7 +1094,7 @@ migrate_legacy(const char *root, struct apply_history *h)
 	int r;
 
 	/* The common case: there is none, and the history is not read. */
-	r = fragment_read(root, APPLY_LEGACY_JOURNAL_PATH, &text);
+	r = atomic_read(root, APPLY_LEGACY_JOURNAL_PATH, &text);
 	free(text);
 	if (r == -ENOENT)
 		return 0;
@@ -1116,7 +1116,7 @@ migrate_legacy(const char *root, struct apply_history *h)
 	if (prev == NULL || prev->time != t->time || strcmp(prev->profile, t->profile) != 0)
 		r = txn_write(root, t);
 	apply_history_clear(&cur);
-	if (r == 0 && (r = fragment_remove(root, APPLY_LEGACY_JOURNAL_PATH, &changed)) == 0)
+	if (r == 0 && (r = atomic_remove(root, APPLY_LEGACY_JOURNAL_PATH, &changed)) == 0)
 		h->failed_path[0] = '\0';
 	return r;
 }
@@ -1135,8 +1135,8 @@ restore_files(const struct apply_request *rq, struct apply_outcome *out)
 
 		if (!fs->written)
 			continue;
-		r = fs->existed ? fragment_write(rq->root, path, fs->before, &changed) :
-		    fragment_remove(rq->root, path, &changed);
+		r = fs->existed ? atomic_write(rq->root, path, fs->before, &changed) :
+		    atomic_remove(rq->root, path, &changed);
 		if (r == 0) {
 			fs->written = false;
 			out->files_restored++;
@@ -1266,8 +1266,8 @@ apply_commit(const struct apply_request *rq, const struct apply_plan *plan,
 
 		if (!out->files[i].changed)
 			continue;
-		r = f->text != NULL ? fragment_write(rq->root, f->path, f->text, &changed) :
-		    fragment_remove(rq->root, f->path, &changed);
+		r = f->text != NULL ? atomic_write(rq->root, f->path, f->text, &changed) :
+		    atomic_remove(rq->root, f->path, &changed);
 		/* Also on failure: a file replaced before the error is put back. */
 		out->files[i].written = changed;
 		if (r < 0) {
@@ -1369,7 +1369,7 @@ rollback_check(const struct rollback_request *rq, struct rollback_outcome *out,
 			if (v == NULL) {
 				v = &vf[nvf++];
 				v->path = f->path;
-				r = fragment_read(rq->root, f->path, &v->owned);
+				r = atomic_read(rq->root, f->path, &v->owned);
 				v->text = v->owned;
 				if (r < 0 && r != -ENOENT) {
 					c->kind = CONFLICT_UNREADABLE;
@@ -1394,7 +1394,7 @@ rollback_check(const struct rollback_request *rq, struct rollback_outcome *out,
 				}
 				rf->forced = true;
 			}
-			if (f->before != NULL && (r = fragment_check_dir(rq->root, f->path)) < 0) {
+			if (f->before != NULL && (r = atomic_check_dir(rq->root, f->path)) < 0) {
 				c->kind = CONFLICT_UNREADABLE;
 				c->error = r;
 				break;
@@ -1454,9 +1454,9 @@ rollback_txn(const char *root, const struct apply_txn *t,
 		const struct txn_file *f = &t->files[j];
 
 		if (rf->action == ROLLBACK_RESTORED)
-			rf->error = fragment_write(root, f->path, f->before, &changed);
+			rf->error = atomic_write(root, f->path, f->before, &changed);
 		else if (rf->action == ROLLBACK_REMOVED)
-			rf->error = fragment_remove(root, f->path, &changed);
+			rf->error = atomic_remove(root, f->path, &changed);
 		if (rf->error < 0 && out->failed_file == NULL)
 			out->failed_file = rf;
 	}
@@ -1562,7 +1562,7 @@ apply_txn_read(const char *root, unsigned long number, struct apply_txn **ret)
 	int r;
 
 	if ((r = txn_path(number, path, sizeof path)) < 0 ||
-	    (r = fragment_read_max(root, path, APPLY_TXN_MAX_BYTES, &text)) < 0)
+	    (r = atomic_read_max(root, path, APPLY_TXN_MAX_BYTES, &text)) < 0)
 		return r;
 	r = apply_txn_parse(text, ret);
 	free(text);
@@ -1582,8 +1582,8 @@ confirm_restore(const char *root, const struct apply_txn *t, size_t n,
 
 	for (size_t i = n; i-- > 0;) {
 		const struct txn_file *f = &t->files[i];
-		int r = f->before != NULL ? fragment_write(root, f->path, f->before,
-		    &changed) : fragment_remove(root, f->path, &changed);
+		int r = f->before != NULL ? atomic_write(root, f->path, f->before,
+		    &changed) : atomic_remove(root, f->path, &changed);
 
 		if (r == 0)
 			out->files_restored++;
@@ -1612,7 +1612,7 @@ apply_confirm(const char *root, long long now, struct confirm_outcome *out)
 		const struct txn_file *f = &t->files[i];
 		char *cur = NULL;
 
-		r = fragment_read(root, f->path, &cur);
+		r = atomic_read(root, f->path, &cur);
 		if (r < 0 && r != -ENOENT) {
 			out->failed_path = f->path;
 			return r;
@@ -1629,8 +1629,8 @@ apply_confirm(const char *root, long long now, struct confirm_outcome *out)
 	for (i = 0; i < t->nfiles; i++) {
 		const struct txn_file *f = &t->files[i];
 
-		r = f->after != NULL ? fragment_write(root, f->path, f->after, &changed) :
-		    fragment_remove(root, f->path, &changed);
+		r = f->after != NULL ? atomic_write(root, f->path, f->after, &changed) :
+		    atomic_remove(root, f->path, &changed);
 		if (r < 0) {
 			out->failed_path = f->path;
 			confirm_restore(root, t, i + changed, out);

@@ -30,6 +30,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "atomicfile.h"
 #include "profile.h"
 #include "snapshot.h"
 #include "sysctld.h"
@@ -38,7 +39,7 @@
 #define FRAGMENT_DEFAULT "/etc/sysctl.d/90-tcpadvise.conf"
 
 /* Larger fragments are refused with -EFBIG when read. */
-#define FRAGMENT_MAX_BYTES CONFFILE_MAX_BYTES
+#define FRAGMENT_MAX_BYTES ATOMIC_MAX_BYTES
 
 /* A setting with an `apply` value that is not written, and why. */
 struct fragment_skip {
@@ -106,50 +107,6 @@ struct fragment_block *fragment_blocks_free(struct fragment_block *list, size_t 
 /* Frees the array; accepts NULL; returns NULL. */
 struct fragment_skip *fragment_skips_free(struct fragment_skip *list, size_t n);
 
-/*
- * Read ROOT/path whole into a malloc'ed NUL-terminated string (the caller
- * frees it). Never follows a symbolic link at path. Returns 0, -ENOENT (no
- * such file or directory), -ELOOP (a symbolic link), -EISDIR, -EINVAL (not a
- * regular file), -EFBIG (more than FRAGMENT_MAX_BYTES), -EBADMSG (a NUL byte),
- * -ENOMEM, or the -errno of open()/read().
- */
-int fragment_read(const char *root, const char *path, char **ret_text);
-
-/* fragment_read() with another size limit (the history's transactions). */
-int fragment_read_max(const char *root, const char *path, size_t max,
-    char **ret_text);
-
-/*
- * Whether the directory of ROOT/path exists: 0, -ENOENT, -ENOTDIR,
- * -ENAMETOOLONG, -EINVAL (path not absolute or with no file name).
- */
-int fragment_check_dir(const char *root, const char *path);
-
-/*
- * Replace ROOT/path with text atomically, mode 0644; the recipe is in the
- * comment above the definition. The caller holds the apply lock: stale
- * temporary files of a crashed run (".#<basename>XXXXXX") are removed.
- * When the file already holds exactly text nothing is written (inode and
- * mtime stay) and *ret_changed is false; otherwise it is true.
- * Returns 0, -ENOENT (the directory does not exist: it is never created),
- * -ELOOP (a symbolic link at path), -EISDIR / -EINVAL (not a regular file),
- * -ENAMETOOLONG, or the -errno of the failing system call; on failure the
- * file is as it was and no temporary file is left behind.
- */
-int fragment_write(const char *root, const char *path, const char *text,
-    bool *ret_changed);
-
-/* fragment_write() with another mode (the history uses 0600). */
-int fragment_write_mode(const char *root, const char *path, const char *text,
-    mode_t mode, bool *ret_changed);
-
-/*
- * Remove ROOT/path (rollback of an apply that created it) and sync the
- * directory. *ret_changed is false when there was nothing to remove.
- * Returns 0, -ELOOP (a symbolic link: left alone), -EISDIR / -EINVAL (not a
- * regular file), or the -errno of unlink().
- */
-int fragment_remove(const char *root, const char *path, bool *ret_changed);
 
 /*
  * The profile named in the header of an existing fragment: the first

@@ -147,7 +147,7 @@ static char *
 bytes(const char *root, const char *path)
 {
 	char *text = NULL;
-	int r = fragment_read(root, path, &text);
+	int r = atomic_read(root, path, &text);
 
 	assert_true(r == 0 || r == -ENOENT);
 	return text;
@@ -173,7 +173,7 @@ txn_read(const char *root, unsigned long n)
 	char path[64], *text = NULL;
 
 	assert_int_equal(txn_path(n, path, sizeof path), 0);
-	assert_int_equal(fragment_read_max(root, path, APPLY_TXN_MAX_BYTES, &text), 0);
+	assert_int_equal(atomic_read_max(root, path, APPLY_TXN_MAX_BYTES, &text), 0);
 	assert_int_equal(apply_txn_parse(text, &t), 0);
 	free(text);
 	return t;

@@ -18,6 +18,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "atomicfile.c"
 #include "fragment.c"
 #include "testprofile.h"
 #include "tree.h"
@@ -206,11 +207,11 @@ test_read(void **state)
 	FILE *f;
 
 	(void)state;
-	assert_int_equal(fragment_read(root, FRAG, &text), -ENOENT);
-	assert_int_equal(fragment_read(root, "/etc/nodir/x.conf", &text), -ENOENT);
-	assert_int_equal(fragment_read(root, "relative.conf", &text), -EINVAL);
+	assert_int_equal(atomic_read(root, FRAG, &text), -ENOENT);
+	assert_int_equal(atomic_read(root, "/etc/nodir/x.conf", &text), -ENOENT);
+	assert_int_equal(atomic_read(root, "relative.conf", &text), -EINVAL);
 	tree_write(root, "etc/sysctl.d/90-tcpadvise.conf", "a = 1\n");
-	assert_int_equal(fragment_read(root, FRAG, &text), 0);
+	assert_int_equal(atomic_read(root, FRAG, &text), 0);
 	assert_string_equal(text, "a = 1\n");
 	free(text);
 	/* A NUL byte is not text. */
@@ -218,21 +219,21 @@ test_read(void **state)
 	assert_non_null(f = fopen(path, "w"));
 	fwrite("a\0b\n", 1, 4, f);
 	fclose(f);
-	assert_int_equal(fragment_read(root, FRAG, &text), -EBADMSG);
+	assert_int_equal(atomic_read(root, FRAG, &text), -EBADMSG);
 	/* Bounded. */
 	assert_non_null(big = malloc(FRAGMENT_MAX_BYTES + 2));
 	memset(big, '#', FRAGMENT_MAX_BYTES + 1);
 	big[FRAGMENT_MAX_BYTES + 1] = '\0';
 	tree_write(root, "etc/sysctl.d/90-tcpadvise.conf", big);
 	free(big);
-	assert_int_equal(fragment_read(root, FRAG, &text), -EFBIG);
+	assert_int_equal(atomic_read(root, FRAG, &text), -EFBIG);
 	/* Never through a symlink; never a directory. */
 	assert_int_equal(unlink(path), 0);
 	assert_int_equal(symlink("README", path), 0);
-	assert_int_equal(fragment_read(root, FRAG, &text), -ELOOP);
+	assert_int_equal(atomic_read(root, FRAG, &text), -ELOOP);
 	assert_int_equal(unlink(path), 0);
 	assert_int_equal(mkdir(path, 0755), 0);
-	assert_int_equal(fragment_read(root, FRAG, &text), -EISDIR);
+	assert_int_equal(atomic_read(root, FRAG, &text), -EISDIR);
 	tree_free(root);
 }
 
@@ -245,7 +246,7 @@ test_write_idempotent(void **state)
 
 	(void)state;
 	umask(077);
-	assert_int_equal(fragment_write(root, FRAG, "k = 1\n", &changed), 0);
+	assert_int_equal(atomic_write(root, FRAG, "k = 1\n", &changed), 0);
 	assert_true(changed);
 	a = stat_of(root, FRAG);
 	assert_int_equal(a.st_mode & 07777, 0644);
@@ -254,7 +255,7 @@ test_write_idempotent(void **state)
 
 	/* The same content: not rewritten, same inode, same mtime. */
 	usleep(20 * 1000);
-	assert_int_equal(fragment_write(root, FRAG, "k = 1\n", &changed), 0);
+	assert_int_equal(atomic_write(root, FRAG, "k = 1\n", &changed), 0);
 	assert_false(changed);
 	b = stat_of(root, FRAG);
 	assert_int_equal(a.st_ino, b.st_ino);
@@ -262,23 +263,23 @@ test_write_idempotent(void **state)
 	assert_int_equal(a.st_mtim.tv_nsec, b.st_mtim.tv_nsec);
 
 	/* Other content (shorter and longer): replaced by a new inode. */
-	assert_int_equal(fragment_write(root, FRAG, "k = 2\nj = 3\n", &changed), 0);
+	assert_int_equal(atomic_write(root, FRAG, "k = 2\nj = 3\n", &changed), 0);
 	assert_true(changed);
 	b = stat_of(root, FRAG);
 	assert_int_not_equal(a.st_ino, b.st_ino);
 	assert_int_equal(b.st_mode & 07777, 0644);
-	assert_int_equal(fragment_read(root, FRAG, &text), 0);
+	assert_int_equal(atomic_read(root, FRAG, &text), 0);
 	assert_string_equal(text, "k = 2\nj = 3\n");
 	free(text);
-	assert_int_equal(fragment_write(root, FRAG, "k = 2\n", &changed), 0);
+	assert_int_equal(atomic_write(root, FRAG, "k = 2\n", &changed), 0);
 	assert_true(changed);
-	assert_int_equal(fragment_read(root, FRAG, &text), 0);
+	assert_int_equal(atomic_read(root, FRAG, &text), 0);
 	assert_string_equal(text, "k = 2\n");
 	free(text);
 	assert_int_equal(count_temp(root), 0);
 
 	/* Another mode for the journal. */
-	assert_int_equal(fragment_write_mode(root, "/etc/sysctl.d/j", "{}\n", 0600,
+	assert_int_equal(atomic_write_mode(root, "/etc/sysctl.d/j", "{}\n", 0600,
 	    &changed), 0);
 	assert_int_equal(stat_of(root, "/etc/sysctl.d/j").st_mode & 07777, 0600);
 	umask(022);
@@ -297,39 +298,39 @@ test_write_refuses(void **state)
 	full_path(root, "/victim", victim, sizeof victim);
 	tree_write(root, "victim", "precious\n");
 	assert_int_equal(symlink(victim, path), 0);
-	assert_int_equal(fragment_write(root, FRAG, "k = 1\n", &changed), -ELOOP);
+	assert_int_equal(atomic_write(root, FRAG, "k = 1\n", &changed), -ELOOP);
 	assert_true(S_ISLNK(stat_of(root, FRAG).st_mode));
-	assert_int_equal(fragment_read(root, "/victim", &text), 0);
+	assert_int_equal(atomic_read(root, "/victim", &text), 0);
 	assert_string_equal(text, "precious\n");
 	free(text);
 	/* A dangling one too. */
 	assert_int_equal(unlink(path), 0);
 	assert_int_equal(symlink("/nonexistent/x", path), 0);
-	assert_int_equal(fragment_write(root, FRAG, "k = 1\n", &changed), -ELOOP);
-	assert_int_equal(fragment_remove(root, FRAG, &changed), -ELOOP);
+	assert_int_equal(atomic_write(root, FRAG, "k = 1\n", &changed), -ELOOP);
+	assert_int_equal(atomic_remove(root, FRAG, &changed), -ELOOP);
 	assert_true(S_ISLNK(stat_of(root, FRAG).st_mode));
 	assert_int_equal(unlink(path), 0);
 
 	/* Not a regular file. */
 	assert_int_equal(mkdir(path, 0755), 0);
-	assert_int_equal(fragment_write(root, FRAG, "k = 1\n", &changed), -EISDIR);
-	assert_int_equal(fragment_remove(root, FRAG, &changed), -EISDIR);
+	assert_int_equal(atomic_write(root, FRAG, "k = 1\n", &changed), -EISDIR);
+	assert_int_equal(atomic_remove(root, FRAG, &changed), -EISDIR);
 	assert_int_equal(rmdir(path), 0);
 	assert_int_equal(mkfifo(path, 0644), 0);
-	assert_int_equal(fragment_write(root, FRAG, "k = 1\n", &changed), -EINVAL);
-	assert_int_equal(fragment_read(root, FRAG, &text), -EINVAL);
+	assert_int_equal(atomic_write(root, FRAG, "k = 1\n", &changed), -EINVAL);
+	assert_int_equal(atomic_read(root, FRAG, &text), -EINVAL);
 	assert_int_equal(unlink(path), 0);
 	assert_int_equal(count_temp(root), 0);
 
 	/* A missing directory is not created. */
-	assert_int_equal(fragment_write(root, "/etc/nodir/90-t.conf", "k\n", &changed),
+	assert_int_equal(atomic_write(root, "/etc/nodir/90-t.conf", "k\n", &changed),
 	    -ENOENT);
 	assert_false(exists(root, "/etc/nodir"));
-	assert_int_equal(fragment_check_dir(root, "/etc/nodir/90-t.conf"), -ENOENT);
-	assert_int_equal(fragment_check_dir(root, FRAG), 0);
-	assert_int_equal(fragment_check_dir(root, "/etc/sysctl.d/README/x"), -ENOTDIR);
-	assert_int_equal(fragment_check_dir(root, "/etc/sysctl.d/"), -EINVAL);
-	assert_int_equal(fragment_write(root, "etc/x.conf", "k\n", &changed), -EINVAL);
+	assert_int_equal(atomic_check_dir(root, "/etc/nodir/90-t.conf"), -ENOENT);
+	assert_int_equal(atomic_check_dir(root, FRAG), 0);
+	assert_int_equal(atomic_check_dir(root, "/etc/sysctl.d/README/x"), -ENOTDIR);
+	assert_int_equal(atomic_check_dir(root, "/etc/sysctl.d/"), -EINVAL);
+	assert_int_equal(atomic_write(root, "etc/x.conf", "k\n", &changed), -EINVAL);
 	tree_free(root);
 }
 
@@ -345,7 +346,7 @@ test_stale_and_temp_name(void **state)
 	tree_write(root, "etc/sysctl.d/.#90-tcpadvise.confAb12Cd", "stale\n");
 	tree_write(root, "etc/sysctl.d/.#90-tcpadvise.confAb12CdEf", "not ours\n");
 	tree_write(root, "etc/sysctl.d/.#other.confAb12Cd", "not ours\n");
-	assert_int_equal(fragment_write(root, FRAG, "k = 1\n", &changed), 0);
+	assert_int_equal(atomic_write(root, FRAG, "k = 1\n", &changed), 0);
 	assert_false(exists(root, "/etc/sysctl.d/.#90-tcpadvise.confAb12Cd"));
 	assert_true(exists(root, "/etc/sysctl.d/.#90-tcpadvise.confAb12CdEf"));
 	assert_true(exists(root, "/etc/sysctl.d/.#other.confAb12Cd"));
@@ -367,13 +368,13 @@ test_remove(void **state)
 	bool changed = true;
 
 	(void)state;
-	assert_int_equal(fragment_remove(root, FRAG, &changed), 0);
+	assert_int_equal(atomic_remove(root, FRAG, &changed), 0);
 	assert_false(changed);
 	tree_write(root, "etc/sysctl.d/90-tcpadvise.conf", "k = 1\n");
-	assert_int_equal(fragment_remove(root, FRAG, &changed), 0);
+	assert_int_equal(atomic_remove(root, FRAG, &changed), 0);
 	assert_true(changed);
 	assert_false(exists(root, FRAG));
-	assert_int_equal(fragment_remove(root, "/nodir/x.conf", &changed), 0);
+	assert_int_equal(atomic_remove(root, "/nodir/x.conf", &changed), 0);
 	assert_false(changed);
 	tree_free(root);
 }
