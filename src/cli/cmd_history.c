@@ -56,8 +56,8 @@ print_json(const struct apply_history *h)
 	char when[32], rb[32];
 	int r = -ENOMEM;
 
-	/* The strings come from the transactions as jansson parsed them, so
-	   they are valid UTF-8: json_pack() takes them as they are. */
+	/* Paths and values may have been kept as base64 (not UTF-8):
+	   report_jstr() repairs them for the output. */
 	if ((list = json_array()) == NULL)
 		return r;
 	for (size_t i = 0; i < h->n; i++) {
@@ -65,12 +65,12 @@ print_json(const struct apply_history *h)
 		json_t *live = json_array(), *files = json_array();
 
 		for (size_t k = 0; live != NULL && k < t->nlive; k++)
-			json_array_append_new(live, json_pack("{s:s, s:s, s:s}", "key",
-			    t->live[k].key, "before", t->live[k].before, "after",
-			    t->live[k].after));
+			json_array_append_new(live, json_pack("{s:s, s:o, s:o}", "key",
+			    t->live[k].key, "before", report_jstr(t->live[k].before),
+			    "after", report_jstr(t->live[k].after)));
 		for (size_t f = 0; files != NULL && f < t->nfiles; f++)
-			json_array_append_new(files, json_pack("{s:s, s:s?, s:b, s:b}",
-			    "path", t->files[f].path, "why", t->files[f].why, "existed",
+			json_array_append_new(files, json_pack("{s:o, s:s?, s:b, s:b}",
+			    "path", report_jstr(t->files[f].path), "why", t->files[f].why, "existed",
 			    t->files[f].before != NULL, "removed", t->files[f].after == NULL));
 		iso_time(t->time, when, sizeof when);
 		iso_time(t->rolled_back_time, rb, sizeof rb);

@@ -667,15 +667,15 @@ apply_txn_format(const struct apply_txn *t, char **ret)
 	if ((live = json_array()) == NULL || (files = json_array()) == NULL)
 		goto out;
 	for (size_t i = 0; i < t->nlive; i++)
-		if (json_array_append_new(live, json_pack("{s:s, s:s, s:s}",
-		    "key", t->live[i].key, "before", t->live[i].before,
-		    "after", t->live[i].after)) < 0)
+		if (json_array_append_new(live, json_pack("{s:s, s:o, s:o}",
+		    "key", t->live[i].key, "before", content_json(t->live[i].before),
+		    "after", content_json(t->live[i].after))) < 0)
 			goto out;
 	for (size_t i = 0; i < t->nfiles; i++) {
 		const struct txn_file *f = &t->files[i];
 
-		if (json_array_append_new(files, json_pack("{s:s, s:s?, s:b, s:o, s:o}",
-		    "path", f->path, "why", f->why, "existed", f->before != NULL,
+		if (json_array_append_new(files, json_pack("{s:o, s:s?, s:b, s:o, s:o}",
+		    "path", content_json(f->path), "why", f->why, "existed", f->before != NULL,
 		    "before", content_json(f->before), "after",
 		    content_json(f->after))) < 0)
 			goto out;
@@ -722,11 +722,11 @@ parse_live(json_t *live, struct apply_txn *t)
 			return -EBADMSG;
 		t->nlive++;
 		if ((r = dup_json_string(json_object_get(e, "key"), false, &k->key)) < 0 ||
-		    (r = dup_json_string(json_object_get(e, "before"), false,
-		    &k->before)) < 0 ||
-		    (r = dup_json_string(json_object_get(e, "after"), false,
-		    &k->after)) < 0)
+		    (r = content_parse(json_object_get(e, "before"), &k->before)) < 0 ||
+		    (r = content_parse(json_object_get(e, "after"), &k->after)) < 0)
 			return r;
+		if (k->before == NULL || k->after == NULL)
+			return -EBADMSG;
 		/* The key names a file below /proc/sys: only a valid name. */
 		if (sysctl_key_normalize(k->key, key, sizeof key) < 0 ||
 		    strcmp(key, k->key) != 0 || strlen(k->before) >= VALUE_STR_MAX ||
@@ -828,14 +828,14 @@ apply_txn_parse(const char *text, struct apply_txn **ret)
 		if (!json_is_object(e))
 			goto out;
 		t->nfiles++;
-		if ((r = dup_json_string(json_object_get(e, "path"), false, &f->path)) < 0 ||
+		if ((r = content_parse(json_object_get(e, "path"), &f->path)) < 0 ||
 		    (r = dup_json_string(json_object_get(e, "why"), true, &f->why)) < 0 ||
 		    (r = content_parse(json_object_get(e, "before"), &f->before)) < 0 ||
 		    (r = content_parse(json_object_get(e, "after"), &f->after)) < 0)
 			goto out;
 		r = -EBADMSG;
 		v = json_object_get(e, "existed");
-		if (!json_is_boolean(v) || json_is_true(v) != (f->before != NULL) ||
+		if (f->path == NULL || !json_is_boolean(v) || json_is_true(v) != (f->before != NULL) ||
 		    (f->before == NULL && f->after == NULL) || !apply_path_plain(f->path))
 			goto out;
 		for (size_t j = 0; j < i; j++)
