@@ -89,7 +89,7 @@ DEPS_lint     = rules ifconf profile catalog parse diag builtin profiles_data sn
 DEPS_fragment = profile catalog parse diag builtin profiles_data snapshot host sysctld procfs suggest escape conffile
 DEPS_plan     = apply fragment atomicfile rules ifconf registry remedy profile catalog parse diag builtin profiles_data snapshot host sysctld procfs suggest report escape conffile
 DEPS_apply    = fragment atomicfile profile catalog parse diag builtin profiles_data snapshot host sysctld procfs suggest escape conffile
-DEPS_census   = procfs parse
+DEPS_census   = procfs parse conffile
 DEPS_qdisc    =
 DEPS_counters = procfs parse
 DEPS_procs    = procfs parse
@@ -194,7 +194,7 @@ FUZZ_SRC_fuzz_sysctld = $(call srcs,sysctld procfs parse conffile)
 FUZZ_SRC_fuzz_value   = $(call srcs,parse procfs)
 FUZZ_SRC_fuzz_txn     = $(call srcs,escape apply fragment atomicfile profile catalog parse diag builtin snapshot host \
                         sysctld procfs suggest conffile) src/policy/profiles_data.S
-FUZZ_SRC_fuzz_census  = $(call srcs,procfs parse)
+FUZZ_SRC_fuzz_census  = $(call srcs,procfs parse conffile)
 FUZZ_SRC_fuzz_counters = $(call srcs,procfs parse)
 srcs = $(foreach m,$(call parts,$(1)),src/$(filter %/$(m),$(MODULES)).c)
 

@@ -177,6 +177,20 @@ conffile_open(const char *root, const char *path, int flags,
 	return check_regular(fd, info);
 }
 
+int
+conffile_fopen(const char *root, const char *path, int flags, FILE **ret)
+{
+	int fd = conffile_open(root, path, flags, NULL);
+
+	if (fd < 0)
+		return fd;
+	if ((*ret = fdopen(fd, "re")) == NULL) {
+		close(fd);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
 /* The first line of text longer than CONFFILE_LINE_MAX (1-based), or 0. */
 static unsigned
 long_line(const char *text, size_t len)

@@ -41,6 +41,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 /* The size limit of every configuration file: 1 MiB (a sysctl.d file of
    a few hundred lines is a few KiB). */
@@ -73,6 +74,13 @@ struct conffile_info {
  */
 int conffile_open(const char *root, const char *path, int flags,
     struct conffile_info *info);
+
+/*
+ * conffile_open() as a stdio stream ("re"), for a file read line by line
+ * (/proc/net/tcp, tuned's files, a process's comm below --root). Returns
+ * 0 with *ret set, an error of conffile_open(), or -ENOMEM.
+ */
+int conffile_fopen(const char *root, const char *path, int flags, FILE **ret);
 
 /* conffile_open() of name relative to the directory dirfd (AT_FDCWD: the
    working directory), with no root to stay in. */

@@ -15,6 +15,7 @@
 
 #include "builtin.h"
 #include "cmd.h"
+#include "conffile.h"
 #include "escape.h"
 
 static int
@@ -194,23 +195,14 @@ profile_json(const struct profile *p)
 static int
 show_file(const char *path)
 {
-	char *buf;
+	char *buf = NULL;
 	size_t n;
-	FILE *f;
-	int r = 0;
+	int r;
 
-	if ((f = fopen(path, "re")) == NULL)
-		return -errno;
-	if ((buf = malloc(PROFILE_MAX_BYTES + 1)) == NULL) {
-		fclose(f);
-		return -ENOMEM;
-	}
-	n = fread(buf, 1, PROFILE_MAX_BYTES, f);
-	if (ferror(f))
-		r = -EIO;
-	fclose(f);
-	buf[n] = '\0';
-	for (const char *p = buf; r == 0 && p < buf + n; ) {
+	/* A regular file of at most the size a profile may have. */
+	if ((r = conffile_read(NULL, path, 0, PROFILE_MAX_BYTES, &buf, &n, NULL)) < 0)
+		return r;
+	for (const char *p = buf; p < buf + n; ) {
 		/* A NUL byte ends a string: shown, and the text goes on. */
 		term_fputs_flags(p, stdout, TERM_KEEP_NEWLINE | TERM_KEEP_TAB);
 		p += strlen(p);

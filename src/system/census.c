@@ -70,6 +70,7 @@
 #include <libmnl/libmnl.h>
 
 #include "census.h"
+#include "conffile.h"
 #include "parse.h"
 #include "procfs.h"
 
@@ -862,18 +863,16 @@ static int
 proc_file(struct census_work *w, const char *root, const char *rel,
     int family, bool listen, bool *ret_found)
 {
-	char path[4096], line[CENSUS_LINE_MAX];
+	char line[CENSUS_LINE_MAX];
 	struct census_sock s;
 	unsigned long lineno = 0;
 	FILE *f = NULL;
 	int r;
 
 	*ret_found = false;
-	if ((r = path_join_root(root, rel, path, sizeof path)) < 0)
-		return r;
-	f = fopen(path, "re");
-	if (f == NULL) {
-		r = errno == ENOENT ? 0 : -errno;
+	/* Inside the root, a regular file, never blocking. */
+	if ((r = conffile_fopen(root, rel, 0, &f)) < 0) {
+		r = r == -ENOENT ? 0 : r;
 		goto out;
 	}
 	*ret_found = true;

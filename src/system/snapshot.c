@@ -450,8 +450,8 @@ find_runners(const char *root, struct runner *run, size_t n)
 
 		if (parse_ll(d->d_name, 1, INT_MAX, &pid, NULL) < 0)
 			continue;	/* not a process */
-		snprintf(comm_path, sizeof comm_path, "%s/%s/comm", path, d->d_name);
-		if ((f = fopen(comm_path, "re")) == NULL)
+		snprintf(comm_path, sizeof comm_path, "/proc/%s/comm", d->d_name);
+		if (conffile_fopen(root, comm_path, 0, &f) < 0)
 			continue;
 		if (fgets(comm, sizeof comm, f) != NULL)
 			comm[strcspn(comm, "\n")] = '\0';
@@ -499,7 +499,7 @@ tuned_profile(struct snapshot *s, const char *name, const char *active, pid_t pi
 {
 	static const char *const dirs[] = { "/etc/tuned/profiles", "/etc/tuned",
 	    "/usr/lib/tuned/profiles", "/usr/lib/tuned" };
-	char rel[512], path[4096], line[1024], section[64] = "";
+	char rel[512], line[1024], section[64] = "";
 	FILE *f = NULL;
 	int r = 0;
 
@@ -507,8 +507,7 @@ tuned_profile(struct snapshot *s, const char *name, const char *active, pid_t pi
 		return 0;
 	for (size_t i = 0; f == NULL && i < sizeof dirs / sizeof dirs[0]; i++) {
 		snprintf(rel, sizeof rel, "%s/%s/tuned.conf", dirs[i], name);
-		if (path_join_root(s->root, rel, path, sizeof path) == 0)
-			f = fopen(path, "re");
+		(void)conffile_fopen(s->root, rel, 0, &f);
 	}
 	if (f == NULL)
 		return 0;
@@ -556,7 +555,7 @@ static int
 find_authors(struct snapshot *s)
 {
 	struct runner run[] = { { "tuned", 0 }, { "kube-proxy", 0 } };
-	char path[4096], active[256] = "";
+	char active[256] = "";
 	FILE *f;
 	int r = 0;
 
@@ -564,8 +563,7 @@ find_authors(struct snapshot *s)
 		return 0;
 	find_runners(s->root, run, sizeof run / sizeof run[0]);
 	if (run[0].pid != 0 &&
-	    path_join_root(s->root, "/etc/tuned/active_profile", path, sizeof path) == 0 &&
-	    (f = fopen(path, "re")) != NULL) {
+	    conffile_fopen(s->root, "/etc/tuned/active_profile", 0, &f) == 0) {
 		char *save = NULL, *tok;
 
 		if (fgets(active, sizeof active, f) != NULL)

@@ -7,7 +7,8 @@
 #     absolute), a link loop, a mask (link to /dev/null), a FIFO and a
 #     directory named x.conf: `check` and `lint` finish, report each
 #     unreadable file as TA-C003, honour the mask, and never read the file
-#     outside the root that the links point at.
+#     outside the root that the links point at;
+#   - FIFOs below --root where `states` and `check` read line by line.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/cli/lib.sh
 tmp=$(mktemp -d)
@@ -97,5 +98,20 @@ for cmd in check lint; do
 		cat "$out"
 	fi
 done
+
+# Below --root, the files read line by line are checked the same way: a
+# FIFO as /proc/net/tcp (the census of `states`), as a process's comm and
+# as tuned's active_profile (who set a value, for `check`) is not opened
+# for reading, and each command ends at once.
+busy=$tmp/busy
+sh tests/fixtures/materialize.sh tests/fixtures/roots/busy "$busy" || exit 1
+rm -f "$busy/proc/net/tcp"
+mkfifo "$busy/proc/net/tcp"
+run_bounded busy-states 3 "tcpadvise: cannot count the sockets below '$busy': /proc/net/tcp or /proc/net/tcp6 is not a regular file" \
+    ./tcpadvise --root "$busy" states
+mkdir -p "$busy/proc/4243" "$busy/proc/4244" "$busy/etc/tuned"
+echo tuned >"$busy/proc/4243/comm"
+mkfifo "$busy/proc/4244/comm" "$busy/etc/tuned/active_profile"
+run_bounded busy-check 1 "" ./tcpadvise --root "$busy" check
 
 finish
