@@ -25,13 +25,23 @@
 #include "evidence.h"
 #include "procs.h"
 
-/* The counters shown in text and Prometheus output (all go to JSON). */
+/* The TcpExt counters shown in text and Prometheus output (all go to
+   JSON). */
 static const char *const shown[] = {
 	"ListenOverflows", "ListenDrops", "SyncookiesSent", "SyncookiesRecv",
 	"SyncookiesFailed", "TCPReqQFullDrop", "TCPReqQFullDoCookies",
 	"TCPTimeWaitOverflow", "TCPAbortOnMemory", "TCPAbortOnTimeout",
 	"TCPAbortOnData", "TCPAbortOnClose", "EmbryonicRsts", "TWRecycled",
 	"TCPMemoryPressures", "TCPSynRetrans", "TCPBacklogDrop", "PAWSEstab",
+};
+
+/* The Tcp fields of /proc/net/snmp in Prometheus output. All count but
+   CurrEstab, the connections established now; RtoAlgorithm, RtoMin, RtoMax
+   and MaxConn are constants of the kernel, not measurements, and are left
+   out. */
+static const char *const shown_tcp[] = {
+	"ActiveOpens", "PassiveOpens", "AttemptFails", "EstabResets", "CurrEstab",
+	"InSegs", "OutSegs", "RetransSegs", "InErrs", "OutRsts", "InCsumErrors",
 };
 
 struct states {
@@ -244,6 +254,61 @@ out:
 	return r;
 }
 
+static bool
+is_upper(char c)
+{
+	return c >= 'A' && c <= 'Z';
+}
+
+static bool
+is_lower_or_digit(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
+
+/*
+ * One counter of group "TcpExt" or "Tcp" as a Prometheus metric of its own,
+ * named tcpadvise_<group>_<name>, in snake_case as the conventions want:
+ * an underscore before a capital that follows a small letter or digit, or
+ * that starts a word after capitals ("TCPReqQFullDrop" ->
+ * tcp_req_q_full_drop, "PAWSEstab" -> paws_estab). A count since the
+ * network namespace was created is a counter and ends in _total; a gauge
+ * (CurrEstab) does not. Nothing when the kernel does not print it.
+ */
+static void
+prom_counter(const struct states *st, const char *group, const char *name, bool gauge)
+{
+	char metric[32 + 2 * COUNTERS_NAME_MAX];
+	const char *suffix = gauge ? "" : "_total";
+	size_t n = 0, len = strlen(name);
+	bool found = false;
+	long long v = counters_get(&st->now, group, name, &found);
+	int nr;
+
+	if (!found)
+		return;
+	nr = snprintf(metric, sizeof metric, "tcpadvise_%s_",
+	    strcmp(group, "Tcp") == 0 ? "tcp" : "tcpext");
+	if (nr < 0 || (size_t)nr >= sizeof metric)
+		return;
+	n = (size_t)nr;
+	/* At most two bytes a character: the buffer holds a name of
+	   COUNTERS_NAME_MAX-1 bytes. */
+	for (size_t i = 0; i < len && n + 2 < sizeof metric; i++) {
+		char c = name[i];
+
+		if (is_upper(c) && i > 0 && (is_lower_or_digit(name[i - 1]) ||
+		    (is_upper(name[i - 1]) && i + 1 < len && is_lower_or_digit(name[i + 1]))))
+			metric[n++] = '_';
+		metric[n++] = is_upper(c) ? (char)(c - 'A' + 'a') : c;
+	}
+	metric[n] = '\0';
+	printf("# HELP %s%s %s %s of /proc/net/%s, %s.\n# TYPE %s%s %s\n%s%s %lld\n",
+	    metric, suffix, group, name, strcmp(group, "Tcp") == 0 ? "snmp" : "netstat",
+	    gauge ? "now" : "since the network namespace was created", metric, suffix,
+	    gauge ? "gauge" : "counter", metric, suffix, v);
+}
+
 static void
 prometheus(const struct states *st)
 {
@@ -267,18 +332,10 @@ prometheus(const struct states *st)
 		printf("tcpadvise_sockstat{field=\"alloc\"} %lld\n", st->now.tcp_alloc);
 		printf("tcpadvise_sockstat{field=\"mem\"} %lld\n", st->now.tcp_mem);
 	}
-	if (st->now.have_netstat) {
-		fputs("# HELP tcpadvise_tcpext TcpExt counters of /proc/net/netstat, "
-		    "totals since the network namespace was created.\n"
-		    "# TYPE tcpadvise_tcpext gauge\n", stdout);
-		for (size_t i = 0; i < sizeof shown / sizeof shown[0]; i++) {
-			bool found = false;
-			long long v = counters_get(&st->now, "TcpExt", shown[i], &found);
-
-			if (found)
-				printf("tcpadvise_tcpext{counter=\"%s\"} %lld\n", shown[i], v);
-		}
-	}
+	for (size_t i = 0; i < sizeof shown / sizeof shown[0]; i++)
+		prom_counter(st, "TcpExt", shown[i], false);
+	for (size_t i = 0; i < sizeof shown_tcp / sizeof shown_tcp[0]; i++)
+		prom_counter(st, "Tcp", shown_tcp[i], strcmp(shown_tcp[i], "CurrEstab") == 0);
 	if (st->nholders > 0) {
 		fputs("# HELP tcpadvise_close_wait_holder CLOSE_WAIT sockets held by a "
 		    "process.\n# TYPE tcpadvise_close_wait_holder gauge\n", stdout);

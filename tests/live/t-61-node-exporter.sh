@@ -96,8 +96,12 @@ done
     fail "no tcpadvise_close_wait_holder for pid $cw_pid"
 [ "$(m 'tcpadvise_sockstat{field="tw"} 20$')" = 1 ] ||
     fail "no tcpadvise_sockstat{field=\"tw\"} 20"
-[ "$(m 'tcpadvise_tcpext{counter="ListenOverflows"} [1-9]')" = 1 ] ||
-    fail "no tcpadvise_tcpext{counter=\"ListenOverflows\"} above 0"
+[ "$(m 'tcpadvise_tcpext_listen_overflows_total [1-9]')" = 1 ] ||
+    fail "no tcpadvise_tcpext_listen_overflows_total above 0"
+grep -q '^# TYPE tcpadvise_tcpext_listen_overflows_total counter$' "$sandbox_tmp/metrics" ||
+    fail "node_exporter does not serve tcpadvise_tcpext_listen_overflows_total as a counter"
+grep -q '^# TYPE tcpadvise_tcp_curr_estab gauge$' "$sandbox_tmp/metrics" ||
+    fail "node_exporter does not serve tcpadvise_tcp_curr_estab as a gauge"
 [ "$(m 'tcpadvise_findings{')" -ge 3 ] || fail "no tcpadvise_findings series"
 grep -q '^tcpadvise_finding{.*id="TA-E005"' "$sandbox_tmp/metrics" ||
     fail "no tcpadvise_finding series for TA-E005"
