@@ -1089,6 +1089,21 @@ memory_default(const struct catalog_entry *e, const struct catalog_host *host,
 	return w < 0 || (size_t)w >= size ? -ENOBUFS : 0;
 }
 
+long long
+catalog_ehash_for_memory(long long mem_bytes)
+{
+	long long mib, n = 1;
+
+	if (mem_bytes <= 0)
+		return 0;
+	mib = mem_bytes / (1LL << 20) + (mem_bytes % (1LL << 20) != 0);
+	if (mib > (1LL << 40))
+		return 524288;
+	while (n < mib * 8)
+		n *= 2;
+	return min_ll(max_ll(n, 512), 524288);
+}
+
 static bool
 memory_derived(const struct catalog_entry *e)
 {

@@ -167,6 +167,19 @@ int catalog_check_range(const struct catalog_entry *e, const struct value *v,
  */
 int catalog_write_cmp(const char *a, const char *b);
 
+/*
+ * The number of buckets of the TCP established hash the kernel allocates
+ * at boot on a host with mem_bytes of memory and no thash_entries= on its
+ * command line: one per 128 KiB, the memory rounded up to whole MiB, then
+ * up to a power of two, at least 512 and at most 524288
+ * (alloc_large_system_hash("TCP established", ..., 17, ...) in tcp_init(),
+ * net/ipv4/tcp.c). The kernel counts its low-memory pages, a little more
+ * than MemTotal, so a host just below a power of two can get the next
+ * one. 0 when mem_bytes is not positive. What DEFAULT_EHASH_* keys derive
+ * from where tcp_ehash_entries cannot be read.
+ */
+long long catalog_ehash_for_memory(long long mem_bytes);
+
 /* What catalog_default() derives this key's default from on a host. */
 enum catalog_basis {
 	BASIS_RELEASE,		/* the release alone (the history) */

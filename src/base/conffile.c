@@ -9,6 +9,7 @@
  *
  * Returns negative errno values; never prints.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -175,6 +176,33 @@ conffile_open(const char *root, const char *path, int flags,
 	fd = open_in_root(rootfd, path + 1, open_flags(flags));
 	close(rootfd);
 	return check_regular(fd, info);
+}
+
+int
+conffile_opendir(const char *root, const char *path, DIR **ret)
+{
+	int fd, rootfd, r;
+
+	if (is_root(root)) {
+		fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0)
+			return -errno;
+	} else {
+		if (path[0] != '/')
+			return -EINVAL;
+		if ((rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+			return -errno;
+		fd = open_in_root(rootfd, path + 1, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		close(rootfd);
+		if (fd < 0)
+			return fd;
+	}
+	if ((*ret = fdopendir(fd)) == NULL) {
+		r = -errno;
+		close(fd);
+		return r;
+	}
+	return 0;
 }
 
 int

@@ -39,6 +39,7 @@
 #ifndef TCPADVISE_CONFFILE_H
 #define TCPADVISE_CONFFILE_H
 
+#include <dirent.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -81,6 +82,14 @@ int conffile_open(const char *root, const char *path, int flags,
  * 0 with *ret set, an error of conffile_open(), or -ENOMEM.
  */
 int conffile_fopen(const char *root, const char *path, int flags, FILE **ret);
+
+/*
+ * Open the directory ROOT/path for listing, resolved inside root as
+ * conffile_open() resolves a file (root NULL or "/": path as it is).
+ * Returns 0 with *ret (close with closedir()), -EINVAL for a relative path
+ * below a root, or the -errno of opening it (-ENOTDIR: not a directory).
+ */
+int conffile_opendir(const char *root, const char *path, DIR **ret);
 
 /* conffile_open() of name relative to the directory dirfd (AT_FDCWD: the
    working directory), with no root to stay in. */

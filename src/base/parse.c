@@ -53,6 +53,42 @@ parse_ll(const char *s, long long min, long long max, long long *ret,
 }
 
 int
+parse_size(const char *s, long long min, long long max, long long *ret,
+    const char **errstr)
+{
+	static const char suffixes[] = "KMGT";
+	char digits[32];
+	size_t len = s != NULL ? strlen(s) : 0;
+	long long n, mult = 1;
+	const char *suf = NULL;
+	int r;
+
+	if (len > 0)
+		suf = strchr(suffixes, toupper((unsigned char)s[len - 1]));
+	if (suf != NULL) {
+		for (const char *p = suffixes; p <= suf; p++)
+			mult *= 1024;
+		len--;
+	}
+	if (len == 0 || (len >= sizeof digits && strspn(s, "0123456789") != len))
+		return fail(errstr, "invalid", -EINVAL);
+	if (len >= sizeof digits)
+		return fail(errstr, "too large", -ERANGE);
+	memcpy(digits, s, len);
+	digits[len] = '\0';
+	if (digits[0] == '-')
+		return fail(errstr, "invalid", -EINVAL);
+	if ((r = parse_ll(digits, 0, LLONG_MAX, &n, errstr)) < 0)
+		return r;
+	if (n > max / mult)
+		return fail(errstr, "too large", -ERANGE);
+	if (n * mult < min)
+		return fail(errstr, "too small", -ERANGE);
+	*ret = n * mult;
+	return 0;
+}
+
+int
 parse_kernel_ll(const char *s, long long *ret, const char **ret_end)
 {
 	bool neg = false;

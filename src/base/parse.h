@@ -24,6 +24,17 @@ int parse_ll(const char *s, long long min, long long max, long long *ret,
     const char **errstr);
 
 /*
+ * A size in bytes, for the command line (--memory): decimal digits as
+ * parse_ll() takes them, then optionally one of the binary suffixes K, M,
+ * G or T (either case; powers of 1024, as MemTotal and free(1) count):
+ * "4G", "512m", "1073741824". No sign, no blanks, no fraction. The bytes
+ * must lie in [min, max]. Returns 0 and stores them, or -EINVAL/-ERANGE
+ * with *errstr set as parse_ll() sets it.
+ */
+int parse_size(const char *s, long long min, long long max, long long *ret,
+    const char **errstr);
+
+/*
  * Parse one integer the way the kernel's proc_dointvec family reads a field
  * written to /proc/sys: optional '-', then base auto-detection ("0x10" = 16,
  * "010" = 8, "10" = 10); '+' is rejected. s need not be NUL-terminated at

@@ -195,11 +195,29 @@ cmd_lock(const struct options *o, unsigned timeout, int *ret_fd)
 }
 
 int
+cmd_snapshot(const struct options *o, struct snapshot **ret)
+{
+	int r = snapshot_take(o->root, o->kernel, ret);
+
+	if (r == 0 && o->memory > 0 && (r = snapshot_assume_memory(*ret, o->memory)) < 0)
+		*ret = snapshot_free(*ret);
+	return r;
+}
+
+int
 cmd_snapshot_error(const struct options *o, int r)
 {
 	if (r == -EINVAL && o->kernel != NULL) {
 		cmd_error(o, "invalid --kernel '%s' (expected a release like 6.1 or 6.18.4)",
 		    o->kernel);
+		return TA_EXIT_USAGE;
+	}
+	/* An image is judged for its own kernel, not the one running here. */
+	if (r == -ENODATA || r == -ENOTUNIQ) {
+		cmd_error(o, "'%s' is an image (no /proc/sys below it) with %s kernel "
+		    "release in /lib/modules and /boot: give the one to judge for with "
+		    "--kernel RELEASE%s", o->root, r == -ENODATA ? "no" : "more than one",
+		    cmd_unchanged(o));
 		return TA_EXIT_USAGE;
 	}
 	if (r == -ENOMEM)

@@ -49,6 +49,7 @@ struct options {
 	size_t nargs;
 	const char *root;		/* --root, "/" by default */
 	const char *kernel;		/* --kernel or NULL */
+	long long memory;		/* --memory in bytes; 0: not given */
 	const char *profile_dirs[MAX_PROFILE_DIRS];	/* search order */
 	size_t nprofile_dirs;
 	bool color;
@@ -93,9 +94,14 @@ const char *cmd_unchanged(const struct options *o);
 
 int cmd_lock(const struct options *o, unsigned timeout, int *ret_fd);
 
+/* snapshot_take() of the root with --kernel, then --memory assumed
+   (snapshot_assume_memory()). Returns what snapshot_take() returns. */
+int cmd_snapshot(const struct options *o, struct snapshot **ret);
+
 /* Say why a snapshot could not be taken (r from snapshot_take() or
    snapshot_from_files()) and return the exit status for it: TA_EXIT_USAGE
-   for a bad --kernel, else TA_EXIT_SYSTEM. */
+   for a bad --kernel or an image whose kernel is not known without it,
+   else TA_EXIT_SYSTEM. */
 int cmd_snapshot_error(const struct options *o, int r);
 
 /* The report options of the command line (colour, verbosity, --fail-on),

@@ -795,6 +795,14 @@ cmd_apply(const struct options *o)
 	}
 	if (cmd_lock_timeout(o, &timeout) != TA_EXIT_OK)
 		return TA_EXIT_USAGE;
+	/* An image has files and no running kernel: only the fragment can be
+	   written, into the image (building it), before anything is taken. */
+	if (snapshot_root_is_image(o->root) && !o->persist_only) {
+		cmd_error(o, "'%s' is an image (no /proc/sys below it): there are no "
+		    "live values to set; use --persist-only to write the fragment into "
+		    "the image%s", o->root, cmd_unchanged(o));
+		return TA_EXIT_USAGE;
+	}
 	status = cmd_load_profile(o, o->profile, &x.p);
 	if (status != TA_EXIT_OK)
 		goto out;
@@ -805,7 +813,7 @@ cmd_apply(const struct options *o)
 	if (!o->dry_run && (status = refuse_pending(o)) != TA_EXIT_OK)
 		goto out;
 	status = TA_EXIT_SYSTEM;
-	if ((r = snapshot_take(o->root, o->kernel, &x.s)) < 0) {
+	if ((r = cmd_snapshot(o, &x.s)) < 0) {
 		status = cmd_snapshot_error(o, r);
 		goto out;
 	}

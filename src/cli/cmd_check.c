@@ -25,11 +25,11 @@
 /*
  * The evidence of sockets and counters, as `states` finds it, added to the
  * findings. Best effort: a root without /proc/net (an image, a fixture)
- * simply has no evidence. Returns 0, or -ENOMEM.
+ * simply has no evidence, and *ret_none says so. Returns 0, or -ENOMEM.
  */
 static int
 check_evidence(const struct options *o, const struct snapshot *s,
-    struct findings *f)
+    struct findings *f, bool *ret_none)
 {
 	struct census census;
 	struct counters now;
@@ -57,6 +57,8 @@ check_evidence(const struct options *o, const struct snapshot *s,
 	in.somaxconn_before = apply_history_before(o->root, "net.core.somaxconn");
 	if (census_root_is_live(o->root) && qdisc_list(&qdiscs, &in.nqdiscs) == 0)
 		in.qdiscs = qdiscs;
+	*ret_none = in.census == NULL && (in.now == NULL || !(now.have_sockstat ||
+	    now.have_netstat || now.have_snmp));
 	r = in.census != NULL || in.now != NULL ? evidence_eval(&in, f) : 0;
 	free(qdiscs);
 	free(holders);
@@ -91,19 +93,19 @@ cmd_check(const struct options *o)
 	if (status != TA_EXIT_OK)
 		goto out;
 
-	if ((r = snapshot_take(o->root, o->kernel, &s)) < 0) {
+	if ((r = cmd_snapshot(o, &s)) < 0) {
 		status = cmd_snapshot_error(o, r);
 		goto out;
 	}
 	po.fragment = fragment;
+	cmd_report_opts(o, &ro);
 	if (rules_eval(p, s, &po, &f) < 0 ||
-	    (r = check_evidence(o, s, &f)) == -ENOMEM) {
+	    (r = check_evidence(o, s, &f, &ro.no_evidence)) == -ENOMEM) {
 		cmd_error(o, "out of memory");
 		status = TA_EXIT_SYSTEM;
 		goto out;
 	}
 
-	cmd_report_opts(o, &ro);
 	if (report_check(stdout, o->format, &ro, p, s, &f) < 0) {
 		cmd_error(o, "cannot write the report: %s", strerror(errno));
 		status = TA_EXIT_SYSTEM;

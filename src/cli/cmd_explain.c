@@ -361,10 +361,12 @@ explain_values(const struct options *o, const struct catalog_entry *e)
 	char buf[512], dflt[VALUE_STR_MAX];
 	int r;
 
-	r = snapshot_take(o->root, o->kernel, &s);
+	r = cmd_snapshot(o, &s);
 	if (r < 0) {
 		snprintf(buf, sizeof buf, "not available (%s)", r == -ENOENT ?
-		    "no /proc/sys/net here" : strerror(-r));
+		    "no /proc/sys/net here" : r == -ENODATA || r == -ENOTUNIQ ?
+		    "an image without /proc; --kernel says which release" :
+		    strerror(-r));
 		field("live:", buf);
 		return;
 	}
@@ -382,8 +384,9 @@ explain_values(const struct options *o, const struct catalog_entry *e)
 			    (double)s->host.mem_bytes / (1 << 30));
 			break;
 		case BASIS_HASH:
-			snprintf(how, sizeof how, " (computed from %lld TCP hash buckets)",
-			    s->host.ehash_entries);
+			snprintf(how, sizeof how, " (computed from %lld TCP hash buckets%s)",
+			    s->host.ehash_entries, s->ehash_from_memory ?
+			    ", as the kernel sizes them for --memory" : "");
 			break;
 		case BASIS_RELEASE:
 		case BASIS_NONE:

@@ -166,11 +166,11 @@ cmd_lint(const struct options *o)
 	/* No file given: the files the appliers read below the root, judged
 	   exactly as `check` judges them, without the live values. */
 	if (o->nargs == 0) {
-		if ((r = snapshot_take(o->root, o->kernel, &s)) == 0)
+		if ((r = cmd_snapshot(o, &s)) == 0)
 			snapshot_forget_live(s);
-	} else
-		r = snapshot_from_files(o->root, (const char *const *)o->args,
-		    o->nargs, o->kernel, &s);
+	} else if ((r = snapshot_from_files(o->root, (const char *const *)o->args,
+	    o->nargs, o->kernel, &s)) == 0 && o->memory > 0)
+		r = snapshot_assume_memory(s, o->memory);
 	if (r < 0) {
 		status = cmd_snapshot_error(o, r);
 		goto out;

@@ -363,7 +363,8 @@ cmd_states(const struct options *o)
 	memset(&st, 0, sizeof st);
 	st.interval = o->interval;
 	/* The sysctl limits the evidence is measured against; best effort. */
-	if ((r = snapshot_take(o->root, o->kernel, &st.s)) < 0 && r != -ENOENT) {
+	if ((r = cmd_snapshot(o, &st.s)) < 0 && r != -ENOENT && r != -ENODATA &&
+	    r != -ENOTUNIQ) {
 		status = cmd_snapshot_error(o, r);
 		goto out;
 	}

@@ -88,6 +88,10 @@ static const struct command commands[] = {
 	  "states [--interval SECONDS] [--format text|json|prometheus]" },
 };
 
+/* The bounds of --memory: from a small VM to the largest hosts Linux runs. */
+#define MEMORY_MIN (32LL << 20)
+#define MEMORY_MAX (64LL << 40)
+
 /* The longest apply --confirm may wait (seconds). */
 #define CONFIRM_MAX 3600
 
@@ -95,7 +99,7 @@ static const struct command commands[] = {
 
 static const char globals_synopsis[] =
     "global options: [--root DIR] [--profile-path DIR] [--kernel VERSION] "
-    "[--no-color] [-q] [-v]";
+    "[--memory SIZE] [--no-color] [-q] [-v]";
 
 static void
 print_synopsis(FILE *f, const char *prog)
@@ -195,7 +199,10 @@ help(const char *prog)
 	    "  --root DIR             read /proc, /etc, /run, /usr/lib below DIR\n"
 	    "  --profile-path DIR     look for NAME.yaml profiles in DIR first (repeatable;\n"
 	    "                         also TCPADVISE_PROFILE_PATH, colon-separated)\n"
-	    "  --kernel VERSION       judge as if running this kernel release\n"
+	    "  --kernel VERSION       judge as if running this kernel release (an image\n"
+	    "                         without /proc: the release it is judged for)\n"
+	    "  --memory SIZE          judge as if the host had this much memory (4G,\n"
+	    "                         512M, bytes): the defaults derived from it\n"
 	    "  --no-color             no colours (also NO_COLOR=1; colour only on a terminal)\n"
 	    "  -q, --quiet            one line per finding, no header or summary\n"
 	    "  -v, --verbose          also list the configuration files read\n"
@@ -242,6 +249,7 @@ main(int argc, char **argv)
 		{ "root", required_argument, NULL, 'R' },
 		{ "profile-path", required_argument, NULL, 'P' },
 		{ "kernel", required_argument, NULL, 'K' },
+		{ "memory", required_argument, NULL, 'M' },
 		{ "no-color", no_argument, NULL, 'C' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -292,6 +300,14 @@ main(int argc, char **argv)
 		case 'K':
 			o.kernel = optarg;
 			break;
+		case 'M': {
+			const char *err;
+
+			if (parse_size(optarg, MEMORY_MIN, MEMORY_MAX, &o.memory, &err) < 0)
+				return usage(&o, "invalid --memory '%s' (%s; expected a size "
+				    "like 4G or 512M, 32M to 64T)", optarg, err);
+			break;
+		}
 		case 'C':
 			no_color = true;
 			break;

@@ -226,6 +226,69 @@ name_in_list(const char *list, const char *name)
 	return false;
 }
 
+/* "4 GiB", "512 MiB" or "1000000 bytes". */
+static const char *
+memory_text(long long bytes, char *buf, size_t size)
+{
+	if (bytes % (1LL << 30) == 0)
+		snprintf(buf, size, "%lld GiB", bytes >> 30);
+	else if (bytes % (1LL << 20) == 0)
+		snprintf(buf, size, "%lld MiB", bytes >> 20);
+	else
+		snprintf(buf, size, "%lld bytes", bytes);
+	return buf;
+}
+
+/*
+ * What the check could not read and took as given instead, for an image
+ * (offline) or a --memory: which views were judged, the facts assumed,
+ * and those missing. Nothing for a host read as it runs.
+ */
+static void
+text_assumed(FILE *out, const struct snapshot *s)
+{
+	bool memory = s->mem_from != NULL && strcmp(s->mem_from, "--memory") == 0;
+	char mem[64], *text = NULL;
+	size_t len = 0;
+	FILE *m;
+
+	if (!s->offline && !memory)
+		return;
+	if (s->offline)
+		report_wrap(out, "persisted values only (an image: no /proc below the "
+		    "root, so no live values and no socket or counter evidence)",
+		    fprintf(out, "views: "), 2, 78);
+	if ((m = open_memstream(&text, &len)) == NULL)
+		return;
+	if (s->kernel_overridden)
+		fprintf(m, ", kernel %s (--kernel)", s->kernel_release);
+	if (memory)
+		fprintf(m, ", memory %s (--memory)", memory_text(s->host.mem_bytes, mem,
+		    sizeof mem));
+	if (s->ehash_from_memory)
+		fprintf(m, ", %lld established-hash buckets (from the memory)",
+		    s->host.ehash_entries);
+	if (s->offline)
+		fputs(", the initial network namespace", m);
+	if (fclose(m) == 0 && len > 2)
+		report_wrap(out, text + 2, fprintf(out, "assumed: "), 2, 78);
+	free(text);
+	text = NULL;
+	if (!s->offline || (m = open_memstream(&text, &len)) == NULL)
+		return;
+	if (s->mem_from == NULL)
+		fputs(", memory (defaults derived from it are unknown; give --memory)", m);
+	if (s->host.ehash_entries <= 0)
+		fputs(", the size of the established hash (tcp_max_tw_buckets, "
+		    "tcp_max_orphans and tcp_max_syn_backlog defaults are unknown)", m);
+	if (!s->facts.config_known)
+		fprintf(m, ", the kernel build (no /boot/config-%s* in the image)",
+		    s->kernel_release);
+	if (fclose(m) == 0 && len > 2)
+		report_wrap(out, text + 2, fprintf(out, "missing: "), 2, 78);
+	free(text);
+}
+
 static void
 text_header(FILE *out, const struct report_opts *o, const struct profile *p,
     const struct snapshot *s)
@@ -254,10 +317,13 @@ text_header(FILE *out, const struct report_opts *o, const struct profile *p,
 	term_fputs(p->origin, out);
 	fputs("\nkernel ", out);
 	term_fputs(s->kernel_release, out);
+	if (s->offline && !s->kernel_overridden)
+		fputs(" (found in the image)", out);
 	fprintf(out, "%s, %s network namespace\n", s->kernel_overridden ? " (--kernel)" : "",
 	    s->netns_child ? "child (container)" : "init");
 	fprintf(out, "persisted values: what %s sets at boot from %zu file%s\n",
 	    applier_name(s->boot), nfiles, nfiles == 1 ? "" : "s");
+	text_assumed(out, s);
 	if (o->verbosity > 0 && s->boot_how != NULL) {
 		fputs("boot: ", out);
 		term_fputs(s->boot_how, out);
@@ -497,6 +563,8 @@ status_name(enum live_status st)
 		return "unreadable";
 	case LIVE_ERROR:
 		return "error";
+	case LIVE_UNAVAILABLE:
+		return "unavailable";
 	}
 	return "?";
 }
@@ -551,9 +619,72 @@ json_keys(const struct snapshot *s)
 	return a;
 }
 
+/* The views judged, named as a finding's views are: "live" (read from
+   /proc/sys) unless there is no live value at all, and "persisted". */
+static json_t *
+json_views(const struct snapshot *s)
+{
+	json_t *a = json_array();
+
+	if (a != NULL && !s->files_only)
+		json_array_append_new(a, json_string("live"));
+	if (a != NULL)
+		json_array_append_new(a, json_string("persisted"));
+	return a;
+}
+
+static json_t *
+json_fact(json_t *value, const char *from)
+{
+	return json_pack("{s:o, s:o}", "value", value, "from", report_jstr(from));
+}
+
+/* What the judgement rests on, each with where it comes from: a file
+   read, an option, "memory" for an estimate, "assumed"; null: unknown. */
+static json_t *
+json_facts(const struct snapshot *s)
+{
+	long long mem = s->host.mem_bytes, eh = s->host.ehash_entries;
+
+	return json_pack("{s:o, s:o, s:o, s:o}",
+	    "kernel", json_fact(report_jstr(s->kernel_release), s->kernel_from),
+	    "memory", json_fact(mem > 0 ? json_integer(mem) : json_null(), s->mem_from),
+	    "ehash_entries", json_fact(eh > 0 ? json_integer(eh) : json_null(),
+	    s->ehash_from_memory ? "memory" : eh > 0 ?
+	    "/proc/sys/net/ipv4/tcp_ehash_entries" : NULL),
+	    "netns", json_fact(json_string(s->netns_child ? "child" : "init"),
+	    s->offline ? "assumed" : "/proc/sys"));
+}
+
+/* The facts taken as given rather than read (assumed), and the views and
+   facts that could not be had (missing). */
+static json_t *
+json_gaps(const struct report_opts *o, const struct snapshot *s, bool missing)
+{
+	const struct {
+		const char *name;
+		bool assumed, missing;
+	} gaps[] = {
+		{ "live", false, s->files_only },
+		{ "evidence", false, o->no_evidence },
+		{ "kernel", s->kernel_overridden, false },
+		{ "memory", s->mem_from != NULL && strcmp(s->mem_from, "--memory") == 0,
+		  s->host.mem_bytes <= 0 },
+		{ "ehash_entries", s->ehash_from_memory, s->host.ehash_entries <= 0 },
+		{ "netns", s->offline, false },
+		{ "kernel_build", false, !s->facts.config_known },
+	};
+	json_t *a = json_array();
+
+	for (size_t i = 0; a != NULL && i < sizeof gaps / sizeof gaps[0]; i++)
+		if (missing ? gaps[i].missing : gaps[i].assumed)
+			json_array_append_new(a, json_string(gaps[i].name));
+	return a;
+}
+
 static int
-report_json(FILE *out, const struct profile *p, const struct snapshot *s,
-    const struct findings *f)
+report_json(FILE *out, const struct report_opts *o, const struct profile *p,
+    const struct snapshot *s, const struct findings *f)
 {
 	json_t *root, *findings, *chain;
 	int r = 0;
@@ -581,6 +712,10 @@ report_json(FILE *out, const struct profile *p, const struct snapshot *s,
 	json_object_set_new(root, "keys", json_keys(s));
 	json_object_set_new(root, "boot_appliers", json_boot_appliers(s));
 	json_object_set_new(root, "boot_detected", report_jstr(s->boot_how));
+	json_object_set_new(root, "views", json_views(s));
+	json_object_set_new(root, "facts", json_facts(s));
+	json_object_set_new(root, "assumed", json_gaps(o, s, false));
+	json_object_set_new(root, "missing", json_gaps(o, s, true));
 	r = report_json_write(out, root, JSON_INDENT(2));
 out:
 	json_decref(chain);
@@ -682,7 +817,7 @@ report_check(FILE *out, enum report_format fmt, const struct report_opts *o,
 	case FORMAT_TEXT:
 		return report_text(out, o, p, s, f);
 	case FORMAT_JSON:
-		return report_json(out, p, s, f);
+		return report_json(out, o, p, s, f);
 	case FORMAT_PROMETHEUS:
 		return report_prometheus(out, o, p, s, f);
 	}

@@ -37,6 +37,8 @@ struct report_opts {
 	enum severity fail_on;	/* shown in the summary */
 	bool fail_never;
 	time_t now;		/* the check's timestamp (Prometheus) */
+	bool no_evidence;	/* check: neither sockets nor counters could be
+				   read (JSON "missing") */
 };
 
 /* JSON schema version of `check --format json`; bumped only on incompatible changes. */

@@ -232,6 +232,8 @@ live_blocker(const struct remedy_ctx *x, const struct catalog_entry *e,
 	if (k == NULL || k->status == LIVE_ABSENT)
 		return (e->flags & CATALOG_MODULE) ? "the key is not on this kernel (its "
 		    "module is not loaded)" : "the key is not on this kernel";
+	if (k->status == LIVE_UNAVAILABLE)
+		return "an image: there is no running kernel to set it on";
 	if (e->flags & CATALOG_READONLY)
 		return "a read-only key";
 	if (k->author != NULL) {

@@ -44,6 +44,101 @@ fold_blanks(char *s)
 	*w = '\0';
 }
 
+/* The kernel judged: release (copied, or taken over when owned) and where
+   it comes from. Returns 0, -EINVAL (not a release) or -ENOMEM. */
+static int
+set_kernel(struct snapshot *s, const char *release, char *owned, const char *from)
+{
+	s->kernel_release = owned != NULL ? owned : strdup(release);
+	if (s->kernel_release == NULL || (s->kernel_from = strdup(from)) == NULL)
+		return -ENOMEM;
+	return kver_parse(s->kernel_release, &s->host.kernel) < 0 ? -EINVAL : 0;
+}
+
+/* Whether the image's release r is the judged release j: the same, or j
+   followed by '.' or '-' ("5.10" is "5.10.0-20-amd64"). */
+static bool
+release_matches(const char *r, const char *j)
+{
+	size_t n = strlen(j);
+
+	return strncmp(r, j, n) == 0 && (r[n] == '\0' || r[n] == '.' || r[n] == '-');
+}
+
+#define IMAGE_KERNELS_MAX 8
+
+/* The kernel releases an image carries, each once, with the path that
+   shows it. */
+struct image_kernels {
+	char release[IMAGE_KERNELS_MAX][256];
+	char from[IMAGE_KERNELS_MAX][320];
+	size_t n;
+};
+
+/*
+ * The releases below /lib/modules and /usr/lib/modules (one directory
+ * each, as depmod installs them) and of /boot/config-RELEASE, resolved
+ * inside the root; names that are not a release are skipped. At most
+ * IMAGE_KERNELS_MAX; one more makes n exceed it.
+ */
+static void
+image_kernels(const char *root, struct image_kernels *k)
+{
+	static const char *const dirs[] = { "/lib/modules", "/usr/lib/modules", "/boot" };
+	struct dirent *de;
+	struct kver v;
+	DIR *d;
+
+	k->n = 0;
+	for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
+		bool boot = strcmp(dirs[i], "/boot") == 0;
+
+		if (conffile_opendir(root, dirs[i], &d) < 0)
+			continue;
+		while ((de = readdir(d)) != NULL && k->n <= IMAGE_KERNELS_MAX) {
+			const char *rel = de->d_name;
+			bool seen = false;
+
+			if (boot && strncmp(rel, "config-", 7) != 0)
+				continue;
+			rel += boot ? 7 : 0;
+			if (rel[0] == '.' || kver_parse(rel, &v) < 0 ||
+			    strlen(rel) >= sizeof k->release[0])
+				continue;
+			for (size_t j = 0; j < k->n && j < IMAGE_KERNELS_MAX && !seen; j++)
+				seen = strcmp(k->release[j], rel) == 0;
+			if (seen)
+				continue;
+			if (k->n < IMAGE_KERNELS_MAX) {
+				snprintf(k->release[k->n], sizeof k->release[0], "%s", rel);
+				snprintf(k->from[k->n], sizeof k->from[0], "%s/%s", dirs[i],
+				    de->d_name);
+			}
+			k->n++;
+		}
+		closedir(d);
+	}
+}
+
+/*
+ * The release whose build (/boot/config-RELEASE, /lib/modules/RELEASE)
+ * the image has for the judged kernel, in buf, or NULL: the first release
+ * of the image that release_matches() the judged one.
+ */
+static const char *
+image_build(const struct snapshot *s, char *buf, size_t size)
+{
+	struct image_kernels k;
+
+	image_kernels(s->root, &k);
+	for (size_t i = 0; i < k.n && i < IMAGE_KERNELS_MAX; i++)
+		if (release_matches(k.release[i], s->kernel_release)) {
+			snprintf(buf, size, "%s", k.release[i]);
+			return buf;
+		}
+	return NULL;
+}
+
 static int
 read_kernel(struct snapshot *s, const char *override)
 {
@@ -51,24 +146,25 @@ read_kernel(struct snapshot *s, const char *override)
 	struct utsname u;
 
 	if (override != NULL) {
-		if (kver_parse(override, &s->host.kernel) < 0)
-			return -EINVAL;
 		s->kernel_overridden = true;
-		s->kernel_release = strdup(override);
-		return s->kernel_release ? 0 : -ENOMEM;
+		return set_kernel(s, override, NULL, "--kernel");
+	}
+	if (s->offline) {
+		struct image_kernels k;
+
+		/* An image is judged for its own kernel, never the one running
+		   tcpadvise: exactly one release must be there. */
+		image_kernels(s->root, &k);
+		if (k.n != 1)
+			return k.n == 0 ? -ENODATA : -ENOTUNIQ;
+		return set_kernel(s, k.release[0], NULL, k.from[0]);
 	}
 	/* kernel.osrelease is uname's release, and it follows --root. */
-	if (procfs_read(s->root, "kernel.osrelease", &osrelease) == 0) {
-		s->kernel_release = osrelease;
-	} else {
-		if (uname(&u) < 0)
-			return -errno;
-		if ((s->kernel_release = strdup(u.release)) == NULL)
-			return -ENOMEM;
-	}
-	if (kver_parse(s->kernel_release, &s->host.kernel) < 0)
-		return -EINVAL;
-	return 0;
+	if (procfs_read(s->root, "kernel.osrelease", &osrelease) == 0)
+		return set_kernel(s, osrelease, osrelease, "/proc/sys/kernel/osrelease");
+	if (uname(&u) < 0)
+		return -errno;
+	return set_kernel(s, u.release, NULL, "uname");
 }
 
 /*
@@ -249,15 +345,20 @@ detect_read_only(const char *path)
 	return statvfs(path, &vfs) == 0 && (vfs.f_flag & ST_RDONLY) != 0;
 }
 
-/* The facts about the host that defaults and rules depend on (host.h). */
+/* The facts about the host that defaults and rules depend on (host.h):
+   an image's kernel build is the one it carries for the judged release. */
 static int
 read_facts(struct snapshot *s)
 {
+	char build[256];
+	const char *release = s->offline ? image_build(s, build, sizeof build) :
+	    s->kernel_release;
 	int r;
 
-	if ((r = host_read(s->root, s->kernel_release, &s->facts)) < 0)
+	if ((r = host_read(s->root, release, &s->facts)) < 0)
 		return r;
 	s->host.mem_bytes = s->facts.mem_bytes;
+	s->mem_from = s->facts.mem_bytes > 0 ? "/proc/meminfo" : NULL;
 	memcpy(s->host.default_cc, s->facts.default_cc, sizeof s->host.default_cc);
 	memcpy(s->host.default_qdisc, s->facts.default_qdisc, sizeof s->host.default_qdisc);
 	s->host.hz = s->facts.hz;
@@ -319,6 +420,23 @@ boot_value_is_live(const struct snapshot *s, const struct snapshot_key *k)
 	return true;
 }
 
+/* The kernel default of a key on this host, from s->host. */
+static void
+resolve_default(const struct snapshot *s, struct snapshot_key *k)
+{
+	const struct catalog_entry *e = k->entry;
+	const char *errstr;
+
+	k->has_default = false;
+	if (catalog_default(e, &s->host, k->dflt, sizeof k->dflt) == 0)
+		k->has_default = value_parse_kernel(k->dflt, e->shape,
+		    e->nfields, &k->default_value, &errstr) == 0;
+	if (k->has_default && boot_value_is_live(s, k)) {
+		value_format(&k->live_value, k->dflt, sizeof k->dflt);
+		k->default_value = k->live_value;
+	}
+}
+
 /*
  * The configuration's side of a key: what each applier sets, whether the
  * boot applier's value parses, and the kernel default on this host.
@@ -341,14 +459,7 @@ resolve_key(struct snapshot *s, struct snapshot_key *k)
 		k->persisted_ok = value_parse_kernel(k->eff[s->boot].line->value,
 		    e->shape, e->nfields, &k->persisted_value, &errstr) == 0 &&
 		    in_kernel_range(e, &k->persisted_value);
-
-	if (catalog_default(e, &s->host, k->dflt, sizeof k->dflt) == 0)
-		k->has_default = value_parse_kernel(k->dflt, e->shape,
-		    e->nfields, &k->default_value, &errstr) == 0;
-	if (k->has_default && boot_value_is_live(s, k)) {
-		value_format(&k->live_value, k->dflt, sizeof k->dflt);
-		k->default_value = k->live_value;
-	}
+	resolve_default(s, k);
 	return 0;
 }
 
@@ -376,6 +487,12 @@ read_key(struct snapshot *s, struct snapshot_key *k)
 	const struct catalog_entry *e = k->entry;
 	int r;
 
+	/* An image: whether the key exists is the judged release's say. */
+	if (s->offline) {
+		k->status = catalog_in_release(e, &s->host.kernel) ? LIVE_UNAVAILABLE :
+		    LIVE_ABSENT;
+		return resolve_key(s, k);
+	}
 	r = procfs_read(s->root, e->name, &k->live);
 	if (r == 0) {
 		k->status = LIVE_OK;
@@ -681,6 +798,17 @@ read_ifaces(struct snapshot *s)
 	return r;
 }
 
+bool
+snapshot_root_is_image(const char *root)
+{
+	struct stat st;
+
+	/* A root of its own with no /proc/sys at all (an empty /proc is a
+	   mount point): an image, not a system whose /proc failed. */
+	return root != NULL && strcmp(root, "/") != 0 && stat(root, &st) == 0 &&
+	    S_ISDIR(st.st_mode) && !exists_below(root, "/proc/sys", NULL);
+}
+
 int
 snapshot_take(const char *root, const char *kernel_override,
     struct snapshot **ret)
@@ -702,12 +830,16 @@ snapshot_take(const char *root, const char *kernel_override,
 		goto fail;
 	if (stat(path, &st) < 0) {
 		r = -errno;
-		goto fail;
+		if (r != -ENOENT || !snapshot_root_is_image(s->root))
+			goto fail;
+		s->offline = s->files_only = true;
 	}
 	if ((r = read_kernel(s, kernel_override)) < 0)
 		goto fail;
-	s->netns_child = detect_netns_child(s->root);
-	s->proc_ro = detect_read_only(path);
+	if (!s->offline) {
+		s->netns_child = detect_netns_child(s->root);
+		s->proc_ro = detect_read_only(path);
+	}
 	if ((r = read_ehash(s)) < 0 || (r = read_facts(s)) < 0)
 		goto fail;
 
@@ -726,10 +858,10 @@ snapshot_take(const char *root, const char *kernel_override,
 		if ((r = read_key(s, &s->keys[i])) < 0)
 			goto fail;
 	}
-	if ((r = collect_others(s)) < 0 || (r = find_authors(s)) < 0 ||
-	    (r = read_ifaces(s)) < 0)
+	if (!s->offline && ((r = collect_others(s)) < 0 || (r = find_authors(s)) < 0 ||
+	    (r = read_ifaces(s)) < 0))
 		goto fail;
-	s->others_probed = true;
+	s->others_probed = !s->offline;
 	*ret = s;
 	return 0;
 fail:
@@ -783,14 +915,10 @@ snapshot_from_files(const char *root, const char *const *paths,
 		r = -ENOMEM;
 		goto fail;
 	}
-	if (kernel_override != NULL) {
+	if (kernel_override != NULL)
 		r = read_kernel(s, kernel_override);
-	} else if (uname(&u) < 0) {
-		r = -errno;
-	} else if ((s->kernel_release = strdup(u.release)) == NULL) {
-		r = -ENOMEM;
-	} else
-		r = kver_parse(s->kernel_release, &s->host.kernel) < 0 ? -EINVAL : 0;
+	else
+		r = uname(&u) < 0 ? -errno : set_kernel(s, u.release, NULL, "uname");
 	if (r < 0)
 		goto fail;
 	if ((r = read_facts(s)) < 0)
@@ -931,10 +1059,14 @@ snapshot_simulate(const struct snapshot *s, struct sysctld_config *config,
 	    sysctld_add_cmdline(config, c->cmdline) < 0))
 		goto fail;
 	if ((c->root = strdup(s->root)) == NULL ||
-	    (c->kernel_release = strdup(s->kernel_release)) == NULL)
+	    (c->kernel_release = strdup(s->kernel_release)) == NULL ||
+	    (s->kernel_from != NULL && (c->kernel_from = strdup(s->kernel_from)) == NULL))
 		goto fail;
 	c->kernel_overridden = s->kernel_overridden;
 	c->files_only = s->files_only;
+	c->offline = s->offline;
+	c->mem_from = s->mem_from;
+	c->ehash_from_memory = s->ehash_from_memory;
 	c->host = s->host;
 	if (host_copy(&c->facts, &s->facts) < 0)
 		goto fail;
@@ -1002,6 +1134,22 @@ fail:
 	return r;
 }
 
+int
+snapshot_assume_memory(struct snapshot *s, long long bytes)
+{
+	if (bytes <= 0)
+		return -EINVAL;
+	s->host.mem_bytes = s->facts.mem_bytes = bytes;
+	s->mem_from = "--memory";
+	if (s->host.ehash_entries <= 0 || s->ehash_from_memory) {
+		s->host.ehash_entries = catalog_ehash_for_memory(bytes);
+		s->ehash_from_memory = true;
+	}
+	for (size_t i = 0; i < s->nkeys; i++)
+		resolve_default(s, &s->keys[i]);
+	return 0;
+}
+
 void
 snapshot_forget_live(struct snapshot *s)
 {
@@ -1035,6 +1183,7 @@ snapshot_free(struct snapshot *s)
 	free(s->ifaces);
 	sysctld_free(s->config);
 	free(s->kernel_release);
+	free(s->kernel_from);
 	free(s->cmdline);
 	free(s->root);
 	host_clear(&s->facts);
@@ -1092,6 +1241,8 @@ snapshot_status_text(const struct snapshot_key *k, char *buf, size_t size)
 	case LIVE_ERROR:
 		snprintf(buf, size, "not readable (%s)", strerror(-k->error));
 		return buf;
+	case LIVE_UNAVAILABLE:
+		return "no live system (an image without /proc)";
 	}
 	return "?";
 }

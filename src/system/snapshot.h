@@ -11,6 +11,7 @@
  * Calling sequence:
  *   struct snapshot *s;
  *   r = snapshot_take(root, kernel_override, &s);
+ *   r = snapshot_assume_memory(s, bytes);	(optional: --memory)
  *   ... rules_eval(profile, s, &findings) ...
  *   s = snapshot_free(s);
  */
@@ -31,6 +32,8 @@ enum live_status {
 	LIVE_HIDDEN,		/* a global key, invisible in this child network namespace */
 	LIVE_UNREADABLE,	/* exists but could not be read (e.g. mode 0600, not root) */
 	LIVE_ERROR,		/* any other read error; `error` says which */
+	LIVE_UNAVAILABLE,	/* no live view at all (an image without /proc):
+				   the judged release has the key */
 };
 
 struct snapshot_key {
@@ -93,7 +96,18 @@ struct snapshot {
 	char *root;			/* "/" or the --root directory */
 	char *kernel_release;		/* --kernel, else kernel.osrelease, else uname */
 	bool kernel_overridden;
-	bool files_only;		/* snapshot_from_files(): no live value at all */
+	bool files_only;		/* snapshot_from_files(), or offline: no live
+					   value at all */
+	bool offline;			/* ROOT has no /proc/sys: an image, judged by its
+					   files for kernel_release */
+	char *kernel_from;		/* where kernel_release comes from: "--kernel",
+					   "/proc/sys/kernel/osrelease", "uname", or the
+					   image's "/lib/modules/RELEASE" or
+					   "/boot/config-RELEASE" */
+	const char *mem_from;		/* static: where host.mem_bytes comes from,
+					   "/proc/meminfo" or "--memory"; NULL: unknown */
+	bool ehash_from_memory;		/* host.ehash_entries is estimated from the
+					   memory (catalog_ehash_for_memory()) */
 	struct catalog_host host;	/* kernel version, ehash size, memory */
 	struct host_facts facts;	/* memory, CPUs, container, kernel build,
 					   routes (host.h) */
@@ -125,13 +139,33 @@ struct snapshot {
  * default are catalog keys; at most SNAPSHOT_IFACES_MAX interfaces, in
  * name order, are kept). kernel_override, if not NULL,
  * is the release to judge against (--kernel); it must parse with
- * kver_parse(). Returns 0 and sets *ret (free with snapshot_free()),
- * -EINVAL for a bad kernel_override, -ENOENT when ROOT/proc/sys/net does
- * not exist (nothing to audit), -ENOMEM, or the -errno of a configuration
- * directory that cannot be listed.
+ * kver_parse().
+ *
+ * Offline: a root other than "/" without ROOT/proc/sys (an OS or container
+ * image, where /proc is at most an empty mount point) gives a snapshot of
+ * its files alone, `offline` and files_only set: every key is
+ * LIVE_UNAVAILABLE where the judged release has it (catalog_in_release())
+ * and LIVE_ABSENT where not; no interface, no run-time author, keys the
+ * catalog does not know are not probed, the namespace is taken as the
+ * initial one and memory is unknown (snapshot_assume_memory()). The boot
+ * applier and the kernel build (/boot/config-RELEASE, /lib/modules/RELEASE,
+ * where RELEASE is the judged release or starts with it followed by '.' or
+ * '-') come from the image. Without kernel_override the release is the one
+ * the image carries: the name of the one directory below /lib/modules and
+ * /usr/lib/modules, or of the one /boot/config-RELEASE.
+ *
+ * Returns 0 and sets *ret (free with snapshot_free()), -EINVAL for a bad
+ * kernel_override, -ENOENT when root or ROOT/proc/sys/net does not exist
+ * (nothing to audit), -ENODATA (offline, no kernel_override and no release
+ * in the image) or -ENOTUNIQ (several), -ENOMEM, or the -errno of a
+ * configuration directory that cannot be listed.
  */
 int snapshot_take(const char *root, const char *kernel_override,
     struct snapshot **ret);
+
+/* Whether snapshot_take() finds an image below root: a directory other
+   than "/" with no ROOT/proc/sys. */
+bool snapshot_root_is_image(const char *root);
 
 /*
  * A snapshot of configuration files alone, for `lint`: no live value is
@@ -150,6 +184,17 @@ int snapshot_take(const char *root, const char *kernel_override,
  */
 int snapshot_from_files(const char *root, const char *const *paths,
     size_t npaths, const char *kernel_override, struct snapshot **ret);
+
+/*
+ * Judge s as if its host had bytes of memory (--memory): the memory fact,
+ * every default derived from it (tcp_mem, udp_mem, tcp_rmem, tcp_wmem, the
+ * conntrack table) and, where tcp_ehash_entries could not be read, the
+ * size of the established hash and the defaults derived from that
+ * (tcp_max_tw_buckets, tcp_max_orphans, tcp_max_syn_backlog), estimated
+ * with catalog_ehash_for_memory(). mem_from becomes "--memory". bytes must
+ * be positive. Returns 0 or -EINVAL.
+ */
+int snapshot_assume_memory(struct snapshot *s, long long bytes);
 
 /*
  * A copy of s as it will be once planned changes are made: config (taken
@@ -189,7 +234,8 @@ const struct snapshot_key *snapshot_key(const struct snapshot *s, const char *na
 int snapshot_read_failure(const struct snapshot *s, bool live, const char **ret_what);
 
 /* "live value is missing" reason: "not on this kernel", "global key, not
-   visible in this network namespace", "not readable (Permission denied)". */
+   visible in this network namespace", "not readable (Permission denied)",
+   "no live system (an image)". */
 const char *snapshot_status_text(const struct snapshot_key *k, char *buf, size_t size);
 
 #endif

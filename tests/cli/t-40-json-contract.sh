@@ -41,6 +41,8 @@ one 1 lint --format json --kernel 6.1 tests/fixtures/lint/problems/10-base.conf
 one 0 profiles --format json
 one 0 profiles web --format json
 one 0 --root "$R" rollback --format json
+one 1 --root "$ROOTS/image" --kernel 5.10 --memory 4G check --format json
+one 0 --root "$ROOTS/image" apply --profile nginx --persist-only --dry-run --format json
 # Usage errors: before and after --format is read, for every command.
 one 2 --format json
 one 2 --format json nosuchcommand
@@ -59,9 +61,28 @@ one 2 profiles no-such-profile --format json
 one 2 lint --format json tests/fixtures/no-such-file.conf
 one 2 apply --profile tests/fixtures/profiles/bad/unknown-key.yaml --format json --dry-run
 one 2 profiles --format json --format prometheus
+one 2 check --format json --memory lots
+one 2 --root "$ROOTS/image" apply --profile nginx --dry-run --format json
 # System errors.
 one 3 --root /nonexistent check --format json
 one 3 --root /nonexistent apply --profile nginx --dry-run --format json
+
+# check --format json says what it judged, the facts it rests on, and
+# which of them were assumed or missing: the same fields for a running
+# system and for an image.
+for args in "--root $R" "--root $ROOTS/image --kernel 5.10"; do
+	# shellcheck disable=SC2086
+	$TCPADVISE $args check --format json --fail-on never >"$out/check.json"
+	jq -e '(.views | type == "array" and index("persisted") != null) and
+	    (.facts | keys == ["ehash_entries", "kernel", "memory", "netns"]) and
+	    ([.facts[] | keys == ["from", "value"]] | all) and
+	    (.assumed | type == "array") and (.missing | type == "array") and
+	    ([.keys[].status] - ["ok", "absent", "hidden", "unreadable", "error",
+	    "unavailable"] == [])' "$out/check.json" >/dev/null ||
+	    fail "check $args: views, facts, assumed, missing: $(head -c 300 "$out/check.json")"
+done
+jq -e '.views == ["live", "persisted"] and .assumed == []' "$out/check.json" >/dev/null 2>&1 &&
+    fail "the image's check reads like a live one"
 
 # profiles NAME --format json is the resolved profile.
 $TCPADVISE profiles web --format json >"$out/web.json"

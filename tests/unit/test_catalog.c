@@ -667,6 +667,35 @@ test_names(void **state)
 }
 
 /* Facts the rest of the program relies on. */
+/* The established hash the kernel sizes from memory at boot. */
+static void
+test_ehash_for_memory(void **state)
+{
+	static const struct {
+		long long mem, want;
+	} cases[] = {
+		{ 0, 0 },
+		{ -1, 0 },
+		{ 1, 512 },			/* at least one page of buckets */
+		{ 64LL << 20, 512 },
+		{ 65LL << 20, 1024 },
+		{ 4LL << 30, 32768 },		/* 4096 MiB * 8 */
+		{ (4LL << 30) + 1, 65536 },	/* one MiB more: the next power */
+		{ 3900LL << 20, 32768 },
+		{ 16LL << 30, 131072 },
+		{ 64LL << 30, 524288 },		/* the high limit */
+		{ 1LL << 50, 524288 },
+		{ 1LL << 62, 524288 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		if (catalog_ehash_for_memory(cases[i].mem) != cases[i].want)
+			fail_msg("catalog_ehash_for_memory(%lld) = %lld, want %lld",
+			    cases[i].mem, catalog_ehash_for_memory(cases[i].mem),
+			    cases[i].want);
+}
+
 static void
 test_facts(void **state)
 {
@@ -730,6 +759,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sorted),
+		cmocka_unit_test(test_ehash_for_memory),
 		cmocka_unit_test(test_ids_unique),
 		cmocka_unit_test(test_fixed_ids),
 		cmocka_unit_test(test_fields),

@@ -24,6 +24,36 @@ struct ll_case {
 	const char *errstr;	/* when ret != 0 */
 };
 
+/* Run a boundary table through fn (parse_ll() or parse_size(), which
+   share their contract): the value, or the error and errstr with *ret left
+   alone. */
+static void
+run_ll_table(const char *name, int (*fn)(const char *, long long, long long,
+    long long *, const char **), const struct ll_case *cases, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct ll_case *c = &cases[i];
+		long long v = 12345;
+		const char *err = NULL;
+		int r = fn(c->text, c->min, c->max, &v, &err);
+
+		if (r != c->ret)
+			fail_msg("%s(\"%s\") returned %d, want %d", name, c->text,
+			    r, c->ret);
+		if (c->ret == 0) {
+			if (v != c->want)
+				fail_msg("%s(\"%s\") = %lld, want %lld", name, c->text,
+				    v, c->want);
+		} else {
+			assert_true(v == 12345);	/* left alone */
+			assert_non_null(err);
+			if (strcmp(err, c->errstr) != 0)
+				fail_msg("%s(\"%s\"): errstr \"%s\", want \"%s\"",
+				    name, c->text, err, c->errstr);
+		}
+	}
+}
+
 static void
 test_parse_ll_table(void **state)
 {
@@ -67,25 +97,7 @@ test_parse_ll_table(void **state)
 	};
 
 	(void)state;
-	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		const struct ll_case *c = &cases[i];
-		long long v = 12345;
-		const char *err = NULL;
-		int r = parse_ll(c->text, c->min, c->max, &v, &err);
-
-		if (r != c->ret)
-			fail_msg("parse_ll(\"%s\") returned %d, want %d", c->text,
-			    r, c->ret);
-		if (c->ret == 0) {
-			assert_true(v == c->want);
-		} else {
-			assert_true(v == 12345);	/* left alone */
-			assert_non_null(err);
-			if (strcmp(err, c->errstr) != 0)
-				fail_msg("parse_ll(\"%s\"): errstr \"%s\", want \"%s\"",
-				    c->text, err, c->errstr);
-		}
-	}
+	run_ll_table("parse_ll", parse_ll, cases, sizeof cases / sizeof cases[0]);
 	/* errstr may be NULL; NULL text is invalid. */
 	{
 		long long v;
@@ -93,6 +105,49 @@ test_parse_ll_table(void **state)
 		assert_int_equal(parse_ll("x", 0, 1, &v, NULL), -EINVAL);
 		assert_int_equal(parse_ll(NULL, 0, 1, &v, NULL), -EINVAL);
 	}
+}
+
+static void
+test_parse_size_table(void **state)
+{
+	static const long long G = 1LL << 30, M = 1LL << 20;
+	/* No blank, sign, fraction, leading zero, other suffix or base. */
+	static const char *const invalid[] = { "", "G", " 4G", "4G ", "4 G", "+4G",
+	    "-4G", "-1", "04G", "1.5G", "4GB", "4GiB", "4P", "0x10",
+	    "abcdefghijklmnopqrstuvwxyzabcdefghijG" };
+	static const struct ll_case cases[] = {
+		{ "0", 0, LLONG_MAX, 0, 0, NULL },
+		{ "1073741824", 0, LLONG_MAX, 0, 1LL << 30, NULL },
+		{ "1K", 0, LLONG_MAX, 0, 1024, NULL },
+		{ "1k", 0, LLONG_MAX, 0, 1024, NULL },
+		{ "512M", 0, LLONG_MAX, 0, 512LL << 20, NULL },
+		{ "512m", 0, LLONG_MAX, 0, 512LL << 20, NULL },
+		{ "4G", 0, LLONG_MAX, 0, 4LL << 30, NULL },
+		{ "2T", 0, LLONG_MAX, 0, 2LL << 40, NULL },
+		{ "8388607T", 0, LLONG_MAX, 0, 8388607LL << 40, NULL },
+		{ "8388608T", 0, LLONG_MAX, -ERANGE, 0, "too large" },
+		{ "99999999999999999999", 0, LLONG_MAX, -ERANGE, 0, "too large" },
+		{ "99999999999999999999999999999999G", 0, LLONG_MAX, -ERANGE, 0, "too large" },
+		/* Bounds, in bytes after the suffix. */
+		{ "1M", M, 64 * G, 0, M, NULL },
+		{ "1048575", M, 64 * G, -ERANGE, 0, "too small" },
+		{ "1023K", M, 64 * G, -ERANGE, 0, "too small" },
+		{ "64G", M, 64 * G, 0, 64 * G, NULL },
+		{ "65537M", M, 64 * G, -ERANGE, 0, "too large" },
+	};
+
+	long long v;
+	const char *err;
+
+	(void)state;
+	run_ll_table("parse_size", parse_size, cases, sizeof cases / sizeof cases[0]);
+	for (size_t i = 0; i < sizeof invalid / sizeof invalid[0]; i++) {
+		err = NULL;
+		if (parse_size(invalid[i], LLONG_MIN, LLONG_MAX, &v, &err) != -EINVAL ||
+		    err == NULL || strcmp(err, "invalid") != 0)
+			fail_msg("parse_size(\"%s\") is not invalid", invalid[i]);
+	}
+	assert_int_equal(parse_size(NULL, 0, 1, &v, NULL), -EINVAL);
 }
 
 static void
@@ -496,6 +551,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_ll_table),
+		cmocka_unit_test(test_parse_size_table),
 		cmocka_unit_test(test_parse_kernel_ll),
 		cmocka_unit_test(test_parse_hex),
 		cmocka_unit_test(test_kver),

@@ -65,7 +65,7 @@ teardown(void **state)
 static char *
 render(struct fixture *x, enum report_format fmt, int verbosity)
 {
-	struct report_opts o = { false, verbosity, SEV_WARNING, false, 1700000000 };
+	struct report_opts o = { false, verbosity, SEV_WARNING, false, 1700000000, false };
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);

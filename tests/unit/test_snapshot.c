@@ -145,16 +145,117 @@ test_child_netns_and_systemd(void **state)
 	tree_free(root);
 }
 
+/* A root that does not exist, or whose /proc/sys has no net: nothing to
+   audit. */
 static void
 test_no_proc(void **state)
 {
-	char *root = tree_new();
+	char *root = tree_new(), missing[PATH_MAX];
 	struct snapshot *s = NULL;
 
 	(void)state;
+	snprintf(missing, sizeof missing, "%s/none", root);
+	assert_int_equal(snapshot_take(missing, "5.10", &s), -ENOENT);
+	assert_null(s);
+	tree_sysctl(root, "kernel.osrelease", "6.18.44");
 	assert_int_equal(snapshot_take(root, NULL, &s), -ENOENT);
 	assert_null(s);
+	assert_false(snapshot_root_is_image(root));
+	assert_false(snapshot_root_is_image("/"));
 	tree_free(root);
+}
+
+/* An image (no /proc/sys) whose files set tcp_tw_recycle and
+   tcp_max_tw_buckets, and carry no kernel; *state is its root. */
+static int
+image_setup(void **state)
+{
+	char *root = tree_new();
+
+	tree_write(root, "etc/sysctl.conf", "net.ipv4.tcp_tw_recycle = 1\n"
+	    "net.ipv4.tcp_max_tw_buckets = 5000\n");
+	*state = root;
+	return 0;
+}
+
+static int
+image_teardown(void **state)
+{
+	tree_free(*state);
+	return 0;
+}
+
+/*
+ * An image judged for the release --kernel names: keys available by that
+ * release and never live, memory unknown until assumed; without
+ * --kernel and without a kernel in the image, no snapshot.
+ */
+static void
+test_offline_kernel(void **state)
+{
+	const char *root = *state;
+	struct snapshot *s = NULL;
+	const struct snapshot_key *k;
+
+	assert_true(snapshot_root_is_image(root));
+	assert_int_equal(snapshot_take(root, NULL, &s), -ENODATA);
+	assert_null(s);
+
+	/* 4.9 has tcp_tw_recycle, 5.10 does not. */
+	assert_int_equal(snapshot_take(root, "4.9", &s), 0);
+	assert_true(s->offline && s->files_only && !s->others_probed && !s->netns_child);
+	assert_string_equal(s->kernel_from, "--kernel");
+	k = snapshot_key(s, "net.ipv4.tcp_tw_recycle");
+	assert_int_equal(k->status, LIVE_UNAVAILABLE);
+	assert_null(k->live);
+	assert_true(k->persisted_ok && k->persisted_value.field[0] == 1);
+	assert_null(s->mem_from);
+	assert_int_equal(s->boot, APPLIER_PROCPS);	/* no init in the image */
+	k = snapshot_key(s, "net.ipv4.tcp_max_tw_buckets");
+	assert_false(k->has_default);
+	assert_int_equal(snapshot_assume_memory(s, 4LL << 30), 0);
+	assert_string_equal(s->mem_from, "--memory");
+	assert_true(s->ehash_from_memory);
+	assert_true(s->host.ehash_entries == 32768);
+	assert_true(k->has_default);
+	assert_string_equal(k->dflt, "16384");
+	assert_int_equal(snapshot_assume_memory(s, 0), -EINVAL);
+	s = snapshot_free(s);
+	assert_int_equal(snapshot_take(root, "5.10", &s), 0);
+	assert_int_equal(snapshot_key(s, "net.ipv4.tcp_tw_recycle")->status, LIVE_ABSENT);
+	assert_false(s->facts.config_known);
+	snapshot_free(s);
+}
+
+/* The release the image carries, and its build for a shorter --kernel;
+   two releases leave the choice to --kernel. */
+static void
+test_offline_image_kernel(void **state)
+{
+	const char *root = *state;
+	static const struct {
+		const char *kernel;
+		bool build;
+	} builds[] = { { "5.10", true }, { "5.10.0", true }, { "5.1", false } };
+	struct snapshot *s = NULL;
+
+	tree_write(root, "lib/modules/5.10.0-20-amd64/modules.builtin",
+	    "kernel/net/ipv4/tcp_cubic.ko\n");
+	tree_write(root, "boot/config-5.10.0-20-amd64", "CONFIG_HZ=250\n");
+	tree_write(root, "boot/vmlinuz-5.10.0-20-amd64", "");
+	assert_int_equal(snapshot_take(root, NULL, &s), 0);
+	assert_string_equal(s->kernel_release, "5.10.0-20-amd64");
+	assert_string_equal(s->kernel_from, "/lib/modules/5.10.0-20-amd64");
+	assert_true(s->facts.config_known && s->facts.hz == 250);
+	s = snapshot_free(s);
+	for (size_t i = 0; i < sizeof builds / sizeof builds[0]; i++) {
+		assert_int_equal(snapshot_take(root, builds[i].kernel, &s), 0);
+		assert_true(s->facts.config_known == builds[i].build);
+		s = snapshot_free(s);
+	}
+	tree_write(root, "boot/config-6.1.0-13-amd64", "CONFIG_HZ=1000\n");
+	assert_int_equal(snapshot_take(root, NULL, &s), -ENOTUNIQ);
+	assert_null(s);
 }
 
 /* Which appliers run at boot, from the layout of the image. */
@@ -338,6 +439,10 @@ main(void)
 		cmocka_unit_test(test_vector_and_override),
 		cmocka_unit_test(test_child_netns_and_systemd),
 		cmocka_unit_test(test_no_proc),
+		cmocka_unit_test_setup_teardown(test_offline_kernel, image_setup,
+		    image_teardown),
+		cmocka_unit_test_setup_teardown(test_offline_image_kernel, image_setup,
+		    image_teardown),
 		cmocka_unit_test(test_cmdline),
 		cmocka_unit_test(test_authors),
 	};
