@@ -52,7 +52,7 @@ SYSTEM  = procfs host sysctld snapshot census qdisc counters procs
 POLICY  = $(MOD_profile) builtin registry remedy rules ifconf lint evidence recommend
 WRITE   = fragment atomicfile apply plan
 CLI     = report cmd cmd_apply cmd_check cmd_explain cmd_history cmd_lint cmd_profiles \
-          cmd_rollback cmd_states cmd_confirm
+          cmd_rollback cmd_states cmd_confirm cmd_recommend
 MODULES = $(BASE:%=base/%) $(SYSTEM:%=system/%) $(POLICY:%=policy/%) $(WRITE:%=write/%) \
           $(CLI:%=cli/%)
 LAYERS  = base system policy write cli

@@ -198,7 +198,8 @@ tw_evidence(const struct census *c, char *ev, size_t size)
 	    c->tw_top_approximate ? "more than " : "", c->tw_peers,
 	    c->tw_peers == 1 ? "" : "es");
 	if (c->ntw_top > 0)
-		append(ev, size, " (most: %s, %llu)", c->tw_top[0].addr, c->tw_top[0].count);
+		append(ev, size, " (the most towards %s: %llu)", c->tw_top[0].addr,
+		    c->tw_top[0].count);
 }
 
 /* The host closes at least RECOMMEND_OUT_MIN connections as the client,
@@ -266,9 +267,9 @@ decide_role(const struct recommend_input *in, struct recommendation *r)
 		snprintf(x->evidence, sizeof x->evidence, "%s", web_ev);
 		if (c->tw_client > 0 || c->tw_server > 0) {
 			x = add_reason(r);
-			snprintf(x->text, sizeof x->text, "not a proxy: the host closes fewer "
-			    "connections as the client than as the server, or fewer than %d",
-			    RECOMMEND_OUT_MIN);
+			snprintf(x->text, sizeof x->text, "no sign of a reverse proxy, which "
+			    "would close at least %d connections as the client, no fewer "
+			    "than as the server", RECOMMEND_OUT_MIN);
 			tw_evidence(c, x->evidence, sizeof x->evidence);
 		}
 		return;
@@ -277,15 +278,15 @@ decide_role(const struct recommend_input *in, struct recommendation *r)
 	    many_peers(c)) {
 		r->profile = "crawler";
 		x = add_reason(r);
-		snprintf(x->text, sizeof x->text, "no web server or proxy listens, and the "
-		    "host closes most of its connections itself as the client, towards many "
+		snprintf(x->text, sizeof x->text, "no known web server or proxy listens, and "
+		    "the host closes most of its connections itself as the client, towards many "
 		    "hosts: TIME_WAIT and local ports pile up on its side");
 		tw_evidence(c, x->evidence, sizeof x->evidence);
 		return;
 	}
 	r->profile = "baseline";
 	x = add_reason(r);
-	snprintf(x->text, sizeof x->text, "no web server or proxy listens, and no "
+	snprintf(x->text, sizeof x->text, "no known web server or proxy listens, and no "
 	    "crawler-like outbound traffic (at least %d client-side TIME_WAIT, four "
 	    "times the server-side ones, towards at least %d addresses): the hazards "
 	    "and floors that hold for every host", RECOMMEND_OUT_MIN,

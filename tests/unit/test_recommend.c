@@ -155,7 +155,7 @@ test_nginx_reverse_proxy(void **state)
 	recommend(&f.in, &r);
 	assert_string_equal(r.profile, "proxy");
 	assert_string_equal(r.reasons[1].evidence, "TIME_WAIT: 5000 client side, 300 "
-	    "server side, towards 3 distinct addresses (most: 10.0.0.9, 4000)");
+	    "server side, towards 3 distinct addresses (the most towards 10.0.0.9: 4000)");
 	assert_int_equal(r.nalts, 1);
 	assert_string_equal(r.alts[0].profile, "nginx");
 
