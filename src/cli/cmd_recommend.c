@@ -75,21 +75,15 @@ reason_json(const struct recommend_reason *x)
 	    "evidence", report_jstr(x->evidence));
 }
 
+/* json_pack() takes over the arrays ("o"), also when one is NULL (out of
+   memory) and it fails: cmd_print_json(NULL) then says -ENOMEM. */
 static int
 json(const struct recommendation *r, const struct census *c,
     const struct procs_owner *owners)
 {
-	json_t *root = json_object(), *reasons = json_array(), *alts = json_array(),
-	    *lis = json_array(), *a;
+	json_t *reasons = json_array(), *alts = json_array(), *lis = json_array(), *a;
 	char check[128];
 
-	if (root == NULL || reasons == NULL || alts == NULL || lis == NULL) {
-		json_decref(reasons);
-		json_decref(alts);
-		json_decref(lis);
-		json_decref(root);
-		return -ENOMEM;
-	}
 	for (size_t i = 0; i < r->nreasons; i++)
 		json_array_append_new(reasons, reason_json(&r->reasons[i]));
 	for (size_t i = 0; i < r->nalts; i++) {
@@ -107,15 +101,10 @@ json(const struct recommendation *r, const struct census *c,
 		    "comm", o != NULL ? report_jstr(o->comm) : json_null()));
 	}
 	snprintf(check, sizeof check, "tcpadvise check --profile %s", r->profile);
-	json_object_set_new(root, "schema_version", json_integer(REPORT_SCHEMA_VERSION));
-	json_object_set_new(root, "tool_version", json_string(TCPADVISE_VERSION));
-	json_object_set_new(root, "command", json_string("recommend"));
-	json_object_set_new(root, "profile", json_string(r->profile));
-	json_object_set_new(root, "reasons", reasons);
-	json_object_set_new(root, "alternatives", alts);
-	json_object_set_new(root, "check", json_string(check));
-	json_object_set_new(root, "listeners", lis);
-	return cmd_print_json(root);
+	return cmd_print_json(json_pack("{s:i, s:s, s:s, s:s, s:o, s:o, s:s, s:o}",
+	    "schema_version", REPORT_SCHEMA_VERSION, "tool_version", TCPADVISE_VERSION,
+	    "command", "recommend", "profile", r->profile, "reasons", reasons,
+	    "alternatives", alts, "check", check, "listeners", lis));
 }
 
 int

@@ -27,6 +27,10 @@ static const char *const proxies[] = {
 
 static const unsigned web_ports[] = { 80, 443, 8080, 8443 };
 
+/* A number macro as a string literal, for the fixed texts. */
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
 /* Listeners named in one piece of evidence; the rest are counted. */
 #define LISTED_MAX 4
 
@@ -81,30 +85,36 @@ append_addr(char *buf, size_t size, const struct census_listener *l)
 		append(buf, size, "%s:%u", l->addr, l->port);
 }
 
+/* Fill x with text and evidence (NULL: "", to be appended to). */
 static struct recommend_reason *
-add_reason(struct recommendation *r)
+fill(struct recommend_reason *x, const char *text, const char *evidence)
 {
-	struct recommend_reason *x;
-
-	if (r->nreasons >= RECOMMEND_MAX_REASONS)
-		return &r->reasons[RECOMMEND_MAX_REASONS - 1];
-	x = &r->reasons[r->nreasons++];
-	x->text[0] = x->evidence[0] = '\0';
+	snprintf(x->text, sizeof x->text, "%s", text);
+	snprintf(x->evidence, sizeof x->evidence, "%s", evidence ? evidence : "");
 	return x;
 }
 
+/* A reason for the first answer (the last one is overwritten when the
+   list is full: RECOMMEND_MAX_REASONS is above what the rules add). */
 static struct recommend_reason *
-add_alt(struct recommendation *r, const char *profile)
+add_reason(struct recommendation *r, const char *text, const char *evidence)
+{
+	if (r->nreasons < RECOMMEND_MAX_REASONS)
+		r->nreasons++;
+	return fill(&r->reasons[r->nreasons - 1], text, evidence);
+}
+
+static struct recommend_reason *
+add_alt(struct recommendation *r, const char *profile, const char *text,
+    const char *evidence)
 {
 	struct recommend_alt *a;
 
-	if (r->nalts >= RECOMMEND_MAX_ALTS)
-		a = &r->alts[RECOMMEND_MAX_ALTS - 1];
-	else
-		a = &r->alts[r->nalts++];
+	if (r->nalts < RECOMMEND_MAX_ALTS)
+		r->nalts++;
+	a = &r->alts[r->nalts - 1];
 	snprintf(a->profile, sizeof a->profile, "%s", profile);
-	a->reason.text[0] = a->reason.evidence[0] = '\0';
-	return &a->reason;
+	return fill(&a->reason, text, evidence);
 }
 
 static const struct procs_owner *
@@ -227,49 +237,36 @@ decide_role(const struct recommend_input *in, struct recommendation *r)
 
 	if (proxy) {
 		r->profile = "proxy";
-		x = add_reason(r);
-		snprintf(x->text, sizeof x->text, "a proxy or load balancer listens: it "
-		    "accepts clients and connects to upstreams, so it needs the server "
-		    "settings of nginx and the client settings of crawler at once");
-		snprintf(x->evidence, sizeof x->evidence, "%s", proxy_ev);
-		if (web) {
-			x = add_reason(r);
-			snprintf(x->text, sizeof x->text, "a web server listens too; the proxy "
-			    "profile has its server settings");
-			snprintf(x->evidence, sizeof x->evidence, "%s", web_ev);
-		}
+		add_reason(r, "a proxy or load balancer listens: it accepts clients and "
+		    "connects to upstreams, so it needs the server settings of nginx and "
+		    "the client settings of crawler at once", proxy_ev);
+		if (web)
+			add_reason(r, "a web server listens too; the proxy profile has its "
+			    "server settings", web_ev);
 		return;
 	}
 	if (web && opens_many(c)) {
 		r->profile = "proxy";
-		x = add_reason(r);
-		snprintf(x->text, sizeof x->text, "a web server listens on an HTTP port");
-		snprintf(x->evidence, sizeof x->evidence, "%s", web_ev);
-		x = add_reason(r);
-		snprintf(x->text, sizeof x->text, "this host also closes many connections as "
-		    "the client, at least as many as it closes as the server: a web server "
-		    "that connects to upstreams (a reverse proxy) needs the client settings "
-		    "of the proxy profile as well");
+		add_reason(r, "a web server listens on an HTTP port", web_ev);
+		x = add_reason(r, "this host also closes many connections as the client, "
+		    "at least as many as it closes as the server: a web server that "
+		    "connects to upstreams (a reverse proxy) needs the client settings of "
+		    "the proxy profile as well", NULL);
 		tw_evidence(c, x->evidence, sizeof x->evidence);
-		x = add_alt(r, "nginx");
-		snprintf(x->text, sizeof x->text, "if the client-side connections are not "
-		    "the web server's (TIME_WAIT sockets belong to no process), the "
-		    "server settings alone");
-		snprintf(x->evidence, sizeof x->evidence, "%s", web_ev);
+		add_alt(r, "nginx", "if the client-side connections are not the web "
+		    "server's (TIME_WAIT sockets belong to no process), the server "
+		    "settings alone", web_ev);
 		return;
 	}
 	if (web) {
 		r->profile = "nginx";
-		x = add_reason(r);
-		snprintf(x->text, sizeof x->text, "a web server listens on an HTTP port: it "
-		    "terminates many short client connections (accept queues, SYN backlog, "
-		    "server-side TIME_WAIT)");
-		snprintf(x->evidence, sizeof x->evidence, "%s", web_ev);
+		add_reason(r, "a web server listens on an HTTP port: it terminates many "
+		    "short client connections (accept queues, SYN backlog, server-side "
+		    "TIME_WAIT)", web_ev);
 		if (c->tw_client > 0 || c->tw_server > 0) {
-			x = add_reason(r);
-			snprintf(x->text, sizeof x->text, "no sign of a reverse proxy, which "
-			    "would close at least %d connections as the client, no fewer "
-			    "than as the server", RECOMMEND_OUT_MIN);
+			x = add_reason(r, "no sign of a reverse proxy, which would close at "
+			    "least " STR(RECOMMEND_OUT_MIN) " connections as the client, no "
+			    "fewer than as the server", NULL);
 			tw_evidence(c, x->evidence, sizeof x->evidence);
 		}
 		return;
@@ -277,20 +274,18 @@ decide_role(const struct recommend_input *in, struct recommendation *r)
 	if (c->tw_client >= RECOMMEND_OUT_MIN && c->tw_client >= 4 * c->tw_server &&
 	    many_peers(c)) {
 		r->profile = "crawler";
-		x = add_reason(r);
-		snprintf(x->text, sizeof x->text, "no known web server or proxy listens, and "
-		    "the host closes most of its connections itself as the client, towards many "
-		    "hosts: TIME_WAIT and local ports pile up on its side");
+		x = add_reason(r, "no known web server or proxy listens, and the host "
+		    "closes most of its connections itself as the client, towards many "
+		    "hosts: TIME_WAIT and local ports pile up on its side", NULL);
 		tw_evidence(c, x->evidence, sizeof x->evidence);
 		return;
 	}
 	r->profile = "baseline";
-	x = add_reason(r);
-	snprintf(x->text, sizeof x->text, "no known web server or proxy listens, and no "
-	    "crawler-like outbound traffic (at least %d client-side TIME_WAIT, four "
-	    "times the server-side ones, towards at least %d addresses): the hazards "
-	    "and floors that hold for every host", RECOMMEND_OUT_MIN,
-	    RECOMMEND_PEERS_MANY);
+	x = add_reason(r, "no known web server or proxy listens, and no crawler-like "
+	    "outbound traffic (at least " STR(RECOMMEND_OUT_MIN) " client-side "
+	    "TIME_WAIT, four times the server-side ones, towards at least "
+	    STR(RECOMMEND_PEERS_MANY) " addresses): the hazards and floors that hold "
+	    "for every host", NULL);
 	append(x->evidence, sizeof x->evidence, "%zu listening socket%s; ",
 	    c->nlisteners, c->nlisteners == 1 ? "" : "s");
 	tw_evidence(c, x->evidence, sizeof x->evidence);
@@ -309,12 +304,12 @@ unknown_web_port(const struct recommend_input *in, struct recommendation *r)
 		if (!is_web_port(c->listeners[i].port) || owner(in, i) != NULL)
 			continue;
 		if (x == NULL) {
-			x = add_alt(r, "nginx");
-			snprintf(x->text, sizeof x->text, "an HTTP port is open but the process "
-			    "behind it could not be found%s: if it is a web server, the nginx "
-			    "profile fits", in->unreadable > 0 ? " (some processes could not "
-			    "be inspected: run as root)" : "");
-			append(x->evidence, sizeof x->evidence, "unknown process listens on ");
+			x = add_alt(r, "nginx", in->unreadable > 0 ? "an HTTP port is open "
+			    "but the process behind it could not be found (some processes "
+			    "could not be inspected: run as root): if it is a web server, the "
+			    "nginx profile fits" : "an HTTP port is open but the process "
+			    "behind it could not be found: if it is a web server, the nginx "
+			    "profile fits", "unknown process listens on ");
 		} else {
 			append(x->evidence, sizeof x->evidence, ", ");
 		}
@@ -331,48 +326,51 @@ container(const struct recommend_input *in, struct recommendation *r)
 	if (h == NULL)
 		return;
 	if (h->container != NULL) {
-		x = add_reason(r);
-		snprintf(x->text, sizeof x->text, "this runs in a container: the keys of "
-		    "its own network namespace can be set here, the kernel-wide ones "
-		    "only on the host (check and apply say which)");
-		snprintf(x->evidence, sizeof x->evidence, "container: %s", h->container);
+		x = add_reason(r, "this runs in a container: the keys of its own network "
+		    "namespace can be set here, the kernel-wide ones only on the host "
+		    "(check and apply say which)", "container: ");
+		append(x->evidence, sizeof x->evidence, "%s", h->container);
 	}
 	if (h->kubernetes) {
-		x = add_reason(r);
-		snprintf(x->text, sizeof x->text, "a Kubernetes node: its pods have network "
-		    "namespaces of their own, which this advice does not reach");
-		snprintf(x->evidence, sizeof x->evidence, "the kubelet's configuration is "
-		    "present");
+		add_reason(r, "a Kubernetes node: its pods have network namespaces of "
+		    "their own, which this advice does not reach",
+		    "the kubelet's configuration is present");
 	}
 }
 
-/* The primary profile with an addition: "hardening" alone for baseline. */
-static void
-composed(const char *primary, const char *addition, char *buf, size_t size)
+/* An alternative: the first answer with addition composed in ("hardening"
+   alone in place of baseline, which every profile extends), with its text
+   and its evidence (printf-style). */
+static __attribute__((format(printf, 4, 5))) void
+add_composed(struct recommendation *r, const char *addition, const char *text,
+    const char *fmt, ...)
 {
-	if (strcmp(primary, "baseline") == 0)
-		snprintf(buf, size, "%s", addition);
+	struct recommend_reason *x;
+	char name[64];
+	va_list ap;
+
+	if (strcmp(r->profile, "baseline") == 0)
+		snprintf(name, sizeof name, "%s", addition);
 	else
-		snprintf(buf, size, "%s,%s", primary, addition);
+		snprintf(name, sizeof name, "%s,%s", r->profile, addition);
+	x = add_alt(r, name, text, NULL);
+	va_start(ap, fmt);
+	vsnprintf(x->evidence, sizeof x->evidence, fmt, ap);
+	va_end(ap);
 }
 
 static void
 hardening(const struct recommend_input *in, struct recommendation *r)
 {
 	const struct host_facts *h = in->facts;
-	struct recommend_reason *x;
-	char name[64];
 
 	if (h == NULL || !h->routes_known || h->uplinks != 1 || host_multihomed(h) ||
 	    in->ip_forward != 0 || in->ipv6_forwarding > 0 || h->guest_net != NULL ||
 	    h->container != NULL || h->kubernetes)
 		return;
-	composed(r->profile, "hardening", name, sizeof name);
-	x = add_alt(r, name);
-	snprintf(x->text, sizeof x->text, "one uplink and no forwarding: strict "
+	add_composed(r, "hardening", "one uplink and no forwarding: strict "
 	    "reverse-path filtering, no redirects and no source routing cannot drop "
-	    "this host's own traffic");
-	snprintf(x->evidence, sizeof x->evidence, "uplink %s, %u IPv4 and %u IPv6 "
+	    "this host's own traffic", "uplink %s, %u IPv4 and %u IPv6 "
 	    "default route%s, net.ipv4.ip_forward = 0%s, no container or VM network",
 	    h->uplink_names, h->default_routes4, h->default_routes6,
 	    h->default_routes4 + h->default_routes6 == 1 ? "" : "s",
@@ -382,19 +380,13 @@ hardening(const struct recommend_input *in, struct recommendation *r)
 static void
 bbr(const struct recommend_input *in, struct recommendation *r)
 {
-	struct recommend_reason *x;
-	char name[64];
-
 	if (in->out_segs < RECOMMEND_SEGS_MIN || in->retrans_segs < 0 ||
 	    in->retrans_segs * 1000 < in->out_segs * RECOMMEND_RETRANS_PERMILLE ||
 	    (in->bbr != HOST_BUILTIN && in->bbr != HOST_MODULE))
 		return;
-	composed(r->profile, "bbr", name, sizeof name);
-	x = add_alt(r, name);
-	snprintf(x->text, sizeof x->text, "losses are frequent: cubic cuts its rate at "
-	    "each one, BBR paces by the bandwidth it measures (try it, and compare "
-	    "throughput and retransmissions)");
-	snprintf(x->evidence, sizeof x->evidence, "%.1f %% of the segments sent were "
+	add_composed(r, "bbr", "losses are frequent: cubic cuts its rate at each "
+	    "one, BBR paces by the bandwidth it measures (try it, and compare "
+	    "throughput and retransmissions)", "%.1f %% of the segments sent were "
 	    "retransmitted (RetransSegs %lld of OutSegs %lld since boot); tcp_bbr is %s",
 	    (double)in->retrans_segs * 100.0 / (double)in->out_segs, in->retrans_segs,
 	    in->out_segs, host_avail_name(in->bbr));

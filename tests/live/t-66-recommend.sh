@@ -20,22 +20,12 @@ ts_pid=''
 trap 'kill $ts_pid 2>/dev/null; rm -rf "$sandbox_tmp"' EXIT
 trap 'exit 1' INT TERM HUP
 
-# start NAME ARGS...: run $sandbox_tmp/NAME in the background until ready.
+# start NAME ARGS...: run $sandbox_tmp/NAME ARGS until it is ready.
 start() {
-	name=$1
+	ts_name=$1
 	shift
-	"$sandbox_tmp/$name" "$@" >"$sandbox_tmp/$name.out" 2>"$sandbox_tmp/$name.err" &
-	ts_pid=$!
-	i=0
-	until grep -q '^ready=1$' "$sandbox_tmp/$name.out" 2>/dev/null; do
-		i=$((i + 1))
-		if [ $i -gt 100 ] || ! kill -0 $ts_pid 2>/dev/null; then
-			cat "$sandbox_tmp/$name.err"
-			fail "$name did not get ready"
-			finish
-		fi
-		sleep 0.1
-	done
+	start_ready "$ts_name" "$sandbox_tmp/$ts_name" "$@"
+	ts_pid=$bg_pid
 }
 stop() {
 	kill $ts_pid
