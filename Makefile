@@ -49,10 +49,10 @@ ALL_CFLAGS = -std=gnu11 $(WARNINGS) $(CFLAGS) -D_GNU_SOURCE -pthread \
 # dependency order.
 BASE    = escape diag suggest parse catalog conffile
 SYSTEM  = procfs host sysctld snapshot census qdisc counters procs
-POLICY  = $(MOD_profile) builtin registry remedy rules ifconf lint evidence
+POLICY  = $(MOD_profile) builtin registry remedy rules ifconf lint evidence recommend
 WRITE   = fragment atomicfile apply plan
 CLI     = report cmd cmd_apply cmd_check cmd_explain cmd_history cmd_lint cmd_profiles \
-          cmd_rollback cmd_states cmd_confirm
+          cmd_rollback cmd_states cmd_confirm cmd_recommend
 MODULES = $(BASE:%=base/%) $(SYSTEM:%=system/%) $(POLICY:%=policy/%) $(WRITE:%=write/%) \
           $(CLI:%=cli/%)
 LAYERS  = base system policy write cli
@@ -95,6 +95,7 @@ DEPS_counters = procfs parse
 DEPS_procs    = procfs parse
 DEPS_ifconf   = rules profile catalog parse diag builtin profiles_data snapshot host sysctld procfs suggest fragment atomicfile report registry remedy escape conffile
 DEPS_evidence = rules ifconf profile catalog parse diag builtin profiles_data snapshot host sysctld procfs suggest fragment atomicfile report census qdisc counters procs registry remedy escape conffile
+DEPS_recommend = host procfs parse conffile
 
 all: tcpadvise
 

@@ -229,6 +229,20 @@ cmd_snapshot_error(const struct options *o, int r)
 	return TA_EXIT_SYSTEM;
 }
 
+int
+cmd_census_error(const struct options *o, int r)
+{
+	/* Below a --root the census reads /proc/net/tcp and tcp6, which must
+	   be regular files (conffile.h). */
+	if (r == -EINVAL || r == -EISDIR)
+		cmd_error(o, "cannot count the sockets below '%s': "
+		    "/proc/net/tcp or /proc/net/tcp6 is not a regular file", o->root);
+	else
+		cmd_error(o, "cannot count the sockets below '%s': %s", o->root,
+		    strerror(-r));
+	return TA_EXIT_SYSTEM;
+}
+
 void
 cmd_report_opts(const struct options *o, struct report_opts *ret)
 {

@@ -104,6 +104,10 @@ int cmd_snapshot(const struct options *o, struct snapshot **ret);
    else TA_EXIT_SYSTEM. */
 int cmd_snapshot_error(const struct options *o, int r);
 
+/* Say why the socket census failed (r from census_take()) and return
+   TA_EXIT_SYSTEM. */
+int cmd_census_error(const struct options *o, int r);
+
 /* The report options of the command line (colour, verbosity, --fail-on),
    stamped with the current time. */
 void cmd_report_opts(const struct options *o, struct report_opts *ret);
@@ -152,6 +156,7 @@ int cmd_explain(const struct options *o);
 int cmd_history(const struct options *o);
 int cmd_lint(const struct options *o);
 int cmd_profiles(const struct options *o);
+int cmd_recommend(const struct options *o);
 int cmd_rollback(const struct options *o);
 int cmd_states(const struct options *o);
 

@@ -381,15 +381,7 @@ cmd_states(const struct options *o)
 		goto out;
 	}
 	if ((r = census_take(o->root, &st.census)) < 0) {
-		/* Below a --root the census reads /proc/net/tcp and tcp6,
-		   which must be regular files (conffile.h). */
-		if (r == -EINVAL || r == -EISDIR)
-			cmd_error(o, "cannot count the sockets below '%s': "
-			    "/proc/net/tcp or /proc/net/tcp6 is not a regular file",
-			    o->root);
-		else
-			cmd_error(o, "cannot count the sockets below '%s': %s",
-			    o->root, strerror(-r));
+		status = cmd_census_error(o, r);
 		goto out;
 	}
 	if (st.census.ninodes > 0 &&

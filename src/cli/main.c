@@ -80,6 +80,8 @@ static const struct command commands[] = {
 	  "[--fail-on info|warning|critical|never]" },
 	{ "profiles", cmd_profiles, OPT_FORMAT, FMT_TEXT | FMT_JSON, 0, 1,
 	  "profiles [NAME] [--format text|json]" },
+	{ "recommend", cmd_recommend, OPT_FORMAT, FMT_TEXT | FMT_JSON, 0, 0,
+	  "recommend [--format text|json]" },
 	{ "rollback", cmd_rollback, OPT_FORMAT | OPT_FILE | OPT_FORCE | OPT_TO,
 	  FMT_TEXT | FMT_JSON, 0, 0,
 	  "rollback [--to N] [--force] [--format text|json]" },
@@ -161,6 +163,8 @@ help(const char *prog)
 	    "             profile wants and why), or what a finding ID means\n"
 	    "  profiles   list the profiles (name, description, where found); with NAME,\n"
 	    "             print that profile\n"
+	    "  recommend  the profile that fits this host, from the programs that listen\n"
+	    "             and how its connections close, with the reasons\n"
 	    "\n"
 	    "  apply      write the profile's values: one sysctl.d fragment, atomically,\n"
 	    "             and the live values, transactionally; says what changed\n"

@@ -446,6 +446,7 @@ work_finish(struct census_work *w)
 		qsort(c->close_wait_ports, c->nclose_wait_ports, sizeof c->close_wait_ports[0], port_cmp);
 	c->ntw_top = topk_result(&w->tw, c->tw_top, CENSUS_TOP);
 	c->tw_top_approximate = w->tw.replaced;
+	c->tw_peers = w->tw.n;
 }
 
 /* Forget everything counted so far (before falling back). */

@@ -103,6 +103,9 @@ struct census {
 	struct census_peer tw_top[CENSUS_TOP];
 	size_t ntw_top;
 	bool tw_top_approximate;
+	/* Distinct remote addresses of the TIME_WAIT sockets: exact while
+	   tw_top_approximate is false, else "at least" (CENSUS_TOP_COUNTERS). */
+	size_t tw_peers;
 
 	/* Listening sockets, sorted by port then address; malloc'ed (freed by
 	   census_clear()), at most CENSUS_MAX_LISTENERS, the rest dropped

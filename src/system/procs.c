@@ -80,16 +80,31 @@ parse_socket_link(const char *link, unsigned long long *ret)
 }
 
 /*
- * Count the links of PID/fd (pidfd: the PID directory) that name one of
- * sorted[n]. Returns 0 or the negative errno of opening the directory.
+ * What one scan of ROOT/proc looks for and whom it tells: on_socket() for
+ * every fd link naming sorted[i], then on_process() once the process's fd
+ * directory was read. pidfd is the PID directory (for read_comm()).
+ */
+struct walk {
+	const unsigned long long *sorted;	/* ascending, no duplicates */
+	size_t n;
+	void (*on_socket)(void *ctx, int pidfd, int pid, size_t i);
+	void (*on_process)(void *ctx, int pidfd, int pid);
+	void *ctx;
+	size_t unreadable;
+};
+
+/*
+ * Pass the links of PID/fd (pidfd: the PID directory) that name one of
+ * w->sorted to w->on_socket(). Returns 0 or the negative errno of opening
+ * the directory.
  */
 static int
-count_sockets(int pidfd, const unsigned long long *sorted, size_t n,
-    unsigned long long *ret)
+walk_fds(struct walk *w, int pidfd, int pid)
 {
 	char link[64];
 	struct dirent *de;
-	unsigned long long ino, count = 0;
+	unsigned long long ino;
+	const unsigned long long *at;
 	ssize_t len;
 	DIR *d;
 	int fd, r;
@@ -111,11 +126,10 @@ count_sockets(int pidfd, const unsigned long long *sorted, size_t n,
 			continue;
 		link[len] = '\0';
 		if (parse_socket_link(link, &ino) &&
-		    bsearch(&ino, sorted, n, sizeof *sorted, cmp_ull) != NULL)
-			count++;
+		    (at = bsearch(&ino, w->sorted, w->n, sizeof *w->sorted, cmp_ull)) != NULL)
+			w->on_socket(w->ctx, pidfd, pid, (size_t)(at - w->sorted));
 	}
 	closedir(d);
-	*ret = count;
 	return 0;
 }
 
@@ -176,47 +190,48 @@ is_refusal(int r)
 	return r == -EACCES || r == -EPERM;
 }
 
-int
-procs_scan(const char *root, const unsigned long long *inodes, size_t n,
-    struct procs_scan *ret)
+/* A sorted copy of inodes[n] without duplicates into *ret (free() it),
+   its length in *ret_n. Returns 0 or -ENOMEM. */
+static int
+sorted_unique(const unsigned long long *inodes, size_t n,
+    unsigned long long **ret, size_t *ret_n)
+{
+	unsigned long long *s;
+	size_t k = 0;
+
+	if (n > SIZE_MAX / sizeof *s || (s = malloc(n * sizeof *s)) == NULL)
+		return -ENOMEM;
+	memcpy(s, inodes, n * sizeof *s);
+	qsort(s, n, sizeof *s, cmp_ull);
+	for (size_t i = 0; i < n; i++)
+		if (k == 0 || s[k - 1] != s[i])
+			s[k++] = s[i];
+	*ret = s;
+	*ret_n = k;
+	return 0;
+}
+
+/* One pass over ROOT/proc/[0-9]+ for w. Returns 0, -ENAMETOOLONG, or the
+   negative errno of opening ROOT/proc. */
+static int
+walk(const char *root, struct walk *w)
 {
 	char path[4096];
-	struct procs_scan s = { 0 };
-	struct procs_holder h;
-	unsigned long long *sorted = NULL, count = 0;
 	struct dirent *de;
-	DIR *d = NULL;
+	DIR *d;
 	long long pid;
-	int fd = -1, pidfd, r;
+	int fd, pidfd, r;
 
-	if (ret == NULL || (inodes == NULL && n > 0))
-		return -EINVAL;
-	memset(ret, 0, sizeof *ret);
-	if (n == 0)
-		return 0;
 	if ((r = path_join_root(root, "/proc", path, sizeof path)) < 0)
 		return r;
-	if (n > SIZE_MAX / sizeof *sorted ||
-	    (sorted = malloc(n * sizeof *sorted)) == NULL) {
-		r = -ENOMEM;
-		goto out;
-	}
-	memcpy(sorted, inodes, n * sizeof *sorted);
-	qsort(sorted, n, sizeof *sorted, cmp_ull);
-	if ((s.holders = malloc(PROCS_MAX_HOLDERS * sizeof *s.holders)) == NULL) {
-		r = -ENOMEM;
-		goto out;
-	}
 	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0) {
-		r = -errno;
-		goto out;
-	}
+	if (fd < 0)
+		return -errno;
 	if ((d = fdopendir(fd)) == NULL) {
 		r = -errno;
-		goto out;
+		close(fd);
+		return r;
 	}
-	fd = -1;
 	while ((de = readdir(d)) != NULL) {
 		if (de->d_name[0] == '\0' ||
 		    de->d_name[strspn(de->d_name, "0123456789")] != '\0' ||
@@ -226,22 +241,75 @@ procs_scan(const char *root, const unsigned long long *inodes, size_t n,
 		    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (pidfd < 0) {
 			if (is_refusal(-errno))
-				s.unreadable++;
+				w->unreadable++;
 			continue;
 		}
-		r = count_sockets(pidfd, sorted, n, &count);
-		if (r < 0 || count == 0) {
-			if (is_refusal(r))
-				s.unreadable++;
-			close(pidfd);
-			continue;
-		}
-		h.pid = (int)pid;
-		h.sockets = count;
-		read_comm(pidfd, h.comm);
+		r = walk_fds(w, pidfd, (int)pid);
+		if (r == 0)
+			w->on_process(w->ctx, pidfd, (int)pid);
+		else if (is_refusal(r))
+			w->unreadable++;
 		close(pidfd);
-		keep_holder(&s, &h);
 	}
+	closedir(d);
+	return 0;
+}
+
+/* procs_scan(): the sockets of the current process, counted. */
+struct count_ctx {
+	struct procs_scan *s;
+	unsigned long long count;
+};
+
+static void
+count_socket(void *ctx, int pidfd, int pid, size_t i)
+{
+	(void)pidfd;
+	(void)pid;
+	(void)i;
+	((struct count_ctx *)ctx)->count++;
+}
+
+static void
+count_process(void *ctx, int pidfd, int pid)
+{
+	struct count_ctx *c = ctx;
+	struct procs_holder h;
+
+	if (c->count == 0)
+		return;
+	h.pid = pid;
+	h.sockets = c->count;
+	read_comm(pidfd, h.comm);
+	keep_holder(c->s, &h);
+	c->count = 0;
+}
+
+int
+procs_scan(const char *root, const unsigned long long *inodes, size_t n,
+    struct procs_scan *ret)
+{
+	struct procs_scan s = { 0 };
+	struct count_ctx ctx = { &s, 0 };
+	struct walk w = { NULL, 0, count_socket, count_process, &ctx, 0 };
+	unsigned long long *sorted = NULL;
+	int r;
+
+	if (ret == NULL || (inodes == NULL && n > 0))
+		return -EINVAL;
+	memset(ret, 0, sizeof *ret);
+	if (n == 0)
+		return 0;
+	if ((r = sorted_unique(inodes, n, &sorted, &w.n)) < 0)
+		goto out;
+	w.sorted = sorted;
+	if ((s.holders = malloc(PROCS_MAX_HOLDERS * sizeof *s.holders)) == NULL) {
+		r = -ENOMEM;
+		goto out;
+	}
+	if ((r = walk(root, &w)) < 0)
+		goto out;
+	s.unreadable = w.unreadable;
 	qsort(s.holders, s.nholders, sizeof *s.holders, cmp_holder);
 	if (s.nholders == 0) {
 		free(s.holders);
@@ -253,10 +321,69 @@ procs_scan(const char *root, const unsigned long long *inodes, size_t n,
 out:
 	free(s.holders);
 	free(sorted);
-	if (d != NULL)
-		closedir(d);
-	if (fd >= 0)
-		close(fd);
+	return r;
+}
+
+/* procs_owners(): the lowest pid holding each inode, with its comm. */
+static void
+owner_socket(void *ctx, int pidfd, int pid, size_t i)
+{
+	struct procs_owner *o = (struct procs_owner *)ctx + i;
+
+	if (o->pid != 0 && o->pid < pid)
+		return;
+	o->pid = pid;
+	read_comm(pidfd, o->comm);
+}
+
+static void
+owner_process(void *ctx, int pidfd, int pid)
+{
+	(void)ctx;
+	(void)pidfd;
+	(void)pid;
+}
+
+int
+procs_owners(const char *root, const unsigned long long *inodes, size_t n,
+    struct procs_owner *ret, size_t *ret_unreadable)
+{
+	struct walk w = { NULL, 0, owner_socket, owner_process, NULL, 0 };
+	struct procs_owner *found = NULL;
+	unsigned long long *sorted = NULL;
+	const unsigned long long *at;
+	int r;
+
+	if ((inodes == NULL || ret == NULL) && n > 0)
+		return -EINVAL;
+	if (ret_unreadable != NULL)
+		*ret_unreadable = 0;
+	for (size_t i = 0; i < n; i++) {
+		memset(&ret[i], 0, sizeof ret[i]);
+		ret[i].inode = inodes[i];
+	}
+	if (n == 0)
+		return 0;
+	if ((r = sorted_unique(inodes, n, &sorted, &w.n)) < 0)
+		return r;
+	w.sorted = sorted;
+	if ((found = calloc(w.n, sizeof *found)) == NULL) {
+		r = -ENOMEM;
+		goto out;
+	}
+	w.ctx = found;
+	if ((r = walk(root, &w)) < 0)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		at = bsearch(&inodes[i], sorted, w.n, sizeof *sorted, cmp_ull);
+		ret[i].pid = found[at - sorted].pid;
+		memcpy(ret[i].comm, found[at - sorted].comm, sizeof ret[i].comm);
+	}
+	if (ret_unreadable != NULL)
+		*ret_unreadable = w.unreadable;
+out:
+	free(found);
+	free(sorted);
 	return r;
 }
 

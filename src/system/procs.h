@@ -1,9 +1,11 @@
 /*
  * procs: which processes hold given sockets, found through the
  * "socket:[INODE]" links of ROOT/proc/PID/fd. Used to name the programs
- * behind CLOSE_WAIT sockets (the application has not called close()).
+ * behind CLOSE_WAIT sockets (the application has not called close()) and
+ * the program behind each listening socket (recommend).
  *
- * Owns: the holder array it returns (the caller frees it with free()).
+ * Owns: the holder array procs_scan() returns (the caller frees it with
+ * free()); procs_owners() fills an array of the caller's.
  * Never: prints, exits, writes, or follows a link: fd entries are only
  * read with readlink(), and the proc/PID and fd directories are opened
  * with O_NOFOLLOW, so nothing outside the root is ever visited.
@@ -26,6 +28,13 @@ struct procs_holder {
 	int pid;
 	char comm[PROCS_COMM_MAX];	/* "" if unreadable; raw bytes: escape to show */
 	unsigned long long sockets;	/* fds of this process that are one of the inodes */
+};
+
+/* The process holding one socket. */
+struct procs_owner {
+	unsigned long long inode;
+	int pid;			/* 0: no process found holding it */
+	char comm[PROCS_COMM_MAX];	/* "" if unreadable; raw bytes: escape to show */
 };
 
 /* Everything one scan found. */
@@ -62,5 +71,18 @@ int procs_scan(const char *root, const unsigned long long *inodes, size_t n,
  */
 int procs_holders(const char *root, const unsigned long long *inodes, size_t n,
     struct procs_holder **ret, size_t *ret_n, size_t *ret_unreadable);
+
+/*
+ * One scan of ROOT/proc/[0-9]+/fd/ (as procs_scan()) that names the owner
+ * of each of inodes[n]: ret[i] (n entries, the caller's) gets inodes[i],
+ * the lowest pid holding it (after fork() the parent, e.g. nginx's master
+ * process) and that process's comm; pid 0 when none was found (a process
+ * we could not inspect, or the socket is gone). *ret_unreadable (may be
+ * NULL) counts the processes whose fds could not be read. Returns 0,
+ * -EINVAL, -ENAMETOOLONG, -ENOMEM, or the negative errno of opening
+ * ROOT/proc (ret[i] then holds the inodes, no owner).
+ */
+int procs_owners(const char *root, const unsigned long long *inodes, size_t n,
+    struct procs_owner *ret, size_t *ret_unreadable);
 
 #endif

@@ -162,21 +162,32 @@ build_sockgen() {
 	cc -O2 -o tests/out/sockgen tests/live/sockgen.c || { fail "cannot build sockgen"; finish; }
 }
 
-# start_sockgen ARGS...: run tests/out/sockgen ARGS in the background, its
-# pid in sg_pid and its key=value lines in $sandbox_tmp/sockgen.out, and
-# wait until it is ready; if it does not get ready, the test fails and
-# ends. The caller's EXIT trap kills $sg_pid.
-start_sockgen() {
-	tests/out/sockgen "$@" >"$sandbox_tmp/sockgen.out" 2>"$sandbox_tmp/sockgen.err" &
-	sg_pid=$!
+# start_ready NAME CMD ARGS...: run CMD ARGS in the background, its pid in
+# bg_pid, its key=value lines in $sandbox_tmp/NAME.out and its stderr in
+# $sandbox_tmp/NAME.err, and wait until it prints "ready=1"; if it does not
+# get ready, it is killed and the test fails and ends. Once it is ready,
+# the caller's EXIT trap kills it.
+start_ready() {
+	sr_name=$1
+	shift
+	"$@" >"$sandbox_tmp/$sr_name.out" 2>"$sandbox_tmp/$sr_name.err" &
+	bg_pid=$!
 	i=0
-	until grep -q '^ready=1$' "$sandbox_tmp/sockgen.out" 2>/dev/null; do
+	until grep -q '^ready=1$' "$sandbox_tmp/$sr_name.out" 2>/dev/null; do
 		i=$((i + 1))
-		if [ $i -gt 100 ] || ! kill -0 $sg_pid 2>/dev/null; then
-			cat "$sandbox_tmp/sockgen.err"
-			fail "sockgen did not get ready"
+		if [ $i -gt 100 ] || ! kill -0 $bg_pid 2>/dev/null; then
+			kill $bg_pid 2>/dev/null
+			cat "$sandbox_tmp/$sr_name.err"
+			fail "$sr_name did not get ready"
 			finish
 		fi
 		sleep 0.1
 	done
+}
+
+# start_sockgen ARGS...: start_ready for tests/out/sockgen ARGS, its pid in
+# sg_pid and its key=value lines in $sandbox_tmp/sockgen.out.
+start_sockgen() {
+	start_ready sockgen tests/out/sockgen "$@"
+	sg_pid=$bg_pid
 }

@@ -1,8 +1,9 @@
 /*
  * Unit tests of src/system/procs.c: the fixture tree of fake processes
  * (matching, comm, order, links and symlinked directories that must not be
- * followed), the holder cap, unreadable fd directories, and a socket of
- * this very process found through the real /proc.
+ * followed), the holder cap, unreadable fd directories, a socket of
+ * this very process found through the real /proc, and the owners of given
+ * inodes (procs_owners()).
  */
 #include <errno.h>
 #include <grp.h>
@@ -336,6 +337,40 @@ test_self(void **state)
 	assert_null(h);
 }
 
+/* The owner of each listener inode, in the caller's order, in one scan. */
+static void
+test_owners(void **state)
+{
+	/* 12345: pids 100 (nginx) and 300; 12350: pid 250, no comm; 77777:
+	   nobody; 12347 twice. */
+	static const unsigned long long inodes[] = { 12347, 12345, 77777, 12350, 12347 };
+	struct procs_owner o[5];
+	size_t unreadable = 99;
+
+	(void)state;
+	assert_int_equal(procs_owners(FIXTURE, inodes, 5, o, &unreadable), 0);
+	assert_int_equal(unreadable, 0);
+	assert_true(o[0].inode == 12347 && o[0].pid == 200);
+	assert_string_equal(o[0].comm, "java");
+	/* The lowest pid wins: the parent of a fork (nginx's master). */
+	assert_true(o[1].inode == 12345 && o[1].pid == 100);
+	assert_string_equal(o[1].comm, "nginx");
+	assert_true(o[2].inode == 77777 && o[2].pid == 0);
+	assert_string_equal(o[2].comm, "");
+	assert_int_equal(o[3].pid, 250);
+	assert_string_equal(o[3].comm, "");
+	assert_true(o[4].inode == 12347 && o[4].pid == 200);
+
+	/* Nothing asked, nothing scanned; bad arguments. */
+	assert_int_equal(procs_owners(FIXTURE, NULL, 0, NULL, NULL), 0);
+	assert_int_equal(procs_owners(FIXTURE, NULL, 1, o, NULL), -EINVAL);
+	assert_int_equal(procs_owners(FIXTURE, inodes, 1, NULL, NULL), -EINVAL);
+	/* No proc below the root: the inodes stay, with no owner. */
+	assert_int_equal(procs_owners("tests/fixtures/nonexistent", inodes, 1, o, NULL),
+	    -ENOENT);
+	assert_true(o[0].inode == 12347 && o[0].pid == 0);
+}
+
 int
 main(void)
 {
@@ -347,6 +382,7 @@ main(void)
 		cmocka_unit_test(test_cap),
 		cmocka_unit_test(test_unreadable),
 		cmocka_unit_test(test_self),
+		cmocka_unit_test(test_owners),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
