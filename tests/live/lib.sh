@@ -191,3 +191,15 @@ start_sockgen() {
 	start_ready sockgen tests/out/sockgen "$@"
 	sg_pid=$bg_pid
 }
+
+# ansible_env: Ansible keeps its temporary files, caches and settings under
+# HOME and its temp directories: all inside the sandbox's scratch
+# directory, and no configuration of this machine is read.
+ansible_env() {
+	mkdir -p "$sandbox_tmp/home" "$sandbox_tmp/local" "$sandbox_tmp/remote"
+	: >"$sandbox_tmp/ansible.cfg"
+	export HOME="$sandbox_tmp/home" ANSIBLE_HOME="$sandbox_tmp/home/.ansible" \
+	    ANSIBLE_LOCAL_TEMP="$sandbox_tmp/local" ANSIBLE_REMOTE_TEMP="$sandbox_tmp/remote" \
+	    ANSIBLE_CONFIG="$sandbox_tmp/ansible.cfg" ANSIBLE_NOCOLOR=1 ANSIBLE_FORCE_COLOR=0 \
+	    ANSIBLE_PYTHON_INTERPRETER=auto_silent ANSIBLE_RETRY_FILES_ENABLED=0 LC_ALL=C.UTF-8
+}

@@ -56,15 +56,7 @@ case $TCPADVISE in
 esac
 enter_sandbox "$0"
 trap 'rm -rf "$sandbox_tmp"' EXIT
-# Ansible keeps its temporary files, caches and settings under HOME and
-# its temp directories: all inside the sandbox's scratch directory, and no
-# configuration of this machine is read.
-mkdir -p "$sandbox_tmp/home" "$sandbox_tmp/local" "$sandbox_tmp/remote"
-: >"$sandbox_tmp/ansible.cfg"
-export HOME="$sandbox_tmp/home" ANSIBLE_HOME="$sandbox_tmp/home/.ansible" \
-    ANSIBLE_LOCAL_TEMP="$sandbox_tmp/local" ANSIBLE_REMOTE_TEMP="$sandbox_tmp/remote" \
-    ANSIBLE_CONFIG="$sandbox_tmp/ansible.cfg" ANSIBLE_NOCOLOR=1 ANSIBLE_FORCE_COLOR=0 \
-    ANSIBLE_PYTHON_INTERPRETER=auto_silent ANSIBLE_RETRY_FILES_ENABLED=0 LC_ALL=C.UTF-8
+ansible_env
 
 # 1. Check mode: nginx (through baseline) would turn tcp_syncookies on and
 #    write the fragment, so the run reports a change and makes none.
