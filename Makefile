@@ -2,7 +2,8 @@
 #
 #   make                 build ./tcpadvise
 #   make check           unit tests, CLI tests, live tests (root + unshare), man-page lint
-#   make install         PREFIX=/usr/local DESTDIR=
+#   make install         PREFIX=/usr/local DESTDIR=  (make uninstall: the same files)
+#   make deb             build/tcpadvise_VERSION_ARCH.deb (debhelper, debian/)
 #   make DEVELOPER=1     add -Werror
 #   make SANITIZE=address,undefined   build with sanitizers
 #   make VALGRIND=1 check             run unit and CLI tests under valgrind
@@ -22,6 +23,13 @@ PREFIX    ?= /usr/local
 BINDIR    ?= $(PREFIX)/sbin
 MANDIR    ?= $(PREFIX)/share/man
 SYSCONFDIR ?= /etc
+LIBEXECDIR ?= $(PREFIX)/libexec
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+# The shipped profiles as examples to copy: they are built into the binary,
+# and nothing searches this directory.
+EXAMPLESDIR ?= $(PREFIX)/share/doc/tcpadvise/examples
 
 CC        ?= cc
 PKG_CONFIG ?= pkg-config
@@ -41,7 +49,7 @@ DEPS_CFLAGS := $(shell $(PKG_CONFIG) --cflags yaml-0.1 jansson libmnl zlib)
 DEPS_LIBS   := $(shell $(PKG_CONFIG) --libs yaml-0.1 jansson libmnl zlib) -pthread
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka)
 
-ALL_CFLAGS = -std=gnu11 $(WARNINGS) $(CFLAGS) -D_GNU_SOURCE -pthread \
+ALL_CFLAGS = -std=gnu11 $(WARNINGS) $(CPPFLAGS) $(CFLAGS) -D_GNU_SOURCE -pthread \
              -DTCPADVISE_VERSION='"$(VERSION)"' \
              -DSYSCONFDIR='"$(SYSCONFDIR)"' $(DEPS_CFLAGS) -MMD -MP
 
@@ -242,17 +250,63 @@ fuzz-long: $(FUZZERS)
 		    | tee -a tests/out/fuzz-long.txt; \
 	done
 
+# make install: the program, its man pages, bash and zsh completion, the
+# node_exporter textfile service and timer (not enabled: `systemctl enable
+# --now tcpadvise-textfile.timer`) and the profiles as examples.
+# make uninstall removes exactly these, never a fragment that apply wrote
+# nor the history under /var/lib/tcpadvise.
+INSTALLED = $(BINDIR)/tcpadvise $(MANDIR)/man8/tcpadvise.8 $(MANDIR)/man5/tcpadvise-profile.5 \
+            $(BASHCOMPDIR)/tcpadvise $(ZSHCOMPDIR)/_tcpadvise $(LIBEXECDIR)/tcpadvise/textfile \
+            $(SYSTEMDUNITDIR)/tcpadvise-textfile.service $(SYSTEMDUNITDIR)/tcpadvise-textfile.timer \
+            $(PROFILES:profiles/%=$(EXAMPLESDIR)/profiles/%)
+SUBST = sed -e 's|@SBINDIR@|$(BINDIR)|g' -e 's|@LIBEXECDIR@|$(LIBEXECDIR)|g'
+
 install: tcpadvise
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5 \
+	    $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(LIBEXECDIR)/tcpadvise \
+	    $(DESTDIR)$(SYSTEMDUNITDIR) $(DESTDIR)$(EXAMPLESDIR)/profiles
 	install -m 0755 tcpadvise $(DESTDIR)$(BINDIR)/tcpadvise
 	install -m 0644 man/tcpadvise.8 $(DESTDIR)$(MANDIR)/man8/tcpadvise.8
 	install -m 0644 man/tcpadvise-profile.5 $(DESTDIR)$(MANDIR)/man5/tcpadvise-profile.5
+	install -m 0644 contrib/completion/tcpadvise.bash $(DESTDIR)$(BASHCOMPDIR)/tcpadvise
+	install -m 0644 contrib/completion/_tcpadvise $(DESTDIR)$(ZSHCOMPDIR)/_tcpadvise
+	$(SUBST) contrib/systemd/tcpadvise-textfile.sh >$(DESTDIR)$(LIBEXECDIR)/tcpadvise/textfile
+	chmod 0755 $(DESTDIR)$(LIBEXECDIR)/tcpadvise/textfile
+	$(SUBST) contrib/systemd/tcpadvise-textfile.service.in \
+	    >$(DESTDIR)$(SYSTEMDUNITDIR)/tcpadvise-textfile.service
+	chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/tcpadvise-textfile.service
+	install -m 0644 contrib/systemd/tcpadvise-textfile.timer $(DESTDIR)$(SYSTEMDUNITDIR)/
+	install -m 0644 $(PROFILES) $(DESTDIR)$(EXAMPLESDIR)/profiles/
+
+uninstall:
+	rm -f $(INSTALLED:%=$(DESTDIR)%)
+	-rmdir $(DESTDIR)$(LIBEXECDIR)/tcpadvise $(DESTDIR)$(EXAMPLESDIR)/profiles \
+	    $(DESTDIR)$(EXAMPLESDIR) $(DESTDIR)$(PREFIX)/share/doc/tcpadvise 2>/dev/null
+	@f=$(DESTDIR)$(SYSCONFDIR)/sysctl.d/90-tcpadvise.conf; [ ! -e $$f ] || \
+	    echo "tcpadvise: kept $$f, which apply wrote: it still sets its values at every boot; remove it to stop that"
+
+# make deb: a binary package built by debhelper (debian/) from a copy of
+# the sources in build/deb/, so that dpkg-buildpackage writes nothing
+# outside this tree; the .deb is moved to build/.
+DEB_SRC = $(B)/deb/tcpadvise-$(VERSION)
+deb:
+	rm -rf $(B)/deb && mkdir -p $(DEB_SRC)
+	if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then \
+		git ls-files -z --cached --others --exclude-standard | \
+		    tar --null --ignore-failed-read -T - -cf - | tar -xf - -C $(DEB_SRC); \
+	else \
+		tar --anchored --exclude=./build --exclude=./tests/out --exclude=./bench/out \
+		    --exclude=./tcpadvise --exclude=./tcpadvise-fault -cf - . | tar -xf - -C $(DEB_SRC); \
+	fi
+	cd $(DEB_SRC) && dpkg-buildpackage -b -us -uc
+	mv $(B)/deb/*.deb $(B)/
+	@ls $(B)/*.deb
 
 clean:
 	rm -rf $(B) tests/out
 	rm -f tcpadvise tcpadvise-fault
 
-.PHONY: all unit cli live manlint check check-all fuzz-smoke fuzz-long install clean
+.PHONY: all unit cli live manlint check check-all fuzz-smoke fuzz-long install uninstall deb clean
 .SECONDARY:
 
 -include $(wildcard $(B)/*/*.d $(B)/fault/*/*.d $(B)/tests/unit/*.d)
