@@ -13,7 +13,8 @@
 # accepts; the timer's script writes both textfiles; dpkg -r removes the
 # program and the timer, says it keeps an applied fragment and keeps it;
 # dpkg -P also removes /var/lib/tcpadvise. TCPADVISE_DEB=FILE tests that
-# package instead of building one.
+# package instead of building one; TCPADVISE_ZSH_DEBS=DIR also tries the
+# zsh completion where this host has no zsh (see below).
 cd "$(dirname "$0")/../.." || exit 1
 . tests/live/lib.sh
 
@@ -112,6 +113,50 @@ got=$(complete tcpadvise states --format "")
 got=$(complete tcpadvise apply --dry)
 [ "$got" = --dry-run ] || fail "apply --dry<TAB> gives '$got'"
 [ -f "$r/usr/share/zsh/vendor-completions/_tcpadvise" ] || fail "zsh completion is not installed"
+
+# zsh completion, typed into an interactive zsh on a pseudo-terminal, when
+# zsh is here or its packages are given (TCPADVISE_ZSH_DEBS=DIR holding
+# zsh_*.deb and zsh-common_*.deb, e.g. from `apt-get download zsh
+# zsh-common`: installed in the throw-away root only).
+if [ -n "${TCPADVISE_ZSH_DEBS:-}" ] && ! in_root sh -c 'command -v zsh' >/dev/null; then
+	cp "$TCPADVISE_ZSH_DEBS"/zsh*.deb "$r/tmp/"
+	in_root sh -c 'dpkg -i /tmp/zsh*.deb' >"$t/zsh-install.log" 2>&1 ||
+	    { cat "$t/zsh-install.log"; fail "cannot install zsh in the root"; }
+fi
+if in_root sh -c 'command -v zsh' >/dev/null; then
+	mount -t devpts -o newinstance,ptmxmode=0666 devpts "$r/dev/pts" &&
+	    mount --bind "$r/dev/pts/ptmx" "$r/dev/ptmx" || fail "no private devpts for zsh"
+	cat >"$r/tmp/complete.zsh" <<'ZSH'
+# For each argument: type it and TAB, print the line and the list shown.
+zmodload zsh/zpty
+zpty z zsh -f -i
+zpty -w z 'autoload -Uz compinit; compinit -u -D; PS1="> "'
+sleep 1
+for line in "$@"; do
+	while zpty -r -t z chunk; do :; done
+	zpty -w -n z "$line"$'\t'
+	sleep 1
+	out=
+	while zpty -r -t z chunk; do out+=$chunk; done
+	print -r -- "== $line"
+	print -r -- ${out//$'\e'\[[0-9;?]#[a-zA-Z]/} | tr -d '\r'
+	zpty -w -n z $'\x15'
+	sleep 0.2
+done
+zpty -d z
+ZSH
+	in_root env TERM=dumb zsh -f /tmp/complete.zsh 'tcpadvise ch' \
+	    'tcpadvise check --profile ng' 'tcpadvise states --format=' >"$t/zsh.out" 2>&1
+	sed -n '/^== tcpadvise ch$/,/^== /p' "$t/zsh.out" | grep -q 'tcpadvise check ' ||
+	    fail "zsh: tcpadvise ch<TAB> does not give check"
+	sed -n '/^== tcpadvise check --profile ng$/,/^== /p' "$t/zsh.out" | grep -q 'profile nginx' ||
+	    fail "zsh: --profile ng<TAB> does not give nginx"
+	sed -n '/^== tcpadvise states --format=$/,$p' "$t/zsh.out" | grep -q 'json *prometheus *text' ||
+	    fail "zsh: states --format=<TAB> does not list json prometheus text"
+	[ $failures = 0 ] && echo "zsh completion: done" || cat "$t/zsh.out"
+else
+	echo "zsh is missing: zsh completion only installed, not tried"
+fi
 
 # The timer: enabled (no systemd runs here, so the symlink and
 # deb-systemd-helper say so), the units valid.
