@@ -197,7 +197,8 @@ comment(FILE *f, const char *indent, const char *text)
 	return 0;
 }
 
-/* "holds only where COND ..." for an item with a condition; NULL otherwise. */
+/* "Profile condition ...: COND." in buf for an item with a condition;
+   "" otherwise. 0 or -ENOBUFS. */
 static int
 when_text(const struct item *x, char *buf, size_t size)
 {
@@ -381,8 +382,8 @@ yaml_ansible(yaml_emitter_t *e, const struct items *it, const char *file)
 
 /*
  * Write yaml to f with the notes of the exported items put before the
- * lines that start them: lines that begin with indent + "- ". sel says
- * which items are in the list.
+ * lines that start them: lines that begin with indent + "- ". With
+ * netns_only, the list holds only the per-netns items.
  */
 static int
 merge(FILE *f, const char *yaml, const char *indent, const struct items *it,
@@ -412,7 +413,8 @@ merge(FILE *f, const char *yaml, const char *indent, const struct items *it,
 	return 0;
 }
 
-/* Emit with fill(), then merge the notes; the YAML goes to f. */
+/* Emit the format's document into memory, then write it to f with the
+   notes merged in. */
 static int
 yaml_out(FILE *f, const struct items *it, const struct export_opts *o, size_t nnetns)
 {
