@@ -58,9 +58,9 @@ ALL_CFLAGS = -std=gnu11 $(WARNINGS) $(CPPFLAGS) $(CFLAGS) -D_GNU_SOURCE -pthread
 BASE    = escape diag suggest parse catalog conffile
 SYSTEM  = procfs host sysctld snapshot census qdisc counters procs
 POLICY  = $(MOD_profile) builtin registry remedy rules ifconf lint evidence recommend
-WRITE   = fragment atomicfile apply plan
+WRITE   = fragment atomicfile apply plan export
 CLI     = report cmd cmd_apply cmd_check cmd_explain cmd_history cmd_lint cmd_profiles \
-          cmd_rollback cmd_states cmd_confirm cmd_recommend
+          cmd_rollback cmd_states cmd_confirm cmd_recommend cmd_export
 MODULES = $(BASE:%=base/%) $(SYSTEM:%=system/%) $(POLICY:%=policy/%) $(WRITE:%=write/%) \
           $(CLI:%=cli/%)
 LAYERS  = base system policy write cli
@@ -96,6 +96,7 @@ DEPS_report   = rules ifconf profile catalog parse diag builtin profiles_data sn
 DEPS_lint     = rules ifconf profile catalog parse diag builtin profiles_data snapshot host sysctld procfs suggest fragment atomicfile report registry remedy escape conffile
 DEPS_fragment = profile catalog parse diag builtin profiles_data snapshot host sysctld procfs suggest escape conffile
 DEPS_plan     = apply fragment atomicfile rules ifconf registry remedy profile catalog parse diag builtin profiles_data snapshot host sysctld procfs suggest report escape conffile
+DEPS_export   = fragment atomicfile profile catalog parse diag builtin profiles_data snapshot host sysctld procfs suggest escape conffile
 DEPS_apply    = fragment atomicfile profile catalog parse diag builtin profiles_data snapshot host sysctld procfs suggest escape conffile
 DEPS_census   = procfs parse conffile
 DEPS_qdisc    =

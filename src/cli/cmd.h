@@ -68,6 +68,7 @@ struct options {
 	long long to;			/* rollback --to N; -1 when not given */
 	unsigned confirm;		/* apply --confirm SECONDS; 0: not given */
 	unsigned interval;		/* states --interval, 0: totals */
+	unsigned kube_minor;		/* export --kubernetes-version 1.N */
 	struct cmd_result *result;	/* owned by main(): the first error */
 };
 
@@ -153,6 +154,7 @@ int cmd_apply(const struct options *o);
 int cmd_check(const struct options *o);
 int cmd_confirm(const struct options *o);
 int cmd_explain(const struct options *o);
+int cmd_export(const struct options *o);
 int cmd_history(const struct options *o);
 int cmd_lint(const struct options *o);
 int cmd_profiles(const struct options *o);

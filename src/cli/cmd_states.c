@@ -421,6 +421,7 @@ cmd_states(const struct options *o)
 		prometheus(&st);
 		break;
 	case FORMAT_TEXT:
+	default:		/* main() let no other format through */
 		text(&st, o);
 		break;
 	}

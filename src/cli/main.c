@@ -22,6 +22,7 @@
 
 #include "apply.h"
 #include "cmd.h"
+#include "export.h"
 #include "escape.h"
 #include "parse.h"
 #include "procfs.h"
@@ -40,6 +41,7 @@ enum {
 	OPT_FORCE = 1 << 9,
 	OPT_TO = 1 << 10,
 	OPT_CONFIRM = 1 << 11,
+	OPT_KUBE_VERSION = 1 << 12,
 };
 
 /* Bits of struct command.formats. */
@@ -47,6 +49,8 @@ enum {
 	FMT_TEXT = 1 << FORMAT_TEXT,
 	FMT_JSON = 1 << FORMAT_JSON,
 	FMT_PROM = 1 << FORMAT_PROMETHEUS,
+	FMT_EXPORT = 1 << FORMAT_KUBERNETES | 1 << FORMAT_DOCKER | 1 << FORMAT_SYSCTL |
+	    1 << FORMAT_ANSIBLE,
 };
 
 struct command {
@@ -70,6 +74,10 @@ static const struct command commands[] = {
 	  "[--fail-on info|warning|critical|never] [--file PATH]" },
 	{ "confirm", cmd_confirm, OPT_FORMAT, FMT_TEXT | FMT_JSON, 0, 0,
 	  "confirm [--format text|json]" },
+	{ "export", cmd_export, OPT_PROFILE | OPT_FORMAT | OPT_KUBE_VERSION | OPT_FILE,
+	  FMT_EXPORT, 0, 0,
+	  "export --profile NAME|FILE --format kubernetes|docker|sysctl|ansible "
+	  "[--kubernetes-version 1.N] [--file PATH]" },
 	{ "explain", cmd_explain, OPT_PROFILE, FMT_TEXT, 1, 1,
 	  "explain KEY|FINDING-ID [--profile NAME|FILE]" },
 	{ "history", cmd_history, OPT_FORMAT, FMT_TEXT | FMT_JSON, 0, 0,
@@ -153,7 +161,7 @@ static void
 help(const char *prog)
 {
 	print_synopsis(stdout, prog);
-	fputs("\n"
+	printf("\n"
 	    "Audit TCP sysctls against a profile of advice that holds on today's kernels.\n"
 	    "\n"
 	    "commands:\n"
@@ -163,6 +171,9 @@ help(const char *prog)
 	    "             profile wants and why), or what a finding ID means\n"
 	    "  profiles   list the profiles (name, description, where found); with NAME,\n"
 	    "             print that profile\n"
+	    "  export     the profile's values for other tools: a Kubernetes pod\n"
+	    "             securityContext, docker run options, a sysctl.d file, or\n"
+	    "             Ansible tasks\n"
 	    "  recommend  the profile that fits this host, from the programs that listen\n"
 	    "             and how its connections close, with the reasons\n"
 	    "\n"
@@ -182,7 +193,10 @@ help(const char *prog)
 	    "  --profile NAME|FILE    profile to judge by or apply (check: the profile of\n"
 	    "                         the fragment apply wrote, else baseline); several\n"
 	    "                         separated by commas are composed (nginx,bbr)\n"
-	    "  --format FORMAT        text (default), json, prometheus (check, states)\n"
+	    "  --format FORMAT        text (default), json, prometheus (check, states);\n"
+	    "                         export: kubernetes, docker, sysctl, ansible\n"
+	    "  --kubernetes-version 1.N  export --format kubernetes: judge safe sysctls\n"
+	    "                         as the kubelet of this release (default 1.%u)\n"
 	    "  --interval SECONDS     states: two samples that far apart; rates per second\n"
 	    "  --live-only            apply: set the live values, write no fragment\n"
 	    "  --persist-only         apply: write the fragment, leave live values alone\n"
@@ -195,7 +209,8 @@ help(const char *prog)
 	    "                         or mask a vendor file with a copy in /etc/sysctl.d)\n"
 	    "  --force                apply --resolve: edit files another tool manages too;\n"
 	    "                         rollback: put back files edited since the apply\n"
-	    "  --file PATH            the fragment (default /etc/sysctl.d/90-tcpadvise.conf)\n"
+	    "  --file PATH            the fragment (default /etc/sysctl.d/90-tcpadvise.conf);\n"
+	    "                         export --format ansible: the tasks' sysctl_file\n"
 	    "  --to N                 rollback: undo every apply after apply N (0: all)\n"
 	    "  --force                rollback: restore files even if edited since the apply\n"
 	    "  --fail-on SEVERITY     exit 1 on findings at or above: info, warning\n"
@@ -212,7 +227,7 @@ help(const char *prog)
 	    "  -v, --verbose          also list the configuration files read\n"
 	    "\n"
 	    "exit status: 0 ok, 1 findings at or above --fail-on, 2 usage error or bad\n"
-	    "input, 3 system error. See tcpadvise(8) and tcpadvise-profile(5).\n", stdout);
+	    "input, 3 system error. See tcpadvise(8) and tcpadvise-profile(5).\n", EXPORT_KUBE_NEWEST);
 }
 
 static const struct command *
@@ -271,6 +286,7 @@ main(int argc, char **argv)
 		{ "force", no_argument, NULL, 'X' },
 		{ "to", required_argument, NULL, 'T' },
 		{ "confirm", required_argument, NULL, 'c' },
+		{ "kubernetes-version", required_argument, NULL, 'k' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct options o;
@@ -291,6 +307,7 @@ main(int argc, char **argv)
 	o.format = FORMAT_TEXT;
 	o.fail_on = SEV_WARNING;
 	o.to = -1;
+	o.kube_minor = EXPORT_KUBE_NEWEST;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":qvh", longopts, NULL)) != -1) {
 		switch (c) {
@@ -334,7 +351,8 @@ main(int argc, char **argv)
 		case 'f':
 			if (report_format_parse(optarg, &o.format) < 0)
 				return usage(&o, "invalid --format '%s' (expected text, "
-				    "json or prometheus)", optarg);
+				    "json or prometheus; export: kubernetes, docker, sysctl "
+				    "or ansible)", optarg);
 			used |= OPT_FORMAT;
 			break;
 		case 'F':
@@ -398,6 +416,17 @@ main(int argc, char **argv)
 			used |= OPT_CONFIRM;
 			break;
 		}
+		case 'k': {
+			int r = export_kube_version_parse(optarg, &o.kube_minor);
+
+			if (r < 0)
+				return usage(&o, "invalid --kubernetes-version '%s' (%s; "
+				    "expected a release like 1.%u, 1.%u or later)", optarg,
+				    r == -ERANGE ? "too old or too large" : "invalid",
+				    EXPORT_KUBE_NEWEST, EXPORT_KUBE_OLDEST);
+			used |= OPT_KUBE_VERSION;
+			break;
+		}
 		case ':':
 			return usage(&o, "option '%s' needs an argument", argv[optind - 1]);
 		default:
@@ -430,7 +459,8 @@ main(int argc, char **argv)
 	if (used & ~cmd->opts) {
 		static const char *const names[] = { "--profile", "--format",
 		    "--fail-on", "--live-only", "--persist-only", "--dry-run", "--file",
-		    "--interval", "--resolve", "--force", "--to", "--confirm" };
+		    "--interval", "--resolve", "--force", "--to", "--confirm",
+		    "--kubernetes-version" };
 		unsigned bad = used & ~cmd->opts, i = 0;
 
 		while (!(bad & (1u << i)))
@@ -440,6 +470,9 @@ main(int argc, char **argv)
 	}
 	if (o.live_only && o.persist_only)
 		return usage(&o, "--live-only and --persist-only exclude each other");
+	if ((used & OPT_KUBE_VERSION) && o.format != FORMAT_KUBERNETES)
+		return usage(&o, "--kubernetes-version applies only to --format "
+		    "kubernetes");
 	if (o.confirm > 0 && o.dry_run)
 		return usage(&o, "--confirm and --dry-run exclude each other");
 	if (o.confirm > 0 && o.persist_only)
@@ -448,6 +481,10 @@ main(int argc, char **argv)
 	if (o.resolve && o.live_only)
 		return usage(&o, "--resolve edits configuration files: it excludes "
 		    "--live-only");
+	/* A command without a text output has no default format. */
+	if (!(cmd->formats & FMT_TEXT) && !(used & OPT_FORMAT))
+		return usage(&o, "'%s' needs --format (kubernetes, docker, sysctl or "
+		    "ansible)", cmd->name);
 	if (!(cmd->formats & (1u << o.format))) {
 		char which[64] = "";
 

@@ -15,7 +15,8 @@
 #include "escape.h"
 #include "report.h"
 
-static const char *const format_names[] = { "text", "json", "prometheus" };
+static const char *const format_names[] = { "text", "json", "prometheus",
+    "kubernetes", "docker", "sysctl", "ansible" };
 
 int
 report_format_parse(const char *s, enum report_format *ret)
@@ -820,6 +821,8 @@ report_check(FILE *out, enum report_format fmt, const struct report_opts *o,
 		return report_json(out, o, p, s, f);
 	case FORMAT_PROMETHEUS:
 		return report_prometheus(out, o, p, s, f);
+	default:
+		break;
 	}
 	return -EINVAL;
 }

@@ -23,12 +23,17 @@ enum report_format {
 	FORMAT_TEXT,
 	FORMAT_JSON,
 	FORMAT_PROMETHEUS,
+	/* export only: other tools' formats (export.h) */
+	FORMAT_KUBERNETES,
+	FORMAT_DOCKER,
+	FORMAT_SYSCTL,
+	FORMAT_ANSIBLE,
 };
 
 /* Returns 0 or -EINVAL. */
 int report_format_parse(const char *s, enum report_format *ret);
 
-/* "text", "json", "prometheus". */
+/* "text", "json", "prometheus", "kubernetes", "docker", "sysctl", "ansible". */
 const char *report_format_name(enum report_format f);
 
 struct report_opts {

@@ -26,6 +26,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "catalog.h"
 #include "conffile.h"
@@ -258,6 +259,11 @@ struct profile_info {
 int profile_list(const struct profile_search *search, struct profile_info **ret,
     size_t *ret_n, struct diag_list *diags);
 void profile_info_free(struct profile_info *list, size_t n);
+
+/* The condition in words on f, as explain shows it: "(kernel >= 4.9 and
+   tcp_bbr is built in or loadable)". Writes to f only (a memory stream
+   for callers that need the text). */
+void cond_describe(FILE *f, const struct cond *c);
 
 /* The resolved setting for a key, or NULL. */
 const struct setting *profile_setting(const struct profile *p, const char *key);

@@ -7,6 +7,7 @@
 #include <limits.h>
 #include <stdbool.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "profile_int.h"
@@ -569,5 +570,149 @@ pf_check_cond(struct ctx *c, const struct ynode *n, const char *what,
 		return ok;
 	default:
 		return check_key_cond(c, n, f, fk, ret) && ok;
+	}
+}
+
+static const char *
+op_text(enum cond_op op)
+{
+	static const char *const ops[] = { "=", "!=", "<", "<=", ">", ">=" };
+
+	return op <= OP_GE ? ops[op] : "?";
+}
+
+static void
+value_text(FILE *f, const struct value *v)
+{
+	char buf[VALUE_STR_MAX];
+
+	if (value_format(v, buf, sizeof buf) == 0)
+		fprintf(f, "%s", buf);
+}
+
+/* The flag tests of a key, in words: what true and false say. */
+static const struct {
+	enum cond_op op;
+	const char *yes, *no;
+} flag_words[] = {
+	{ OP_PRESENT, " is set", " is not set" },
+	{ OP_ORDERED, " is in ascending order", " is not in ascending order" },
+	{ OP_PARITY, " starts and ends with the same parity",
+	  " starts and ends with different parity" },
+	{ OP_CONFIGURED, " is set by a configuration file",
+	  " is not set by any configuration file" },
+	{ OP_AVAILABLE, " names something this kernel has",
+	  " names something this kernel neither has built in nor can load" },
+	{ OP_ALLOWED, " is allowed in this namespace",
+	  " is not in the host's tcp_allowed_congestion_control (in a child namespace)" },
+};
+
+/* The facts of host tests without an operand, in words (by enum host_test). */
+static const char *const host_words[] = {
+	[HT_CONTAINER] = "running in a container",
+	[HT_MULTIHOMED] = "the host has several uplinks or default routes",
+	[HT_GUEST_NETWORKS] = "the host routes for containers or VMs",
+	[HT_KUBERNETES] = "the host is a Kubernetes node",
+	[HT_SLAAC] = "IPv6 is configured from router advertisements",
+	[HT_SINGLE_HOMED] = "the host has one uplink and one default route",
+};
+
+void
+cond_describe(FILE *f, const struct cond *c)
+{
+	switch (c->type) {
+	case COND_ALL:
+	case COND_ANY:
+		if (c->nchildren > 1)
+			fputc('(', f);
+		for (size_t i = 0; i < c->nchildren; i++) {
+			if (i > 0)
+				fprintf(f, c->type == COND_ALL ? " and " : " or ");
+			cond_describe(f, &c->children[i]);
+		}
+		if (c->nchildren > 1)
+			fputc(')', f);
+		return;
+	case COND_NOT:
+		fprintf(f, "not ");
+		if (c->nchildren == 1)
+			cond_describe(f, &c->children[0]);
+		return;
+	case COND_KERNEL:
+		for (size_t i = 0; i < c->nktests; i++)
+			fprintf(f, "%skernel %s %u.%u%s", i ? " and " : "",
+			    op_text(c->ktests[i].op), c->ktests[i].v.major,
+			    c->ktests[i].v.minor, "");
+		return;
+	case COND_NETNS:
+		fprintf(f, "running in %s network namespace",
+		    c->netns_child ? "a child (container)" : "the init");
+		return;
+	case COND_HOST:
+		switch (c->htest) {
+		case HT_CONTAINER:
+		case HT_MULTIHOMED:
+		case HT_GUEST_NETWORKS:
+		case HT_KUBERNETES:
+		case HT_SLAAC:
+		case HT_SINGLE_HOMED:
+			fputs(host_words[c->htest], f);
+			break;
+		case HT_MODULE:
+			fprintf(f, "%s is built in or loadable", c->hname);
+			break;
+		case HT_MEMORY:
+		case HT_CPUS:
+			fprintf(f, "%s %s %lld", c->htest == HT_MEMORY ? "memory (MiB)" :
+			    "online CPUs", op_text(c->hop), c->hnum);
+			break;
+		}
+		return;
+	case COND_KEY:
+		break;
+	}
+	fprintf(f, "%s", c->key->name);
+	if (c->field > 0)
+		fprintf(f, "[field %u]", c->field);
+	for (size_t i = 0; i < sizeof flag_words / sizeof flag_words[0]; i++)
+		if (flag_words[i].op == c->op) {
+			fputs(c->flag ? flag_words[i].yes : flag_words[i].no, f);
+			return;
+		}
+	switch (c->op) {
+	case OP_IN:
+	case OP_NOT_IN:
+		fprintf(f, c->op == OP_IN ? " in {" : " not in {");
+		for (size_t i = 0; i < c->nset; i++) {
+			fprintf(f, i ? ", " : "");
+			value_text(f, &c->set[i]);
+		}
+		fputc('}', f);
+		return;
+	default:
+		break;
+	}
+	fprintf(f, " %s ", op_text(c->op));
+	switch (c->operand.kind) {
+	case OPERAND_VALUE:
+		value_text(f, &c->operand.value);
+		break;
+	case OPERAND_DEFAULT:
+		fprintf(f, "the default");
+		break;
+	case OPERAND_KEY:
+		fprintf(f, "%s", c->operand.key->name);
+		if (c->operand.field > 0)
+			fprintf(f, "[field %u]", c->operand.field);
+		if (c->operand.plus != 0)
+			fprintf(f, " %c %lld", c->operand.plus > 0 ? '+' : '-',
+			    c->operand.plus > 0 ? c->operand.plus : -c->operand.plus);
+		break;
+	case OPERAND_DEFAULT_PERCENT:
+		fprintf(f, "%lld%% of the default", c->operand.percent);
+		break;
+	case OPERAND_MEMORY:
+		fprintf(f, "this host's memory in %s", c->operand.pages ? "pages" : "bytes");
+		break;
 	}
 }

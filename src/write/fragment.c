@@ -108,9 +108,10 @@ sb_take(struct sbuf *b, char **ret)
 	return 0;
 }
 
-/* "# "-prefixed comment lines of text, words filled up to WRAP_COLUMNS. */
+/* "# "-prefixed comment lines of text after indent, words filled up to
+   WRAP_COLUMNS. */
 static void
-sb_comment(struct sbuf *b, const char *text)
+sb_comment(struct sbuf *b, const char *indent, const char *text)
 {
 	const char *p = text;
 	size_t col = 0;
@@ -127,8 +128,12 @@ sb_comment(struct sbuf *b, const char *text)
 			sb_str(b, "\n");
 			col = 0;
 		}
-		sb_str(b, col == 0 ? "# " : " ");
-		col += col == 0 ? 2 : 1;
+		if (col == 0) {
+			sb_str(b, indent);
+			col = strlen(indent);
+		}
+		sb_str(b, col == strlen(indent) ? "# " : " ");
+		col += col == strlen(indent) ? 2 : 1;
 		sb_clean(b, p, n);
 		col += n;
 		p += n;
@@ -231,7 +236,7 @@ fragment_render(const struct profile *p, const struct snapshot *s,
 			goto out;
 		sb_str(&b, "\n");
 		if (st->reason != NULL)
-			sb_comment(&b, st->reason);
+			sb_comment(&b, "", st->reason);
 		sb_str(&b, st->entry->name);
 		sb_str(&b, " = ");
 		sb_clean(&b, value, strlen(value));
@@ -262,7 +267,7 @@ sb_block(struct sbuf *b, const struct fragment_block *k)
 		return;
 	}
 	if (k->comment != NULL)
-		sb_comment(b, k->comment);
+		sb_comment(b, "", k->comment);
 	sb_clean(b, k->key, strlen(k->key));
 	sb_str(b, " = ");
 	sb_clean(b, k->value, strlen(k->value));
@@ -282,6 +287,15 @@ fragment_compose(const char *profile, const char *origin,
 		sb_str(&b, "\n");
 		sb_block(&b, k);
 	}
+	return sb_take(&b, ret);
+}
+
+int
+fragment_comment(const char *indent, const char *text, char **ret)
+{
+	struct sbuf b = { NULL, 0, 0, 0 };
+
+	sb_comment(&b, indent, text);
 	return sb_take(&b, ret);
 }
 

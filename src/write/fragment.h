@@ -90,6 +90,11 @@ struct fragment_block {
 int fragment_compose(const char *profile, const char *origin,
     const struct fragment_block *blocks, size_t n, char **ret);
 
+/* text as the "# " comment lines of a fragment block (words filled up to
+   78 columns, control characters replaced by '?'), each line after indent;
+   "" for a blank text. *ret is malloc'ed. 0 or -ENOMEM. */
+int fragment_comment(const char *indent, const char *text, char **ret);
+
 /* One block's text as fragment_compose() writes it (no blank line before).
    *ret is malloc'ed. 0 or -ENOMEM. */
 int fragment_block_text(const struct fragment_block *b, char **ret);

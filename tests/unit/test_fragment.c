@@ -185,18 +185,27 @@ test_comment_wrap(void **state)
 	char *text = NULL;
 
 	(void)state;
-	sb_comment(&b, "a\nnet.core.somaxconn = 1\r\n\x01x");
+	sb_comment(&b, "", "a\nnet.core.somaxconn = 1\r\n\x01x");
 	assert_int_equal(sb_take(&b, &text), 0);
 	assert_string_equal(text, "# a net.core.somaxconn = 1 ?x\n");
 	free(text);
 	memset(long_word, 'w', sizeof long_word - 1);
 	long_word[sizeof long_word - 1] = '\0';
-	sb_comment(&b, "short");
-	sb_comment(&b, long_word);
-	sb_comment(&b, "");
+	sb_comment(&b, "", "short");
+	sb_comment(&b, "", long_word);
+	sb_comment(&b, "", "");
 	assert_int_equal(sb_take(&b, &text), 0);
 	assert_int_equal(strncmp(text, "# short\n# www", 13), 0);
 	assert_int_equal(strlen(text), strlen("# short\n# ") + sizeof long_word - 1 + 1);
+	free(text);
+	/* After an indent, on every line; the indent counts in the width. */
+	assert_int_equal(fragment_comment("  ", "x y", &text), 0);
+	assert_string_equal(text, "  # x y\n");
+	free(text);
+	sb_comment(&b, "    ", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa bb");
+	assert_int_equal(sb_take(&b, &text), 0);
+	assert_string_equal(text, "    # aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n"
+	    "    # bb\n");
 	free(text);
 }
 
