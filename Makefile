@@ -234,7 +234,7 @@ fuzz-smoke: $(FUZZERS)
 FUZZ_RUNS ?= 10000000
 FUZZ_MAX_LEN ?= 8192
 fuzz-long: $(FUZZERS)
-	@set -e; : >tests/out/fuzz-long.txt; for f in $(FUZZERS); do n=$$(basename $$f); \
+	@set -e; mkdir -p tests/out; : >tests/out/fuzz-long.txt; for f in $(FUZZERS); do n=$$(basename $$f); \
 		echo "== $$f ($(FUZZ_RUNS) runs)"; \
 		mkdir -p tests/out/corpus/$$n tests/fuzz/corpus/$$n; \
 		start=$$(date +%s); \
@@ -245,9 +245,11 @@ fuzz-long: $(FUZZERS)
 		end=$$(date +%s); \
 		$$f -merge=1 tests/fuzz/corpus/$$n tests/out/corpus/$$n \
 		    2>>tests/out/$$n.long.log; \
-		printf '%s: %s executions in %s s, no crash; corpus %s inputs\n' $$n \
+		printf '%s: %s executions in %s s (%s exec/s), no crash; corpus %s inputs\n' $$n \
 		    "$$(sed -n 's/^stat::number_of_executed_units: *//p' tests/out/$$n.long.log | tail -1)" \
-		    $$((end - start)) "$$(ls tests/fuzz/corpus/$$n | wc -l)" \
+		    $$((end - start)) \
+		    "$$(sed -n 's/^stat::average_exec_per_sec: *//p' tests/out/$$n.long.log | tail -1)" \
+		    "$$(ls tests/fuzz/corpus/$$n | wc -l)" \
 		    | tee -a tests/out/fuzz-long.txt; \
 	done
 

@@ -977,16 +977,20 @@ catalog_suggest(const char *name)
 		    strcmp(table[i].name + ln - len, name) == 0)
 			return table[i].name;
 	}
+	/* The first of the closest names within the limit: a name matters
+	   only when it is closer than the best so far, so each distance is
+	   worked out only that far. */
 	limit = suggest_limit(len, 2);
-	for (size_t i = 0; i < NTABLE; i++) {
-		size_t d = suggest_distance(name, table[i].name);
+	for (size_t i = 0; i < NTABLE && best > 0; i++) {
+		size_t max = best <= limit ? best - 1 : limit;
+		size_t d = suggest_distance_max(name, table[i].name, max);
 
-		if (d < best) {
+		if (d <= max) {
 			best = d;
 			found = table[i].name;
 		}
 	}
-	return best <= limit ? found : NULL;
+	return found;
 }
 
 bool

@@ -18,6 +18,13 @@
  */
 size_t suggest_distance(const char *a, const char *b);
 
+/*
+ * suggest_distance() when it is at most max; otherwise some value above
+ * max, found without working the distance out in full (SIZE_MAX for a
+ * word longer than SUGGEST_WORD_MAX). max must be below SIZE_MAX.
+ */
+size_t suggest_distance_max(const char *a, const char *b, size_t max);
+
 /* How far a candidate may be from a word of this length: a third of the
    length, but at least floor. */
 size_t suggest_limit(size_t len, size_t floor);

@@ -351,14 +351,15 @@ close_mapping(struct reader *rd, struct ynode *m)
 		}
 	}
 	qsort(keys, nkeys, sizeof *keys, cmp_key_node);
-	for (size_t i = 1; i < nkeys; i++) {
-		size_t first = i - 1;
+	/* Equal keys are neighbours now, the first one written first; first
+	   is the last key kept, which every repeat is compared with. */
+	for (size_t i = 1, first = 0; i < nkeys; i++) {
 		char b[SHOW_BUF];
 
-		while (first > 0 && keys[first]->drop)
-			first--;
-		if (strcmp(keys[i]->text, keys[first]->text) != 0)
+		if (strcmp(keys[i]->text, keys[first]->text) != 0) {
+			first = i;
 			continue;
+		}
 		pf_report_at(rd->c, keys[i]->line, keys[i]->col,
 		    "duplicate key '%s' (first at line %u)",
 		    pf_show(keys[i]->text, b, sizeof b), keys[first]->line);

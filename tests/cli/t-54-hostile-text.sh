@@ -86,5 +86,16 @@ jq -e .error.message "$out/$n.out" >/dev/null || fail "error object does not par
 run --root "$ROOTS/modern" "$(printf 'che\033[2Jck')"
 run --root "$ROOTS/modern" check "--$(printf '\033[2J')"
 run --root "$ROOTS/modern" profiles "$(printf 'x\033[2J\377.yaml')"
+# A profile's own text quoted in an error: a name written as a block
+# scalar holds newlines, which the message shows as \x0a on its one line
+# (found by fuzz_profile).
+printf 'name: |\n  a description\n  over two lines\ndescription: x\nsettings:\n  net.core.somaxconn:\n    min: 4096\n' \
+    >"$out/multiline-name.yaml"
+run --root "$ROOTS/modern" check --profile "$out/multiline-name.yaml"
+grep -qF "invalid profile name 'a description\x0aover two lines\x0a'" "$out/$n.err" ||
+    fail "check: newline of a profile name not shown as \x0a"
+[ "$(grep -c 'invalid profile name' "$out/$n.err")" -eq 1 ] &&
+    [ "$(grep -c . "$out/$n.err")" -eq "$(grep -c '^tcpadvise: ' "$out/$n.err")" ] ||
+    fail "check: a message on the name is not one line"
 [ $n -gt 0 ] || fail "nothing ran"
 finish

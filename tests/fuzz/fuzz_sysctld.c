@@ -6,8 +6,8 @@
  * the fourth /etc/sysctl.conf, so both appliers read different subsets.
  * Each part is written to a memfd and read with sysctld_parse_file(); the
  * lines must be what sysctld.h promises. Then every key met (and a few
- * fixed ones) is asked of sysctld_effective() under both appliers, and the
- * answers must be consistent.
+ * fixed ones) is asked of sysctld_effective() under both appliers, once
+ * per distinct key, and the answers must be consistent.
  *
  * Build: clang -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE
  *        -Isrc/base -Isrc/system tests/fuzz/fuzz_sysctld.c
@@ -106,6 +106,12 @@ ask(const struct sysctld_config *c, const char *key)
 	}
 }
 
+static int
+cmp_key(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 /* Parse bytes as the file `name`, through one memfd kept for the run. */
 static int
 parse_bytes(const char *name, const char *data, size_t size,
@@ -132,6 +138,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	};
 	struct sysctld_config *c = calloc(1, sizeof *c);
 	const char *p = (const char *)data, *end = p + size;
+	const char **keys = NULL;
+	size_t nkeys = 0;
 
 	if (c == NULL || (c->files = calloc(NFILES, sizeof *c->files)) == NULL)
 		goto out;
@@ -160,13 +168,26 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			break;
 		p = stop + 3;
 	}
+	/* Every key met, each once: an answer depends on the key alone, and
+	   asking again for each repeat made a run quadratic in the lines. */
+	for (size_t i = 0; i < c->nfiles; i++)
+		nkeys += c->files[i].nlines;
+	if (nkeys > 0 && (keys = malloc(nkeys * sizeof *keys)) == NULL)
+		goto out;
+	nkeys = 0;
 	for (size_t i = 0; i < c->nfiles; i++)
 		for (size_t j = 0; j < c->files[i].nlines; j++)
 			if (c->files[i].lines[j].key != NULL)
-				ask(c, c->files[i].lines[j].key);
+				keys[nkeys++] = c->files[i].lines[j].key;
+	if (nkeys > 0)
+		qsort(keys, nkeys, sizeof *keys, cmp_key);
+	for (size_t i = 0; i < nkeys; i++)
+		if (i == 0 || strcmp(keys[i - 1], keys[i]) != 0)
+			ask(c, keys[i]);
 	for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
 		ask(c, fixed[i]);
 out:
+	free(keys);
 	sysctld_free(c);
 	return 0;
 }

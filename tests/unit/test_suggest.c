@@ -30,6 +30,38 @@ test_distance(void **state)
 	assert_int_equal(suggest_distance(longer, "a"), SIZE_MAX);
 }
 
+/* Within max the distance is exact; past it, only above max. */
+static void
+test_distance_max(void **state)
+{
+	static const char *const w[] = {
+		"", "a", "ab", "ba", "abc", "check", "chekc", "cheqk", "checks",
+		"net.ipv4.tcp_tw_reuse", "net.ipv2.tcp_tw_reuse", "net.ipv4.tcp_rmem",
+		"net.core.somaxconn", "ten.ipv4.tcp_tw_reuse", "aaaaaaaaaa", "zzzz",
+	};
+	const size_t n = sizeof w / sizeof w[0];
+
+	(void)state;
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0; j < n; j++) {
+			size_t d = suggest_distance(w[i], w[j]);
+
+			for (size_t max = 0; max < 24; max++) {
+				size_t e = suggest_distance_max(w[i], w[j], max);
+
+				if (d <= max)
+					assert_int_equal(e, d);
+				else
+					assert_true(e > max);
+			}
+		}
+	/* Same letters, other order: only the band and the rows stop it. */
+	assert_int_equal(suggest_distance_max("abcdefgh", "hgfedcba", 3), 4);
+	assert_int_equal(suggest_distance("abcdefgh", "hgfedcba"), 7);
+	assert_int_equal(suggest_distance_max("tcp_tw_recyle", "tcp_tw_recycle", 0), 1);
+	assert_int_equal(suggest_distance_max("tcp_tw_recyle", "tcp_tw_recycle", 1), 1);
+}
+
 static void
 test_best(void **state)
 {
@@ -49,6 +81,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_distance),
+		cmocka_unit_test(test_distance_max),
 		cmocka_unit_test(test_best),
 	};
 
