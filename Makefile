@@ -185,7 +185,7 @@ check-all:
 	$(MAKE) DEVELOPER=1 VALGRIND=1 unit cli
 	$(call STAGE,valgrind)
 	$(MAKE) -j$(NPROC) $(FUZZERS)
-	$(MAKE) fuzz-smoke FUZZ_SECONDS=10
+	$(MAKE) fuzz-smoke FUZZ_SECONDS=6
 	$(call STAGE,fuzz-smoke)
 	$(MAKE) clean
 	$(MAKE) -j$(NPROC) DEVELOPER=1
