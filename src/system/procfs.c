@@ -91,9 +91,8 @@ key_to_path_form(const char *key, char *path)
 	return 0;
 }
 
-/* Copy src into buf with '.' and '/' swapped. */
-static int
-copy_swapped(const char *src, char *buf, size_t size)
+int
+sysctl_key_swap(const char *src, char *buf, size_t size)
 {
 	size_t len = strlen(src);
 
@@ -113,7 +112,7 @@ sysctl_key_normalize(const char *key, char *buf, size_t size)
 
 	if ((r = key_to_path_form(key, path)) < 0)
 		return r;
-	return copy_swapped(path, buf, size);
+	return sysctl_key_swap(path, buf, size);
 }
 
 int

@@ -35,6 +35,14 @@ int sysctl_key_normalize(const char *key, char *buf, size_t size);
 int sysctl_key_to_path(const char *key, char *buf, size_t size);
 
 /*
+ * The other form of a key already in canonical (or path) form: its '.'
+ * and '/' swapped, without checking it again (the first component of a
+ * canonical key holds no dot, so its first separator is a dot). -ENOBUFS
+ * if buf is too small. For lookups that run for every line.
+ */
+int sysctl_key_swap(const char *key, char *buf, size_t size);
+
+/*
  * True for keys of one network interface (net.ipv4.conf.IF.*,
  * net.ipv4.neigh.IF.*, and the same below net.ipv6): the interface may not
  * exist yet, and udev applies such lines again when it appears

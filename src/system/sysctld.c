@@ -940,26 +940,6 @@ procps_spelling(const struct sysctld_line *l)
 	return prev == '/' ? SPELL_MISSED : r;
 }
 
-/*
- * The path form of a key already in canonical form: its separators
- * swapped. That is what sysctl_key_to_path() gives for it (the first
- * component of a canonical key holds no dot, so its first separator is a
- * dot), without checking again what sysctl_key_normalize() checked; it is
- * asked for every pattern on every key looked up.
- */
-static int
-canonical_to_path(const char *key, char *buf, size_t size)
-{
-	size_t len = strlen(key);
-
-	if (len >= size)
-		return -EINVAL;
-	for (size_t i = 0; i < len; i++)
-		buf[i] = key[i] == '.' ? '/' : key[i] == '/' ? '.' : key[i];
-	buf[len] = '\0';
-	return 0;
-}
-
 /* Whether a glob line's pattern matches the key in path form. glob(3) is
    what both appliers expand patterns with: '*' stops at '/' and does not
    match a leading '.' of a component. */
@@ -968,7 +948,7 @@ glob_matches(const struct sysctld_line *l, const char *keypath)
 {
 	char pattern[SYSCTL_KEY_MAX];
 
-	if (canonical_to_path(l->key, pattern, sizeof pattern) < 0)
+	if (sysctl_key_swap(l->key, pattern, sizeof pattern) < 0)
 		return false;
 	return fnmatch(pattern, keypath, FNM_PATHNAME | FNM_PERIOD) == 0;
 }
@@ -1142,7 +1122,7 @@ sysctld_effective(const struct sysctld_config *c, enum sysctld_applier a,
 
 	memset(ret, 0, sizeof *ret);
 	if ((r = sysctl_key_normalize(key, canon, sizeof canon)) < 0 ||
-	    (r = canonical_to_path(canon, path, sizeof path)) < 0)
+	    (r = sysctl_key_swap(canon, path, sizeof path)) < 0)
 		return -EINVAL;
 	if (a == APPLIER_SYSTEMD)
 		return effective_systemd(c, canon, path, ret);
