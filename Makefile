@@ -56,11 +56,11 @@ ALL_CFLAGS = -std=gnu11 $(WARNINGS) $(CPPFLAGS) $(CFLAGS) -D_GNU_SOURCE -pthread
 # Library modules (everything but main.c), by layer; the order is the
 # dependency order.
 BASE    = escape diag suggest parse catalog conffile
-SYSTEM  = procfs host sysctld snapshot census qdisc counters procs
+SYSTEM  = procfs host sysctld snapshot census qdisc counters procs netns
 POLICY  = $(MOD_profile) builtin registry remedy rules ifconf lint evidence recommend
 WRITE   = fragment atomicfile apply plan export
 CLI     = report cmd cmd_apply cmd_check cmd_explain cmd_history cmd_lint cmd_profiles \
-          cmd_rollback cmd_states cmd_confirm cmd_recommend cmd_export
+          cmd_rollback cmd_states cmd_confirm cmd_recommend cmd_export cmd_netns
 MODULES = $(BASE:%=base/%) $(SYSTEM:%=system/%) $(POLICY:%=policy/%) $(WRITE:%=write/%) \
           $(CLI:%=cli/%)
 LAYERS  = base system policy write cli
@@ -105,6 +105,7 @@ DEPS_procs    = procfs parse
 DEPS_ifconf   = rules profile catalog parse diag builtin profiles_data snapshot host sysctld procfs suggest fragment atomicfile report registry remedy escape conffile
 DEPS_evidence = rules ifconf profile catalog parse diag builtin profiles_data snapshot host sysctld procfs suggest fragment atomicfile report census qdisc counters procs registry remedy escape conffile
 DEPS_recommend = host procfs parse conffile
+DEPS_netns    = procfs parse conffile
 
 all: tcpadvise
 

@@ -108,6 +108,27 @@ cmd_search(const struct options *o)
 	return search;
 }
 
+/* Inside a namespace of --all-netns (o->boot set), the worker judges every
+   namespace by the same profile: it is loaded once and kept here. */
+static struct {
+	char *name;
+	struct profile *p;
+} memo;
+
+struct profile *
+cmd_profile_release(struct profile *p)
+{
+	return p != NULL && p == memo.p ? NULL : profile_free(p);
+}
+
+void
+cmd_memo_clear(void)
+{
+	memo.p = profile_free(memo.p);
+	free(memo.name);
+	memo.name = NULL;
+}
+
 int
 cmd_load_profile(const struct options *o, const char *name, struct profile **ret)
 {
@@ -115,7 +136,16 @@ cmd_load_profile(const struct options *o, const char *name, struct profile **ret
 	struct diag_list d = DIAG_LIST_INIT;
 	int r;
 
+	if (o->boot != NULL && memo.p != NULL && strcmp(memo.name, name) == 0) {
+		*ret = memo.p;
+		return TA_EXIT_OK;
+	}
 	r = profile_load(name, &search, ret, &d);
+	if (r == 0 && o->boot != NULL) {
+		cmd_memo_clear();
+		if ((memo.name = strdup(name)) != NULL)
+			memo.p = *ret;
+	}
 	diag_print_all(stderr, o->prog, &d);
 	/* The first error, as diag_print() words it, for the JSON object. */
 	if (r < 0 && o->result != NULL && o->result->message[0] == '\0' && d.n > 0) {
@@ -197,7 +227,7 @@ cmd_lock(const struct options *o, unsigned timeout, int *ret_fd)
 int
 cmd_snapshot(const struct options *o, struct snapshot **ret)
 {
-	int r = snapshot_take(o->root, o->kernel, ret);
+	int r = snapshot_take_boot(o->root, o->kernel, o->boot, ret);
 
 	if (r == 0 && o->memory > 0 && (r = snapshot_assume_memory(*ret, o->memory)) < 0)
 		*ret = snapshot_free(*ret);

@@ -22,6 +22,7 @@
 
 struct apply_history;
 struct json_t;
+struct snapshot_boot;
 
 /* The exit statuses: a documented contract (tcpadvise(8), EXIT STATUS). */
 enum {
@@ -39,6 +40,8 @@ struct cmd_result {
 	char message[1024];		/* the first error, without "tcpadvise: " */
 	bool changed;			/* apply, rollback or confirm changed the
 					   system (then said so on stdout) */
+	bool printed;			/* the report is out, failures included
+					   (--all-netns): no error object */
 };
 
 /* The parsed command line: the only mutable state besides locals. */
@@ -69,6 +72,14 @@ struct options {
 	unsigned confirm;		/* apply --confirm SECONDS; 0: not given */
 	unsigned interval;		/* states --interval, 0: totals */
 	unsigned kube_minor;		/* export --kubernetes-version 1.N */
+	const char *netns;		/* --netns NAME|PATH|PID, or NULL */
+	bool all_netns;			/* --all-netns */
+	const struct snapshot_boot *boot;	/* inside a namespace of --netns or
+					   --all-netns: what sets its keys when it
+					   is made again; NULL: the host's files */
+	bool global_elsewhere;		/* --all-netns, in a namespace other than
+					   the host's: global keys are judged in
+					   the host's, not here */
 	struct cmd_result *result;	/* owned by main(): the first error */
 };
 
@@ -80,6 +91,13 @@ struct profile_search cmd_search(const struct options *o);
 /* Load a profile by name or path with the search dirs of o; prints every
    diagnostic. Returns TA_EXIT_OK and sets *ret, or TA_EXIT_USAGE. */
 int cmd_load_profile(const struct options *o, const char *name, struct profile **ret);
+
+/* Release a profile of cmd_load_profile(): profile_free(), except for the
+   one a namespace worker keeps for its next namespace. Returns NULL. */
+struct profile *cmd_profile_release(struct profile *p);
+
+/* Free what cmd_load_profile() kept (a worker's last act). */
+void cmd_memo_clear(void);
 
 /* The lock timeout from TCPADVISE_LOCK_TIMEOUT (default 30 s): TA_EXIT_OK,
    or TA_EXIT_USAGE after saying what is wrong with it. */
@@ -95,7 +113,8 @@ const char *cmd_unchanged(const struct options *o);
 
 int cmd_lock(const struct options *o, unsigned timeout, int *ret_fd);
 
-/* snapshot_take() of the root with --kernel, then --memory assumed
+/* snapshot_take() of the root with --kernel (snapshot_take_boot() with
+   o->boot inside a namespace of --netns), then --memory assumed
    (snapshot_assume_memory()). Returns what snapshot_take() returns. */
 int cmd_snapshot(const struct options *o, struct snapshot **ret);
 
@@ -149,6 +168,13 @@ int cmd_json_error(const char *command, int status, const char *message);
  * negative errno.
  */
 int confirm_watch_start(const char *root, long long deadline, long *ret_pid);
+
+/*
+ * --netns and --all-netns: run in each namespace asked for (cmd_netns.c
+ * says how) and write one report of them all. The worst status of all
+ * the namespaces.
+ */
+int cmd_netns(const struct options *o, int (*run)(const struct options *));
 
 int cmd_apply(const struct options *o);
 int cmd_check(const struct options *o);

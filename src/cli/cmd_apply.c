@@ -181,7 +181,7 @@ simulate(struct run *x, struct findings *ret, char *what, size_t size)
 	const char **paths = NULL, **texts = NULL, **keys = NULL, **values = NULL;
 	struct sysctld_config *config = NULL;
 	struct snapshot *sim = NULL;
-	struct policy_opts po = { x->path };
+	struct policy_opts po = { x->path, x->o->global_elsewhere };
 	size_t n = 0, nlive = x->plan.live.n;
 	int r = -ENOMEM;
 
@@ -203,7 +203,14 @@ simulate(struct run *x, struct findings *ret, char *what, size_t size)
 		keys[i] = x->plan.live.items[i].key;
 		values[i] = x->plan.live.items[i].after;
 	}
-	if ((r = fragment_config_planned_n(x->o->root, paths, texts, n, &config)) < 0 ||
+	/* In a namespace whose keys are not set by the host's files
+	   (--netns), apply changes live values only: its own configuration
+	   stays as it is. */
+	if (x->o->boot != NULL && x->o->boot->kind != NETNS_BOOT_HOST)
+		r = snapshot_boot_config(x->o->boot, &config);
+	else
+		r = fragment_config_planned_n(x->o->root, paths, texts, n, &config);
+	if (r < 0 ||
 	    (r = snapshot_simulate(x->s, config, keys, values, nlive, &sim)) < 0)
 		goto out;
 	if ((r = snapshot_read_failure(sim, false, &failed)) < 0) {
@@ -266,7 +273,7 @@ static int
 make_plan(struct run *x)
 {
 	struct findings f = FINDINGS_INIT;
-	struct policy_opts po = { x->path };
+	struct policy_opts po = { x->path, x->o->global_elsewhere };
 	int r;
 
 	if ((r = rules_eval(x->p, x->s, &po, &f)) == 0)
@@ -912,6 +919,6 @@ out:
 	free(x.frag_text);
 	free(x.old_frag);
 	snapshot_free(x.s);
-	profile_free(x.p);
+	cmd_profile_release(x.p);
 	return status;
 }

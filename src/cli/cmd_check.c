@@ -72,7 +72,7 @@ cmd_check(const struct options *o)
 	struct profile *p = NULL;
 	struct snapshot *s = NULL;
 	struct findings f = FINDINGS_INIT;
-	struct policy_opts po;
+	struct policy_opts po = { NULL, false };
 	struct report_opts ro;
 	const char *fragment = o->file ? o->file : FRAGMENT_DEFAULT;
 	char *recorded = NULL;
@@ -98,6 +98,7 @@ cmd_check(const struct options *o)
 		goto out;
 	}
 	po.fragment = fragment;
+	po.global_elsewhere = o->global_elsewhere;
 	cmd_report_opts(o, &ro);
 	if (rules_eval(p, s, &po, &f) < 0 ||
 	    (r = check_evidence(o, s, &f, &ro.no_evidence)) == -ENOMEM) {
@@ -117,6 +118,6 @@ out:
 	free(recorded);
 	findings_clear(&f);
 	snapshot_free(s);
-	profile_free(p);
+	cmd_profile_release(p);
 	return status;
 }

@@ -154,7 +154,7 @@ cmd_lint(const struct options *o)
 	struct profile *p = NULL;
 	struct snapshot *s = NULL;
 	struct findings f = FINDINGS_INIT;
-	struct policy_opts po;
+	struct policy_opts po = { NULL, false };
 	struct report_opts ro;
 	const char *name = o->profile ? o->profile : "baseline";
 	int status, r;

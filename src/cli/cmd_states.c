@@ -81,7 +81,8 @@ text(const struct states *st, const struct options *o)
 
 	cmd_report_opts(o, &ro);
 	printf("%zu sockets (%s, %s network namespace)\n", (size_t)c->total,
-	    c->netlink ? "netlink sock_diag" : "from /proc/net/tcp and tcp6",
+	    c->none ? "sockstat counts none" : c->netlink ? "netlink sock_diag" :
+	    "from /proc/net/tcp and tcp6",
 	    st->s && st->s->netns_child ? "child" : "init");
 	if (!c->netlink && c->fallback_reason[0])
 		printf("  (%s)\n", c->fallback_reason);

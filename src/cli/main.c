@@ -109,7 +109,7 @@ static const struct command commands[] = {
 
 static const char globals_synopsis[] =
     "global options: [--root DIR] [--profile-path DIR] [--kernel VERSION] "
-    "[--memory SIZE] [--no-color] [-q] [-v]";
+    "[--memory SIZE] [--netns NAME|PATH|PID | --all-netns] [--no-color] [-q] [-v]";
 
 static void
 print_synopsis(FILE *f, const char *prog)
@@ -222,6 +222,11 @@ help(const char *prog)
 	    "                         without /proc: the release it is judged for)\n"
 	    "  --memory SIZE          judge as if the host had this much memory (4G,\n"
 	    "                         512M, bytes): the defaults derived from it\n"
+	    "  --netns NAME|PATH|PID  check, states, apply --dry-run: in that network\n"
+	    "                         namespace (a name in /run/netns, a namespace file,\n"
+	    "                         or a process's)\n"
+	    "  --all-netns            the same in every network namespace of the host,\n"
+	    "                         one report grouped by namespace and its owner\n"
 	    "  --no-color             no colours (also NO_COLOR=1; colour only on a terminal)\n"
 	    "  -q, --quiet            one line per finding, no header or summary\n"
 	    "  -v, --verbose          also list the configuration files read\n"
@@ -287,6 +292,8 @@ main(int argc, char **argv)
 		{ "to", required_argument, NULL, 'T' },
 		{ "confirm", required_argument, NULL, 'c' },
 		{ "kubernetes-version", required_argument, NULL, 'k' },
+		{ "netns", required_argument, NULL, 'N' },
+		{ "all-netns", no_argument, NULL, 'A' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct options o;
@@ -331,6 +338,15 @@ main(int argc, char **argv)
 		}
 		case 'C':
 			no_color = true;
+			break;
+		case 'N':
+			if (*optarg == '\0')
+				return usage(&o, "invalid --netns '' (expected a name in "
+				    "/run/netns, a pid or a path)");
+			o.netns = optarg;
+			break;
+		case 'A':
+			o.all_netns = true;
 			break;
 		case 'q':
 			o.verbosity = -1;
@@ -481,6 +497,25 @@ main(int argc, char **argv)
 	if (o.resolve && o.live_only)
 		return usage(&o, "--resolve edits configuration files: it excludes "
 		    "--live-only");
+	if (o.netns != NULL || o.all_netns) {
+		const char *opt = o.all_netns ? "--all-netns" : "--netns";
+
+		if (o.netns != NULL && o.all_netns)
+			return usage(&o, "--netns and --all-netns exclude each other");
+		if (strcmp(cmd->name, "check") != 0 && strcmp(cmd->name, "states") != 0 &&
+		    strcmp(cmd->name, "apply") != 0)
+			return usage(&o, "%s applies to check, states and apply --dry-run, "
+			    "not to '%s'", opt, cmd->name);
+		if (strcmp(cmd->name, "apply") == 0 && !o.dry_run)
+			return usage(&o, "%s: apply only with --dry-run (a change inside "
+			    "another network namespace could not be rolled back)", opt);
+		if (strcmp(o.root, "/") != 0)
+			return usage(&o, "%s reads the namespaces of this host: it "
+			    "excludes --root", opt);
+		if (o.all_netns && o.interval > 0)
+			return usage(&o, "--interval with --all-netns would wait once per "
+			    "namespace: use it with --netns");
+	}
 	/* A command without a text output has no default format. */
 	if (!(cmd->formats & FMT_TEXT) && !(used & OPT_FORMAT))
 		return usage(&o, "'%s' needs --format (kubernetes, docker, sysctl or "
@@ -531,10 +566,11 @@ main(int argc, char **argv)
 		return usage(&o, "--root '%s' is too long", o.root);
 	}
 
-	status = cmd->run(&o);
+	status = o.netns != NULL || o.all_netns ? cmd_netns(&o, cmd->run) : cmd->run(&o);
 	/* A failure answers in JSON too: commands print their object only
 	   when they succeed (or find something, exit 1). */
-	if (status >= TA_EXIT_USAGE && (result.json || o.format == FORMAT_JSON))
+	if (status >= TA_EXIT_USAGE && (result.json || o.format == FORMAT_JSON) &&
+	    !result.printed)
 		(void)cmd_json_error(o.command, status, result.message);
 
 	if (fflush(stdout) != 0 || ferror(stdout) || fclose(stdout) != 0) {

@@ -322,8 +322,18 @@ text_header(FILE *out, const struct report_opts *o, const struct profile *p,
 		fputs(" (found in the image)", out);
 	fprintf(out, "%s, %s network namespace\n", s->kernel_overridden ? " (--kernel)" : "",
 	    s->netns_child ? "child (container)" : "init");
-	fprintf(out, "persisted values: what %s sets at boot from %zu file%s\n",
-	    applier_name(s->boot), nfiles, nfiles == 1 ? "" : "s");
+	if (s->boot_view == NETNS_BOOT_NONE)
+		fputs("persisted values: none (a network namespace made again starts "
+		    "from the kernel's defaults)\n", out);
+	else if (s->boot_view == NETNS_BOOT_OCI && s->config->nfiles == 1) {
+		fputs("persisted values: what the container runtime sets from "
+		    "linux.sysctl of ", out);
+		term_fputs(s->config->files[0].path, out);
+		fputc('\n', out);
+	} else
+		fprintf(out, "persisted values: what %s sets at boot from %zu file%s%s\n",
+		    applier_name(s->boot), nfiles, nfiles == 1 ? "" : "s",
+		    s->boot_view == NETNS_BOOT_ROOT ? " of the container's own root" : "");
 	text_assumed(out, s);
 	if (o->verbosity > 0 && s->boot_how != NULL) {
 		fputs("boot: ", out);
@@ -473,11 +483,12 @@ report_remedy_json(const struct remedy *r)
 		    report_jstr(d->mask), "managed_by", report_jstr(d->managed_by),
 		    "regenerated", d->regenerated, "why", report_jstr(d->why)));
 	}
-	o = json_pack("{s:s, s:o, s:o, s:o, s:o, s:b, s:b, s:o, s:o}",
+	o = json_pack("{s:s, s:o, s:o, s:o, s:o, s:b, s:b, s:b, s:o, s:o}",
 	    "action", remedy_action_name(r->action), "key", report_jstr(r->key),
 	    "value", report_jstr(r->value), "file", report_jstr(r->file), "line",
 	    r->line ? json_integer(r->line) : json_null(), "live", r->live, "persist",
-	    r->persist, "live_value", report_jstr(r->live_value), "disable", lines);
+	    r->persist, "runtime", r->runtime, "live_value", report_jstr(r->live_value),
+	    "disable", lines);
 	return o;
 }
 

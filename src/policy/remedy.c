@@ -281,12 +281,17 @@ remedy_set(const struct remedy_ctx *x, const struct catalog_entry *e,
 
 	r->action = REMEDY_SET;
 	r->live = live;
-	r->persist = persist;
+	/* A namespace that nothing sets when it is made again, or whose
+	   runtime sets it from its OCI config, has no file of ours to write
+	   (--netns): only the lines to change at their source remain. */
+	r->persist = persist && (x->s->boot_view == NETNS_BOOT_HOST ||
+	    x->s->boot_view == NETNS_BOOT_ROOT);
+	r->runtime = persist && x->s->boot_view == NETNS_BOOT_OCI;
 	if ((r->key = strdup(e->name)) == NULL || (r->value = strdup(value)) == NULL)
 		return -ENOMEM;
 	if (live && (r->live_value = strdup(value)) == NULL)
 		return -ENOMEM;
-	if (persist && (r->file = strdup(x->fragment)) == NULL)
+	if (r->persist && (r->file = strdup(x->fragment)) == NULL)
 		return -ENOMEM;
 	parsed = value_parse_kernel(value, e->shape, e->nfields, &v, &err) == 0;
 	for (size_t fi = 0; persist && fi < c->nfiles; fi++)
@@ -495,9 +500,17 @@ remedy_text(const struct remedy *r, char **ret_fix, char **ret_live)
 				text_add(&fix, "; ");
 				text_disable(&fix, r, "; ");
 			}
+		} else if (r->runtime) {
+			text_add(&fix, "set %s = %s through the container runtime (docker "
+			    "run --sysctl %s=%s, or the pod's securityContext.sysctls)",
+			    r->key, r->value, r->key, r->value);
+			if (r->ndisable > 0) {
+				text_add(&fix, "; ");
+				text_disable(&fix, r, "; ");
+			}
 		} else if (r->live)
 			text_add(&fix, "sysctl -w %s=%s", r->key, r->live_value);
-		if (r->persist && r->live)
+		if ((r->persist || r->runtime) && r->live)
 			text_add(&live, "sysctl -w %s=%s", r->key, r->live_value);
 		if (!r->fixable && r->why != NULL && r->action == REMEDY_SET)
 			text_add(&fix, " (not here: %s)", r->why);

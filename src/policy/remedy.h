@@ -74,6 +74,10 @@ struct remedy {
 	unsigned line;		/* the first line to disable, 0: none */
 	bool live;		/* the live value must change too */
 	bool persist;		/* the value goes into the fragment */
+	bool runtime;		/* --netns, a runtime container: the value
+				   persists through the runtime's OCI config
+				   (the pod spec, docker run --sysctl), not a
+				   file of ours */
 	char *live_value;	/* the value to set live (REMEDY_SET: value;
 				   a comment-out of an existing key: its default) */
 	struct remedy_line *disable;	/* lines to disable, reading order */

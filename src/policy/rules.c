@@ -1743,11 +1743,36 @@ findings_sort(struct findings *f)
 		qsort(f->items, f->n, sizeof f->items[0], cmp_finding);
 }
 
+/*
+ * --all-netns judges global keys once, in the host's namespace: drop the
+ * findings from items[first] on that are about one key and that key is
+ * global (a child namespace cannot read or set it anyway).
+ */
+static void
+drop_global(struct findings *f, size_t first)
+{
+	size_t w = first;
+
+	for (size_t i = first; i < f->n; i++) {
+		const struct catalog_entry *e = f->items[i].key != NULL ?
+		    catalog_lookup(f->items[i].key) : NULL;
+
+		if (e != NULL && e->scope != SCOPE_NETNS) {
+			f->count[f->items[i].severity]--;
+			finding_clear(&f->items[i]);
+			continue;
+		}
+		f->items[w++] = f->items[i];
+	}
+	f->n = w;
+}
+
 int
 rules_eval(const struct profile *p, const struct snapshot *s,
     const struct policy_opts *opts, struct findings *ret)
 {
 	struct pol x;
+	size_t first;
 	int r;
 
 	x.p = p;
@@ -1757,6 +1782,7 @@ rules_eval(const struct profile *p, const struct snapshot *s,
 	    FRAGMENT_DEFAULT;
 	x.live = !s->files_only;
 	x.ret = ret;
+	first = ret->n;
 	if ((r = eval_rules(&x)) < 0 ||
 	    (r = eval_settings(&x)) < 0 ||
 	    (r = eval_lines(&x)) < 0 ||
@@ -1768,6 +1794,8 @@ rules_eval(const struct profile *p, const struct snapshot *s,
 	    (r = eval_shadowed(&x)) < 0 ||
 	    (r = ifconf_eval(p, s, x.rx.fragment, ret)) < 0)
 		return r;
+	if (opts != NULL && opts->global_elsewhere && s->netns_child)
+		drop_global(ret, first);
 	findings_sort(ret);
 	return 0;
 }

@@ -86,6 +86,9 @@ struct findings {
 struct policy_opts {
 	const char *fragment;	/* root-relative path of tcpadvise's fragment:
 				   where remedies set values */
+	bool global_elsewhere;	/* in a child network namespace, global keys
+				   are judged in the host's (--all-netns):
+				   no finding about one here */
 };
 
 /*

@@ -943,6 +943,46 @@ census_root_is_live(const char *root)
 	return root[strspn(root, "/")] == '\0';
 }
 
+/* The number after "name " on the line of sockstat text starting with
+   proto; -1 if not there. */
+static long long
+sockstat_field(const char *text, const char *proto, const char *name)
+{
+	const char *l = text, *p;
+	size_t pl = strlen(proto), nl = strlen(name);
+
+	while (l != NULL && strncmp(l, proto, pl) != 0)
+		if ((l = strchr(l, '\n')) != NULL)
+			l++;
+	if (l == NULL)
+		return -1;
+	for (p = l + pl; *p != '\0' && *p != '\n'; p++)
+		if (p[-1] == ' ' && strncmp(p, name, nl) == 0 && p[nl] == ' ')
+			return strtoll(p + nl + 1, NULL, 10);
+	return -1;
+}
+
+/* Whether the calling thread's network namespace has no TCP socket, as
+   its sockstat and sockstat6 count them. False when unsure. */
+static bool
+no_tcp_socket(void)
+{
+	char *v4 = NULL, *v6 = NULL;
+	size_t n;
+	bool none;
+
+	if (procfs_read_path("/proc/thread-self/net/sockstat", 4096, &v4, &n) < 0)
+		return false;
+	none = sockstat_field(v4, "TCP: ", "inuse") == 0 &&
+	    sockstat_field(v4, "TCP: ", "tw") == 0;
+	/* No sockstat6: a kernel without IPv6, which has no TCP6 socket. */
+	if (none && procfs_read_path("/proc/thread-self/net/sockstat6", 4096, &v6, &n) == 0)
+		none = sockstat_field(v6, "TCP6: ", "inuse") == 0;
+	free(v4);
+	free(v6);
+	return none;
+}
+
 static int
 take(const char *root, bool listen_only, struct census *ret)
 {
@@ -955,6 +995,10 @@ take(const char *root, bool listen_only, struct census *ret)
 		return -ENOMEM;
 	w->c = ret;
 
+	if (census_root_is_live(root) && no_tcp_socket()) {
+		ret->netlink = ret->none = true;
+		goto done;
+	}
 	if (census_root_is_live(root)) {
 		bool split = several_cpus();
 

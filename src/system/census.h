@@ -82,6 +82,9 @@ struct census_listener {
 
 struct census {
 	bool netlink;			/* false: /proc/net/tcp + tcp6 fallback */
+	bool none;			/* live: sockstat and sockstat6 count no TCP
+					   socket in the namespace, so nothing was
+					   dumped (netlink is set: the count is exact) */
 	char fallback_reason[128];	/* why the fallback, "" if netlink */
 	unsigned long long state[CENSUS_NSTATES];
 	unsigned long long total;	/* every socket counted, listeners included */
@@ -137,6 +140,12 @@ struct census {
  * Another root: ROOT/proc/net/tcp and ROOT/proc/net/tcp6 (either may be
  * missing, not both); fallback_reason is "--root given". Those files give
  * no listen backlog (census_listener.backlog is 0).
+ *
+ * A namespace whose sockstat and sockstat6 count no TCP socket at all
+ * (inuse and tw 0: every socket a dump would list is hashed, and hashing
+ * counts it there) is not dumped: each dump walks the whole established
+ * hash, which child namespaces share with the host, so an empty namespace
+ * would cost as much as a busy one. ret->none says so.
  *
  * Memory does not grow with the number of sockets: fixed receive buffers
  * (two when pass 2 runs as two dumps on two threads, with more than one

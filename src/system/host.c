@@ -402,8 +402,72 @@ read_gzip(const char *root, const char *path)
 	return buf;
 }
 
+/* The kernel build, read once per process when host_memo_enable() was
+   called (a --all-netns worker reads it for every namespace): the kernel
+   does not change under a running program. */
+static struct {
+	bool on, valid;
+	char root_release[512];
+	struct host_facts f;
+} kb_memo;
+
+void
+host_memo_enable(void)
+{
+	kb_memo.on = true;
+}
+
+void
+host_memo_clear(void)
+{
+	host_clear(&kb_memo.f);
+	memset(&kb_memo, 0, sizeof kb_memo);
+}
+
+static int strv_copy(char ***dst, size_t *ndst, char *const *src, size_t n);
+
+/* Copy the kernel build fields of src into h. */
+static int
+copy_build(struct host_facts *h, const struct host_facts *src)
+{
+	h->config_known = src->config_known;
+	memcpy(h->default_cc, src->default_cc, sizeof h->default_cc);
+	memcpy(h->default_qdisc, src->default_qdisc, sizeof h->default_qdisc);
+	h->hz = src->hz;
+	h->modules_enabled = src->modules_enabled;
+	h->modlist_known = src->modlist_known;
+	if (strv_copy(&h->config, &h->nconfig, src->config, src->nconfig) < 0 ||
+	    strv_copy(&h->builtin, &h->nbuiltin, src->builtin, src->nbuiltin) < 0 ||
+	    strv_copy(&h->loadable, &h->nloadable, src->loadable, src->nloadable) < 0)
+		return -ENOMEM;
+	return 0;
+}
+
+static int read_kernel_build_now(const char *root, const char *release,
+    struct host_facts *h);
+
 static int
 read_kernel_build(const char *root, const char *release, struct host_facts *h)
+{
+	char key[512];
+	int r;
+
+	if (!kb_memo.on)
+		return read_kernel_build_now(root, release, h);
+	snprintf(key, sizeof key, "%s\n%s", root, release ? release : "");
+	if (kb_memo.valid && strcmp(key, kb_memo.root_release) == 0)
+		return copy_build(h, &kb_memo.f);
+	if ((r = read_kernel_build_now(root, release, h)) < 0)
+		return r;
+	host_clear(&kb_memo.f);
+	memset(&kb_memo.f, 0, sizeof kb_memo.f);
+	kb_memo.valid = copy_build(&kb_memo.f, h) == 0;
+	snprintf(kb_memo.root_release, sizeof kb_memo.root_release, "%s", key);
+	return 0;
+}
+
+static int
+read_kernel_build_now(const char *root, const char *release, struct host_facts *h)
 {
 	char path[512], *text;
 	int r = 0;

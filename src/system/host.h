@@ -83,6 +83,13 @@ struct host_facts {
  */
 int host_read(const char *root, const char *release, struct host_facts *h);
 void host_clear(struct host_facts *h);
+/* From now on this process reads the kernel build (configuration and
+   module lists) once per root and release, and copies it after that: for
+   a process that reads many namespaces of one kernel. host_memo_clear()
+   frees the copy and turns it off. */
+void host_memo_enable(void);
+void host_memo_clear(void);
+
 /* A deep copy into dst (cleared on failure). Returns 0 or -ENOMEM. */
 int host_copy(struct host_facts *dst, const struct host_facts *src);
 

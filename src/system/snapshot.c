@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/utsname.h>
@@ -246,7 +247,7 @@ calls_sysctl(const char *root, const char *path)
  * it reads every file, so nothing a file sets is left out of the view.
  */
 static void
-detect_boot(struct snapshot *s)
+detect_boot(struct snapshot *s, const char *root)
 {
 	static const char *const unit_dirs[] = { "/etc/systemd/system",
 	    "/run/systemd/system", "/usr/lib/systemd/system", "/lib/systemd/system" };
@@ -256,23 +257,23 @@ detect_boot(struct snapshot *s)
 	struct stat st;
 	bool systemd_init = false, unit = false, masked = false, script = false;
 
-	if (exists_below(s->root, "/run/systemd/system", &st) && S_ISDIR(st.st_mode))
+	if (exists_below(root, "/run/systemd/system", &st) && S_ISDIR(st.st_mode))
 		systemd_init = true;
-	else if (strstr(link_below(s->root, "/sbin/init", link, sizeof link),
+	else if (strstr(link_below(root, "/sbin/init", link, sizeof link),
 	    "systemd") != NULL)
 		systemd_init = true;
 	for (size_t i = 0; i < sizeof unit_dirs / sizeof unit_dirs[0]; i++) {
 		snprintf(path, sizeof path, "%s/systemd-sysctl.service", unit_dirs[i]);
-		if (!exists_below(s->root, path, NULL))
+		if (!exists_below(root, path, NULL))
 			continue;
-		if (i < 2 && strcmp(link_below(s->root, path, link, sizeof link),
+		if (i < 2 && strcmp(link_below(root, path, link, sizeof link),
 		    "/dev/null") == 0)
 			masked = true;
 		else
 			unit = true;
 	}
 	for (size_t i = 0; i < sizeof scripts / sizeof scripts[0]; i++)
-		script |= exists_below(s->root, scripts[i], &st) && S_ISREG(st.st_mode);
+		script |= exists_below(root, scripts[i], &st) && S_ISREG(st.st_mode);
 	(void)unit;
 	s->boot_appliers = 0;
 	if (systemd_init && !masked)
@@ -281,7 +282,7 @@ detect_boot(struct snapshot *s)
 		s->boot_appliers |= 1u << APPLIER_PROCPS;
 	/* Under systemd, rc.local (rc-local.service) runs late: a sysctl -p
 	   there is applied after systemd-sysctl, and its result stays. */
-	if (systemd_init && calls_sysctl(s->root, "/etc/rc.local")) {
+	if (systemd_init && calls_sysctl(root, "/etc/rc.local")) {
 		s->boot_appliers |= 1u << APPLIER_PROCPS;
 		s->boot = APPLIER_PROCPS;
 		s->boot_how = masked ? "/etc/rc.local runs sysctl (systemd-sysctl is "
@@ -809,9 +810,94 @@ snapshot_root_is_image(const char *root)
 	    S_ISDIR(st.st_mode) && !exists_below(root, "/proc/sys", NULL);
 }
 
+/* The OCI config's linux.sysctl as a configuration of one file. */
+static int
+oci_config(const struct snapshot_boot *boot, struct sysctld_config **ret)
+{
+	struct sysctld_config *c;
+	char real[64];
+	size_t len = strlen(boot->lines);
+	int fd, r;
+
+	if ((c = calloc(1, sizeof *c)) == NULL ||
+	    (c->files = calloc(1, sizeof *c->files)) == NULL) {
+		free(c);
+		return -ENOMEM;
+	}
+	if ((fd = memfd_create("linux.sysctl", MFD_CLOEXEC)) < 0) {
+		r = -errno;
+		sysctld_free(c);
+		return r;
+	}
+	snprintf(real, sizeof real, "/proc/self/fd/%d", fd);
+	r = len > 0 && write(fd, boot->lines, len) != (ssize_t)len ? -EIO :
+	    sysctld_parse_file(boot->path, real, &c->files[0]);
+	close(fd);
+	if (r < 0) {
+		sysctld_free(c);
+		return r;
+	}
+	c->nfiles = 1;
+	/* Both appliers stand for the runtime here: it sets every line. */
+	c->files[0].dir = 0;
+	c->files[0].managed_by = "the container runtime, from the pod's "
+	    "securityContext.sysctls or docker run --sysctl";
+	*ret = c;
+	return 0;
+}
+
+int
+snapshot_boot_config(const struct snapshot_boot *boot, struct sysctld_config **ret)
+{
+	switch (boot->kind) {
+	case NETNS_BOOT_NONE:
+		return (*ret = calloc(1, sizeof **ret)) != NULL ? 0 : -ENOMEM;
+	case NETNS_BOOT_OCI:
+		return oci_config(boot, ret);
+	case NETNS_BOOT_ROOT:
+		return sysctld_load(boot->root, ret);
+	default:
+		return -EINVAL;
+	}
+}
+
+/* The configuration and boot applier of a namespace's boot view. */
+static int
+load_boot(struct snapshot *s, const struct snapshot_boot *boot)
+{
+	s->boot_view = boot != NULL ? boot->kind : NETNS_BOOT_HOST;
+	switch (s->boot_view) {
+	case NETNS_BOOT_NONE:
+		s->boot = APPLIER_SYSTEMD;
+		s->boot_appliers = 0;
+		s->boot_how = "nothing: a network namespace made again starts from "
+		    "the kernel's defaults";
+		return snapshot_boot_config(boot, &s->config);
+	case NETNS_BOOT_OCI:
+		s->boot = APPLIER_SYSTEMD;
+		s->boot_appliers = 1u << APPLIER_SYSTEMD;
+		s->boot_how = "the container runtime sets linux.sysctl of its OCI "
+		    "config when the container starts";
+		return snapshot_boot_config(boot, &s->config);
+	case NETNS_BOOT_ROOT:
+		detect_boot(s, boot->root);
+		return snapshot_boot_config(boot, &s->config);
+	default:
+		detect_boot(s, s->root);
+		return sysctld_load(s->root, &s->config);
+	}
+}
+
 int
 snapshot_take(const char *root, const char *kernel_override,
     struct snapshot **ret)
+{
+	return snapshot_take_boot(root, kernel_override, NULL, ret);
+}
+
+int
+snapshot_take_boot(const char *root, const char *kernel_override,
+    const struct snapshot_boot *boot, struct snapshot **ret)
 {
 	struct snapshot *s;
 	const struct catalog_entry *entries;
@@ -843,9 +929,7 @@ snapshot_take(const char *root, const char *kernel_override,
 	if ((r = read_ehash(s)) < 0 || (r = read_facts(s)) < 0)
 		goto fail;
 
-	detect_boot(s);
-	if ((r = sysctld_load(s->root, &s->config)) < 0 ||
-	    (r = read_cmdline(s)) < 0)
+	if ((r = load_boot(s, boot)) < 0 || (r = read_cmdline(s)) < 0)
 		goto fail;
 
 	entries = catalog_entries(&s->nkeys);
@@ -1075,6 +1159,7 @@ snapshot_simulate(const struct snapshot *s, struct sysctld_config *config,
 	c->boot = s->boot;
 	c->boot_appliers = s->boot_appliers;
 	c->boot_how = s->boot_how;
+	c->boot_view = s->boot_view;
 	c->nkeys = s->nkeys;
 	if ((c->keys = calloc(c->nkeys, sizeof *c->keys)) == NULL)
 		goto fail;

@@ -23,6 +23,7 @@
 
 #include "catalog.h"
 #include "host.h"
+#include "netns.h"
 #include "parse.h"
 #include "sysctld.h"
 
@@ -118,6 +119,8 @@ struct snapshot {
 					   runs last when both run) */
 	unsigned boot_appliers;		/* bits 1 << APPLIER_*: which run at boot */
 	const char *boot_how;		/* static: how that was found out */
+	enum netns_boot boot_view;	/* NETNS_BOOT_HOST, or what sets the keys of
+					   the namespace of snapshot_take_boot() */
 	struct sysctld_config *config;
 	char *cmdline;			/* the kernel command line when it sets
 					   sysctls (Linux 5.8+), else NULL */
@@ -162,6 +165,40 @@ struct snapshot {
  */
 int snapshot_take(const char *root, const char *kernel_override,
     struct snapshot **ret);
+
+/*
+ * What sets the keys of the network namespace the caller is in when it is
+ * made again (--netns; netns.h says how it is found), for
+ * snapshot_take_boot(). kind NETNS_BOOT_HOST is snapshot_take().
+ */
+struct snapshot_boot {
+	enum netns_boot kind;
+	const char *root;	/* NETNS_BOOT_ROOT: the container's root directory,
+				   whose sysctl.d files are read inside it */
+	const char *path;	/* NETNS_BOOT_OCI: the runtime's config.json */
+	const char *lines;	/* NETNS_BOOT_OCI: its linux.sysctl as sysctl.d
+				   lines (netns_oci_parse()) */
+};
+
+/*
+ * snapshot_take() for a namespace whose boot view is boot's: the live
+ * values are those of the namespace the calling thread is in (below root,
+ * which must be a live one); the configuration is none
+ * (NETNS_BOOT_NONE: every key is left at the kernel's default), the OCI
+ * config's linux.sysctl as one file that both appliers read and that the
+ * runtime manages (NETNS_BOOT_OCI), or the files below boot->root, with
+ * the boot applier of that root (NETNS_BOOT_ROOT). boot NULL is
+ * snapshot_take(). The same returns.
+ */
+int snapshot_take_boot(const char *root, const char *kernel_override,
+    const struct snapshot_boot *boot, struct snapshot **ret);
+
+/* The configuration of a boot view other than NETNS_BOOT_HOST, read again
+   as snapshot_take_boot() reads it (for a simulation). Returns 0 and *ret
+   (free with sysctld_free()), -EINVAL for NETNS_BOOT_HOST, -ENOMEM, or the
+   errors of sysctld_load(). */
+int snapshot_boot_config(const struct snapshot_boot *boot,
+    struct sysctld_config **ret);
 
 /* Whether snapshot_take() finds an image below root: a directory other
    than "/" with no ROOT/proc/sys. */
