@@ -151,20 +151,16 @@ push_line(struct sysctld_file *f, size_t *alloc, const struct sysctld_line *l)
 static int
 line_key(const char *key, char *buf, size_t size)
 {
-	char path[SYSCTL_KEY_MAX];
+	char path[SYSCTL_KEY_MAX], dotted[SYSCTL_KEY_MAX];
 	const char *sep = strpbrk(key, "./");
-	bool swap = sep != NULL && *sep == '.';
 	size_t len = strlen(key), b = 0, e;
 
 	if (len >= sizeof path)
 		return -EINVAL;
-	for (size_t i = 0; i < len; i++) {
-		char c = key[i];
-
-		if (swap && (c == '.' || c == '/'))
-			c = c == '.' ? '/' : '.';
-		path[i] = c;
-	}
+	if (sep != NULL && *sep == '.')
+		(void)sysctl_key_swap(key, path, sizeof path);
+	else
+		memcpy(path, key, len + 1);
 	while (b < len && path[b] == '/')
 		b++;
 	e = len;
@@ -174,9 +170,8 @@ line_key(const char *key, char *buf, size_t size)
 	if (b == e || memchr(path + b, '.', strcspn(path + b, "/")) != NULL)
 		return -EINVAL;
 	/* Back to the dotted form, which sysctl_key_normalize() reads. */
-	for (size_t i = b; i < e; i++)
-		path[i] = path[i] == '.' ? '/' : path[i] == '/' ? '.' : path[i];
-	return sysctl_key_normalize(path + b, buf, size);
+	(void)sysctl_key_swap(path + b, dotted, sizeof dotted);
+	return sysctl_key_normalize(dotted, buf, size);
 }
 
 /*
@@ -1179,7 +1174,8 @@ glob_matches(const struct ix_glob *g, const char *keypath)
 	    fnmatch(g->pattern, keypath, FNM_PATHNAME | FNM_PERIOD) == 0;
 }
 
-/* The explicit lines of key: ap->lines[*lo] up to ap->lines[*hi]. */
+/* The explicit lines of key: ap->lines[*lo] up to ap->lines[*hi]. A key
+   has few lines: one search for the first, then a walk. */
 static void
 key_range(const struct ix_applier *ap, const char *key, size_t *lo, size_t *hi)
 {
@@ -1194,15 +1190,8 @@ key_range(const struct ix_applier *ap, const char *key, size_t *lo, size_t *hi)
 			e = m;
 	}
 	*lo = b;
-	e = ap->nlines;
-	while (b < e) {
-		size_t m = b + (e - b) / 2;
-
-		if (strcmp(ap->lines[m].line->key, key) <= 0)
-			b = m + 1;
-		else
-			e = m;
-	}
+	while (b < ap->nlines && strcmp(ap->lines[b].line->key, key) == 0)
+		b++;
 	*hi = b;
 }
 
