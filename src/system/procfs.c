@@ -38,54 +38,64 @@
 #include "procfs.h"
 
 /* Bytes that never occur in a key: white space, control characters. */
+static const char key_bad_bytes[] =
+    "\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c\x0d\x0e\x0f\x10"
+    "\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f\x20\x7f";
+
+/* A component "." or "..", which no key has. */
 static bool
-key_byte_bad(unsigned char c)
+dot_component(const char *s, size_t len)
 {
-	return c <= ' ' || c == 0x7f;
+	return (len == 1 && s[0] == '.') || (len == 2 && s[0] == '.' && s[1] == '.');
 }
 
 /*
  * Turn a key in either spelling into the path form in path[SYSCTL_KEY_MAX],
- * collapsing repeated separators and validating every component.
+ * collapsing repeated separators and validating every component. It works
+ * a component at a time with the string functions rather than a byte at a
+ * time: every line of every sysctl.d file comes through here.
  */
 static int
 key_to_path_form(const char *key, char *path)
 {
 	const char *sep;
 	bool swap;
-	size_t n = 0, comp = 0;
+	size_t n = 0;
 
-	if (key == NULL || key[0] == '\0')
+	if (key == NULL || key[0] == '\0' || key[strcspn(key, key_bad_bytes)] != '\0')
 		return -EINVAL;
 	sep = strpbrk(key, "./");
 	swap = sep != NULL && *sep == '.';
-	for (const char *p = key; *p != '\0'; p++) {
-		char c = *p;
+	for (const char *p = key;; p++) {
+		const char *end = strchrnul(p, swap ? '.' : '/');
+		size_t len = (size_t)(end - p);
 
-		if (key_byte_bad((unsigned char)c))
-			return -EINVAL;
-		if (swap && (c == '.' || c == '/'))
-			c = c == '.' ? '/' : '.';
-		if (c == '/') {
-			/* A leading separator, or an empty/"."/".." component
-			   before this one. Repeated separators collapse. */
-			if (n == 0)
+		if (len > 0) {
+			if (n + len >= SYSCTL_KEY_MAX)
 				return -EINVAL;
-			if (path[n - 1] == '/')
-				continue;
-			if ((comp == 1 && path[n - 1] == '.') ||
-			    (comp == 2 && path[n - 1] == '.' && path[n - 2] == '.'))
+			memcpy(path + n, p, len);
+			/* The other separator is an ordinary byte, swapped. */
+			for (char *q = path + n; swap &&
+			    (q = memchr(q, '/', len - (size_t)(q - (path + n)))) != NULL; q++)
+				*q = '.';
+			if (dot_component(path + n, len))
 				return -EINVAL;
-			comp = 0;
-		} else
-			comp++;
-		if (n + 1 >= SYSCTL_KEY_MAX)
+			n += len;
+		}
+		if (*end == '\0')
+			break;
+		/* A leading separator is refused, repeated ones collapse. */
+		if (n == 0)
 			return -EINVAL;
-		path[n++] = c;
+		if (path[n - 1] != '/') {
+			if (n + 1 >= SYSCTL_KEY_MAX)
+				return -EINVAL;
+			path[n++] = '/';
+		}
+		p = end;
 	}
-	/* The last component: not empty (trailing separator), "." or "..". */
-	if (comp == 0 || (comp == 1 && path[n - 1] == '.') ||
-	    (comp == 2 && path[n - 1] == '.' && path[n - 2] == '.'))
+	/* Not a trailing separator. */
+	if (path[n - 1] == '/')
 		return -EINVAL;
 	path[n] = '\0';
 	return 0;
@@ -98,9 +108,9 @@ sysctl_key_swap(const char *src, char *buf, size_t size)
 
 	if (len >= size)
 		return -ENOBUFS;
-	for (size_t i = 0; i < len; i++)
-		buf[i] = src[i] == '.' ? '/' : src[i] == '/' ? '.' : src[i];
-	buf[len] = '\0';
+	memcpy(buf, src, len + 1);
+	for (char *p = strpbrk(buf, "./"); p != NULL; p = strpbrk(p + 1, "./"))
+		*p = *p == '.' ? '/' : '.';
 	return 0;
 }
 

@@ -440,17 +440,20 @@ resolve_default(const struct snapshot *s, struct snapshot_key *k)
 
 /*
  * The configuration's side of a key: what each applier sets, whether the
- * boot applier's value parses, and the kernel default on this host.
+ * boot applier's value parses, and the kernel default on this host. ix is
+ * the index of s->config: every catalog key is resolved, and a walk over
+ * every line for each of them took time quadratic in the lines.
  */
 static int
-resolve_key(struct snapshot *s, struct snapshot_key *k)
+resolve_key(struct snapshot *s, const struct sysctld_index *ix,
+    struct snapshot_key *k)
 {
 	const struct catalog_entry *e = k->entry;
 	const char *errstr;
 	int r;
 
 	for (int a = APPLIER_PROCPS; a <= APPLIER_SYSTEMD; a++) {
-		r = sysctld_effective(s->config, a, e->name, &k->eff[a]);
+		r = sysctld_index_effective(ix, a, e->name, &k->eff[a]);
 		if (r < 0)
 			return r;
 	}
@@ -483,7 +486,8 @@ parse_live(struct snapshot_key *k)
 }
 
 static int
-read_key(struct snapshot *s, struct snapshot_key *k)
+read_key(struct snapshot *s, const struct sysctld_index *ix,
+    struct snapshot_key *k)
 {
 	const struct catalog_entry *e = k->entry;
 	int r;
@@ -492,7 +496,7 @@ read_key(struct snapshot *s, struct snapshot_key *k)
 	if (s->offline) {
 		k->status = catalog_in_release(e, &s->host.kernel) ? LIVE_UNAVAILABLE :
 		    LIVE_ABSENT;
-		return resolve_key(s, k);
+		return resolve_key(s, ix, k);
 	}
 	r = procfs_read(s->root, e->name, &k->live);
 	if (r == 0) {
@@ -511,7 +515,7 @@ read_key(struct snapshot *s, struct snapshot_key *k)
 		k->error = r;
 	}
 
-	return resolve_key(s, k);
+	return resolve_key(s, ix, k);
 }
 
 static int
@@ -901,6 +905,7 @@ snapshot_take_boot(const char *root, const char *kernel_override,
 {
 	struct snapshot *s;
 	const struct catalog_entry *entries;
+	struct sysctld_index *ix = NULL;
 	char path[4096];
 	struct stat st;
 	int r;
@@ -937,11 +942,14 @@ snapshot_take_boot(const char *root, const char *kernel_override,
 		r = -ENOMEM;
 		goto fail;
 	}
+	if ((r = sysctld_index_new(s->config, &ix)) < 0)
+		goto fail;
 	for (size_t i = 0; i < s->nkeys; i++) {
 		s->keys[i].entry = &entries[i];
-		if ((r = read_key(s, &s->keys[i])) < 0)
+		if ((r = read_key(s, ix, &s->keys[i])) < 0)
 			goto fail;
 	}
+	ix = sysctld_index_free(ix);
 	if (!s->offline && ((r = collect_others(s)) < 0 || (r = find_authors(s)) < 0 ||
 	    (r = read_ifaces(s)) < 0))
 		goto fail;
@@ -949,6 +957,7 @@ snapshot_take_boot(const char *root, const char *kernel_override,
 	*ret = s;
 	return 0;
 fail:
+	sysctld_index_free(ix);
 	snapshot_free(s);
 	return r;
 }
@@ -987,6 +996,7 @@ snapshot_from_files(const char *root, const char *const *paths,
 	struct named_path *order = NULL;
 	const struct catalog_entry *entries;
 	struct sysctld_config *c;
+	struct sysctld_index *ix = NULL;
 	struct utsname u;
 	size_t n = 0;
 	int r;
@@ -1051,12 +1061,15 @@ snapshot_from_files(const char *root, const char *const *paths,
 		r = -ENOMEM;
 		goto fail;
 	}
+	if ((r = sysctld_index_new(c, &ix)) < 0)
+		goto fail;
 	for (size_t i = 0; i < s->nkeys; i++) {
 		s->keys[i].entry = &entries[i];
 		s->keys[i].status = LIVE_ABSENT;
-		if ((r = resolve_key(s, &s->keys[i])) < 0)
+		if ((r = resolve_key(s, ix, &s->keys[i])) < 0)
 			goto fail;
 	}
+	ix = sysctld_index_free(ix);
 	if (root != NULL) {
 		char net[4096];
 		struct stat st;
@@ -1072,6 +1085,7 @@ snapshot_from_files(const char *root, const char *const *paths,
 	*ret = s;
 	return 0;
 fail:
+	sysctld_index_free(ix);
 	free(order);
 	snapshot_free(s);
 	return r;
@@ -1132,6 +1146,7 @@ snapshot_simulate(const struct snapshot *s, struct sysctld_config *config,
     struct snapshot **ret)
 {
 	struct snapshot *c;
+	struct sysctld_index *ix = NULL;
 	int r = -ENOMEM;
 
 	if ((c = calloc(1, sizeof *c)) == NULL) {
@@ -1163,6 +1178,8 @@ snapshot_simulate(const struct snapshot *s, struct sysctld_config *config,
 	c->nkeys = s->nkeys;
 	if ((c->keys = calloc(c->nkeys, sizeof *c->keys)) == NULL)
 		goto fail;
+	if (sysctld_index_new(config, &ix) < 0)
+		goto fail;
 	for (size_t i = 0; i < c->nkeys; i++) {
 		struct snapshot_key *k = &c->keys[i];
 		const char *live = s->keys[i].live;
@@ -1181,10 +1198,11 @@ snapshot_simulate(const struct snapshot *s, struct sysctld_config *config,
 				goto fail;
 			parse_live(k);
 		}
-		if ((r = resolve_key(c, k)) < 0)
+		if ((r = resolve_key(c, ix, k)) < 0)
 			goto fail;
 		r = -ENOMEM;
 	}
+	ix = sysctld_index_free(ix);
 	/* Keys the catalog does not know: the new files name fewer, never
 	   others, so what s found out about them holds. */
 	for (size_t f = 0; f < config->nfiles; f++)
@@ -1215,6 +1233,7 @@ snapshot_simulate(const struct snapshot *s, struct sysctld_config *config,
 	*ret = c;
 	return 0;
 fail:
+	sysctld_index_free(ix);
 	snapshot_free(c);
 	return r;
 }

@@ -151,20 +151,16 @@ push_line(struct sysctld_file *f, size_t *alloc, const struct sysctld_line *l)
 static int
 line_key(const char *key, char *buf, size_t size)
 {
-	char path[SYSCTL_KEY_MAX];
+	char path[SYSCTL_KEY_MAX], dotted[SYSCTL_KEY_MAX];
 	const char *sep = strpbrk(key, "./");
-	bool swap = sep != NULL && *sep == '.';
 	size_t len = strlen(key), b = 0, e;
 
 	if (len >= sizeof path)
 		return -EINVAL;
-	for (size_t i = 0; i < len; i++) {
-		char c = key[i];
-
-		if (swap && (c == '.' || c == '/'))
-			c = c == '.' ? '/' : '.';
-		path[i] = c;
-	}
+	if (sep != NULL && *sep == '.')
+		(void)sysctl_key_swap(key, path, sizeof path);
+	else
+		memcpy(path, key, len + 1);
 	while (b < len && path[b] == '/')
 		b++;
 	e = len;
@@ -174,9 +170,8 @@ line_key(const char *key, char *buf, size_t size)
 	if (b == e || memchr(path + b, '.', strcspn(path + b, "/")) != NULL)
 		return -EINVAL;
 	/* Back to the dotted form, which sysctl_key_normalize() reads. */
-	for (size_t i = b; i < e; i++)
-		path[i] = path[i] == '.' ? '/' : path[i] == '/' ? '.' : path[i];
-	return sysctl_key_normalize(path + b, buf, size);
+	(void)sysctl_key_swap(path + b, dotted, sizeof dotted);
+	return sysctl_key_normalize(dotted, buf, size);
 }
 
 /*
@@ -940,77 +935,6 @@ procps_spelling(const struct sysctld_line *l)
 	return prev == '/' ? SPELL_MISSED : r;
 }
 
-/* Whether a glob line's pattern matches the key in path form. glob(3) is
-   what both appliers expand patterns with: '*' stops at '/' and does not
-   match a leading '.' of a component. */
-static bool
-glob_matches(const struct sysctld_line *l, const char *keypath)
-{
-	char pattern[SYSCTL_KEY_MAX];
-
-	if (sysctl_key_swap(l->key, pattern, sizeof pattern) < 0)
-		return false;
-	return fnmatch(pattern, keypath, FNM_PATHNAME | FNM_PERIOD) == 0;
-}
-
-/*
- * procps: every line becomes a write in file order (globs expanded at their
- * place), except that a glob skips keys shielded by an exactly spelt
- * explicit line or exclusion anywhere. The last write wins.
- */
-static int
-effective_procps(const struct sysctld_config *c, const char *key,
-    const char *keypath, struct sysctld_effect *ret)
-{
-	const struct sysctld_line *last = NULL, *exclusion = NULL;
-	bool shielded = false, blocked = false;
-
-	for (int pass = 0; pass < 2; pass++)
-		for (size_t i = 0; i < c->nfiles; i++) {
-			const struct sysctld_file *f = &c->files[i];
-
-			if (!sysctld_applier_reads(APPLIER_PROCPS, f))
-				continue;
-			for (size_t j = 0; j < f->nlines; j++) {
-				const struct sysctld_line *l = &f->lines[j];
-				enum procps_spelling sp;
-
-				if (l->kind == LINE_INVALID)
-					continue;
-				if (l->glob) {
-					if (pass == 0 || l->kind != LINE_ASSIGN ||
-					    !glob_matches(l, keypath))
-						continue;
-					if (shielded)
-						blocked = true;
-					else
-						last = l;
-					continue;
-				}
-				if (strcmp(l->key, key) != 0)
-					continue;
-				sp = procps_spelling(l);
-				if (pass == 0) {
-					if (sp != SPELL_EXACT)
-						continue;
-					shielded = true;
-					if (l->kind == LINE_EXCLUDE)
-						exclusion = l;
-				} else if (l->kind == LINE_ASSIGN &&
-				    sp != SPELL_MISSED) {
-					ret->nassign++;
-					last = l;
-				}
-			}
-		}
-	ret->line = last;
-	if (last == NULL && blocked && exclusion != NULL) {
-		ret->line = exclusion;
-		ret->excluded = true;
-	}
-	return 0;
-}
-
 static bool
 same_value(const struct sysctld_line *a, const struct sysctld_line *b)
 {
@@ -1019,11 +943,307 @@ same_value(const struct sysctld_line *a, const struct sysctld_line *b)
 	return strcmp(a->value, b->value) == 0;
 }
 
-/* One entry of systemd's ordered map, for a glob pattern. */
-struct glob_entry {
+/*
+ * The index. Asking for a key by walking every line of every file made a
+ * caller that asks for many keys (the snapshot, once per catalog entry)
+ * take time quadratic in the lines. An applier's index holds what its
+ * precedence looks at, gathered once: the explicit lines sorted by key
+ * (then in reading order) and the globs as the applier applies them, each
+ * in path form. A question is then a binary search and a walk back over
+ * the globs. sysctld_effective() builds the index of one key, so that
+ * there is one precedence model, not two.
+ */
+struct ix_line {
 	const struct sysctld_line *line;
-	bool cancelled;		/* a value-less line replaced an assignment */
+	size_t seq;			/* reading order over every file */
+	enum procps_spelling spelling;
 };
+
+struct ix_glob {
+	const struct sysctld_line *line;
+	size_t seq;
+	const char *pattern;		/* path form; NULL: matches nothing */
+	bool cancelled;			/* systemd: a value-less line replaced
+					   an assignment of the pattern */
+};
+
+struct ix_applier {
+	struct ix_line *lines;		/* explicit keys, by key, then seq */
+	size_t nlines;
+	struct ix_glob *globs;		/* procps: the glob assignments in
+					   reading order; systemd: the entries
+					   of the map that can set or cancel
+					   something, in map order */
+	size_t nglobs;
+	char *patterns;			/* storage of the patterns */
+};
+
+struct sysctld_index {
+	struct ix_applier ap[APPLIER_SYSTEMD + 1];
+};
+
+static int
+cmp_ix_line(const void *a, const void *b)
+{
+	const struct ix_line *x = a, *y = b;
+	int r = strcmp(x->line->key, y->line->key);
+
+	return r != 0 ? r : x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static int
+cmp_ix_glob_key(const void *a, const void *b)
+{
+	const struct ix_glob *x = a, *y = b;
+	int r = strcmp(x->line->key, y->line->key);
+
+	return r != 0 ? r : x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static int
+cmp_ix_glob_seq(const void *a, const void *b)
+{
+	const struct ix_glob *x = a, *y = b;
+
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/*
+ * systemd's ordered map of patterns, from the glob lines in reading order.
+ * A line that differs from its pattern's entry replaces it at the end of
+ * the map, an equal one is dropped: so an entry ends up as the last line
+ * its pattern kept, placed by that line's seq. Sorting by pattern then seq
+ * finds every entry without comparing each line with every entry. Entries
+ * that neither assign nor cancel an assignment change no key: left out.
+ */
+static void
+systemd_map(struct ix_applier *ap)
+{
+	size_t n = 0;
+
+	if (ap->nglobs > 1)
+		qsort(ap->globs, ap->nglobs, sizeof *ap->globs, cmp_ix_glob_key);
+	for (size_t i = 0; i < ap->nglobs;) {
+		struct ix_glob e = ap->globs[i];
+		size_t j;
+
+		e.cancelled = false;
+		for (j = i + 1; j < ap->nglobs &&
+		    strcmp(ap->globs[j].line->key, e.line->key) == 0; j++) {
+			const struct sysctld_line *l = ap->globs[j].line;
+
+			if (same_value(e.line, l))
+				continue;
+			e.cancelled = l->kind == LINE_EXCLUDE &&
+			    e.line->kind == LINE_ASSIGN;
+			e.line = l;
+			e.seq = ap->globs[j].seq;
+		}
+		if (e.line->kind == LINE_ASSIGN || e.cancelled)
+			ap->globs[n++] = e;
+		i = j;
+	}
+	ap->nglobs = n;
+	if (n > 1)
+		qsort(ap->globs, n, sizeof *ap->globs, cmp_ix_glob_seq);
+}
+
+/* Each glob's pattern in path form, in one block. A key too long for
+   sysctl_key_swap() never matched anything: its pattern stays NULL. */
+static int
+glob_patterns(struct ix_applier *ap)
+{
+	size_t size = 0;
+	char *p;
+
+	for (size_t k = 0; k < ap->nglobs; k++)
+		size += strlen(ap->globs[k].line->key) + 1;
+	if (size == 0)
+		return 0;
+	if ((ap->patterns = p = malloc(size)) == NULL)
+		return -ENOMEM;
+	for (size_t k = 0; k < ap->nglobs; k++) {
+		size_t len = strlen(ap->globs[k].line->key) + 1;
+
+		if (len > SYSCTL_KEY_MAX ||
+		    sysctl_key_swap(ap->globs[k].line->key, p, len) < 0)
+			continue;
+		ap->globs[k].pattern = p;
+		p += len;
+	}
+	return 0;
+}
+
+static void
+applier_clear(struct ix_applier *ap)
+{
+	free(ap->lines);
+	free(ap->globs);
+	free(ap->patterns);
+	memset(ap, 0, sizeof *ap);
+}
+
+/*
+ * The index of what applier a reads in c; with only != NULL, of the
+ * explicit lines of that key alone (and every glob).
+ */
+static int
+index_applier(const struct sysctld_config *c, enum sysctld_applier a,
+    const char *only, struct ix_applier *ap)
+{
+	size_t n = 0, seq = 0;
+
+	/* Room for every line: one walk, not one to count and one to fill. */
+	for (size_t i = 0; i < c->nfiles; i++)
+		n += c->files[i].nlines;
+	if (n > 0 && ((ap->lines = malloc(n * sizeof *ap->lines)) == NULL ||
+	    (ap->globs = malloc(n * sizeof *ap->globs)) == NULL))
+		goto nomem;
+	for (size_t i = 0; i < c->nfiles; i++) {
+		const struct sysctld_file *f = &c->files[i];
+
+		if (!sysctld_applier_reads(a, f)) {
+			seq += f->nlines;
+			continue;
+		}
+		for (size_t j = 0; j < f->nlines; j++, seq++) {
+			const struct sysctld_line *l = &f->lines[j];
+
+			if (l->kind == LINE_INVALID)
+				continue;
+			if (l->glob) {
+				/* procps expands only assignments. */
+				if (a == APPLIER_SYSTEMD || l->kind == LINE_ASSIGN)
+					ap->globs[ap->nglobs++] =
+					    (struct ix_glob){ l, seq, NULL, false };
+				continue;
+			}
+			if (only != NULL && strcmp(l->key, only) != 0)
+				continue;
+			ap->lines[ap->nlines++] = (struct ix_line){ l, seq,
+			    a == APPLIER_SYSTEMD ? SPELL_EXACT : procps_spelling(l) };
+		}
+	}
+	if (only == NULL && ap->nlines > 1)
+		qsort(ap->lines, ap->nlines, sizeof *ap->lines, cmp_ix_line);
+	if (a == APPLIER_SYSTEMD)
+		systemd_map(ap);
+	if (glob_patterns(ap) < 0)
+		goto nomem;
+	return 0;
+nomem:
+	applier_clear(ap);
+	return -ENOMEM;
+}
+
+int
+sysctld_index_new(const struct sysctld_config *c, struct sysctld_index **ret)
+{
+	struct sysctld_index *ix;
+
+	*ret = NULL;
+	if ((ix = calloc(1, sizeof *ix)) == NULL)
+		return -ENOMEM;
+	for (int a = APPLIER_PROCPS; a <= APPLIER_SYSTEMD; a++)
+		if (index_applier(c, (enum sysctld_applier)a, NULL, &ix->ap[a]) < 0) {
+			sysctld_index_free(ix);
+			return -ENOMEM;
+		}
+	*ret = ix;
+	return 0;
+}
+
+struct sysctld_index *
+sysctld_index_free(struct sysctld_index *ix)
+{
+	if (ix == NULL)
+		return NULL;
+	for (int a = APPLIER_PROCPS; a <= APPLIER_SYSTEMD; a++)
+		applier_clear(&ix->ap[a]);
+	free(ix);
+	return NULL;
+}
+
+/* Whether a glob matches the key in path form. glob(3) is what both
+   appliers expand patterns with: '*' stops at '/' and does not match a
+   leading '.' of a component. */
+static bool
+glob_matches(const struct ix_glob *g, const char *keypath)
+{
+	return g->pattern != NULL &&
+	    fnmatch(g->pattern, keypath, FNM_PATHNAME | FNM_PERIOD) == 0;
+}
+
+/* The explicit lines of key: ap->lines[*lo] up to ap->lines[*hi]. A key
+   has few lines: one search for the first, then a walk. */
+static void
+key_range(const struct ix_applier *ap, const char *key, size_t *lo, size_t *hi)
+{
+	size_t b = 0, e = ap->nlines;
+
+	while (b < e) {
+		size_t m = b + (e - b) / 2;
+
+		if (strcmp(ap->lines[m].line->key, key) < 0)
+			b = m + 1;
+		else
+			e = m;
+	}
+	*lo = b;
+	while (b < ap->nlines && strcmp(ap->lines[b].line->key, key) == 0)
+		b++;
+	*hi = b;
+}
+
+/*
+ * procps: every line becomes a write in file order (globs expanded at their
+ * place), except that a glob skips keys shielded by an exactly spelt
+ * explicit line or exclusion anywhere. The last write wins.
+ */
+static void
+effective_procps(const struct ix_applier *ap, const char *key,
+    const char *keypath, struct sysctld_effect *ret)
+{
+	const struct ix_line *last = NULL, *exclusion = NULL;
+	bool shielded = false;
+	size_t lo, hi;
+
+	key_range(ap, key, &lo, &hi);
+	for (size_t i = lo; i < hi; i++) {
+		const struct ix_line *x = &ap->lines[i];
+
+		if (x->spelling == SPELL_EXACT) {
+			shielded = true;
+			if (x->line->kind == LINE_EXCLUDE)
+				exclusion = x;
+		}
+		if (x->line->kind == LINE_ASSIGN && x->spelling != SPELL_MISSED) {
+			ret->nassign++;
+			last = x;
+		}
+	}
+	ret->line = last != NULL ? last->line : NULL;
+	if (!shielded) {
+		/* The last glob that matches, if it comes after the last
+		   explicit write. */
+		for (size_t k = ap->nglobs; k-- > 0;) {
+			if (last != NULL && ap->globs[k].seq < last->seq)
+				break;
+			if (glob_matches(&ap->globs[k], keypath)) {
+				ret->line = ap->globs[k].line;
+				break;
+			}
+		}
+	} else if (last == NULL && exclusion != NULL) {
+		/* The exclusion is why nothing is set if it kept a glob off. */
+		for (size_t k = 0; k < ap->nglobs; k++)
+			if (glob_matches(&ap->globs[k], keypath)) {
+				ret->line = exclusion->line;
+				ret->excluded = true;
+				break;
+			}
+	}
+}
 
 /*
  * systemd: an ordered map keyed by the normalised key or pattern. A line
@@ -1031,76 +1251,47 @@ struct glob_entry {
  * an equal one is dropped. Then every valued entry is applied in map
  * order; a glob skips keys that have an entry of their own.
  */
-static int
-effective_systemd(const struct sysctld_config *c, const char *key,
+static void
+effective_systemd(const struct ix_applier *ap, const char *key,
     const char *keypath, struct sysctld_effect *ret)
 {
 	const struct sysctld_line *exact = NULL, *glob = NULL, *gexcl = NULL;
-	struct glob_entry *globs = NULL;
-	size_t nglobs = 0, maxglobs = 0;
 	bool cancelled = false;
+	size_t lo, hi;
 
-	for (size_t i = 0; i < c->nfiles; i++)
-		if (sysctld_applier_reads(APPLIER_SYSTEMD, &c->files[i]))
-			for (size_t j = 0; j < c->files[i].nlines; j++)
-				maxglobs += c->files[i].lines[j].glob;
-	if (maxglobs > 0 && (globs = calloc(maxglobs, sizeof *globs)) == NULL)
-		return -ENOMEM;
-	for (size_t i = 0; i < c->nfiles; i++) {
-		const struct sysctld_file *f = &c->files[i];
+	key_range(ap, key, &lo, &hi);
+	for (size_t i = lo; i < hi; i++) {
+		const struct sysctld_line *l = ap->lines[i].line;
 
-		if (!sysctld_applier_reads(APPLIER_SYSTEMD, f))
+		if (l->kind == LINE_ASSIGN)
+			ret->nassign++;
+		if (exact != NULL && same_value(exact, l))
 			continue;
-		for (size_t j = 0; j < f->nlines; j++) {
-			const struct sysctld_line *l = &f->lines[j];
-
-			if (l->kind == LINE_INVALID)
-				continue;
-			if (l->glob) {
-				struct glob_entry ne = { l, false };
-				size_t k;
-
-				for (k = 0; k < nglobs; k++)
-					if (strcmp(globs[k].line->key, l->key) == 0)
-						break;
-				if (k < nglobs) {
-					if (same_value(globs[k].line, l))
-						continue;
-					ne.cancelled = l->kind == LINE_EXCLUDE &&
-					    globs[k].line->kind == LINE_ASSIGN;
-					memmove(&globs[k], &globs[k + 1],
-					    (nglobs - k - 1) * sizeof *globs);
-					nglobs--;
-				}
-				globs[nglobs++] = ne;
-				continue;
-			}
-			if (strcmp(l->key, key) != 0)
-				continue;
-			if (l->kind == LINE_ASSIGN)
-				ret->nassign++;
-			if (exact != NULL && same_value(exact, l))
-				continue;
-			cancelled = l->kind == LINE_EXCLUDE && exact != NULL &&
-			    exact->kind == LINE_ASSIGN;
-			exact = l;
-		}
+		cancelled = l->kind == LINE_EXCLUDE && exact != NULL &&
+		    exact->kind == LINE_ASSIGN;
+		exact = l;
 	}
-	for (size_t k = 0; k < nglobs; k++) {
-		if (!glob_matches(globs[k].line, keypath))
-			continue;
-		if (globs[k].line->kind == LINE_ASSIGN)
-			glob = globs[k].line;
-		else if (globs[k].cancelled)
-			gexcl = globs[k].line;
-	}
-	free(globs);
-	if (exact != NULL && exact->kind == LINE_ASSIGN)
+	if (exact != NULL && (exact->kind == LINE_ASSIGN || cancelled)) {
 		ret->line = exact;
-	else if (exact != NULL) {
+		ret->excluded = exact->kind != LINE_ASSIGN;
+		return;
+	}
+	/* The last entry that matches and assigns; else the last one that
+	   matches and cancelled an assignment. */
+	for (size_t k = ap->nglobs; k-- > 0;) {
+		if (!glob_matches(&ap->globs[k], keypath))
+			continue;
+		if (ap->globs[k].line->kind == LINE_ASSIGN) {
+			glob = ap->globs[k].line;
+			break;
+		}
+		if (gexcl == NULL)
+			gexcl = ap->globs[k].line;
+	}
+	if (exact != NULL) {
 		/* A value-less entry writes nothing; say so when it stopped
-		   an assignment or a glob. */
-		if (cancelled || glob != NULL) {
+		   a glob. */
+		if (glob != NULL) {
 			ret->line = exact;
 			ret->excluded = true;
 		}
@@ -1110,6 +1301,39 @@ effective_systemd(const struct sysctld_config *c, const char *key,
 		ret->line = gexcl;
 		ret->excluded = true;
 	}
+}
+
+static void
+effective(const struct ix_applier *ap, enum sysctld_applier a,
+    const char *canon, const char *path, struct sysctld_effect *ret)
+{
+	if (a == APPLIER_SYSTEMD)
+		effective_systemd(ap, canon, path, ret);
+	else
+		effective_procps(ap, canon, path, ret);
+}
+
+/* The canonical and path forms of a key asked for. */
+static int
+key_forms(const char *key, char *canon, char *path)
+{
+	if (sysctl_key_normalize(key, canon, SYSCTL_KEY_MAX) < 0 ||
+	    sysctl_key_swap(canon, path, SYSCTL_KEY_MAX) < 0)
+		return -EINVAL;
+	return 0;
+}
+
+int
+sysctld_index_effective(const struct sysctld_index *ix, enum sysctld_applier a,
+    const char *key, struct sysctld_effect *ret)
+{
+	char canon[SYSCTL_KEY_MAX], path[SYSCTL_KEY_MAX];
+
+	memset(ret, 0, sizeof *ret);
+	if (key_forms(key, canon, path) < 0)
+		return -EINVAL;
+	effective(&ix->ap[a == APPLIER_SYSTEMD ? APPLIER_SYSTEMD : APPLIER_PROCPS],
+	    a, canon, path, ret);
 	return 0;
 }
 
@@ -1118,13 +1342,15 @@ sysctld_effective(const struct sysctld_config *c, enum sysctld_applier a,
     const char *key, struct sysctld_effect *ret)
 {
 	char canon[SYSCTL_KEY_MAX], path[SYSCTL_KEY_MAX];
-	int r;
+	struct ix_applier ap;
 
 	memset(ret, 0, sizeof *ret);
-	if ((r = sysctl_key_normalize(key, canon, sizeof canon)) < 0 ||
-	    (r = sysctl_key_swap(canon, path, sizeof path)) < 0)
+	memset(&ap, 0, sizeof ap);
+	if (key_forms(key, canon, path) < 0)
 		return -EINVAL;
-	if (a == APPLIER_SYSTEMD)
-		return effective_systemd(c, canon, path, ret);
-	return effective_procps(c, canon, path, ret);
+	if (index_applier(c, a, canon, &ap) < 0)
+		return -ENOMEM;
+	effective(&ap, a, canon, path, ret);
+	applier_clear(&ap);
+	return 0;
 }

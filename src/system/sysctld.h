@@ -11,6 +11,7 @@
  *   struct sysctld_config *c;
  *   r = sysctld_load(root, &c);               (reads every file once)
  *   sysctld_effective(c, APPLIER_PROCPS, "net.ipv4.tcp_fin_timeout", &eff);
+ *   (or sysctld_index_new(c, &ix) once and sysctld_index_effective() per key)
  *   c = sysctld_free(c);
  *
  * Error handling: a file that cannot be read is kept in the list with its
@@ -154,6 +155,20 @@ struct sysctld_effect {
  */
 int sysctld_effective(const struct sysctld_config *c, enum sysctld_applier a,
     const char *key, struct sysctld_effect *ret);
+
+/*
+ * The same answers for many keys. sysctld_effective() reads every line for
+ * each key, so asking it for every key takes time quadratic in the lines;
+ * an index reads them once. It points into c, which must neither change
+ * nor be freed while the index is used. sysctld_index_new() returns 0 or
+ * -ENOMEM; sysctld_index_effective() returns what sysctld_effective() does
+ * (but never -ENOMEM).
+ */
+struct sysctld_index;
+int sysctld_index_new(const struct sysctld_config *c, struct sysctld_index **ret);
+int sysctld_index_effective(const struct sysctld_index *ix, enum sysctld_applier a,
+    const char *key, struct sysctld_effect *ret);
+struct sysctld_index *sysctld_index_free(struct sysctld_index *ix);
 
 /* The display location of a line: the target file (what an operator edits). */
 const char *sysctld_line_file(const struct sysctld_config *c, const struct sysctld_line *l);

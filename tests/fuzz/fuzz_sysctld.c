@@ -6,8 +6,11 @@
  * the fourth /etc/sysctl.conf, so both appliers read different subsets.
  * Each part is written to a memfd and read with sysctld_parse_file(); the
  * lines must be what sysctld.h promises. Then every key met (and a few
- * fixed ones) is asked of sysctld_effective() under both appliers, once
- * per distinct key, and the answers must be consistent.
+ * fixed ones) is asked of one sysctld_index under both appliers, once per
+ * distinct key, and the answers must be consistent; for the fixed keys,
+ * sysctld_effective() must give the same answer (it gathers one key's
+ * lines by a walk over all of them, the index by a search: asking the walk
+ * for every key made a run quadratic in the lines).
  *
  * Build: clang -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE
  *        -Isrc/base -Isrc/system tests/fuzz/fuzz_sysctld.c
@@ -80,13 +83,22 @@ line_in(const struct sysctld_config *c, const struct sysctld_line *l)
 }
 
 static void
-ask(const struct sysctld_config *c, const char *key)
+ask(const struct sysctld_config *c, const struct sysctld_index *ix,
+    const char *key, bool both)
 {
 	for (int a = APPLIER_PROCPS; a <= APPLIER_SYSTEMD; a++) {
-		struct sysctld_effect e;
-		int r = sysctld_effective(c, (enum sysctld_applier)a, key, &e);
+		struct sysctld_effect e, w;
+		int r = sysctld_index_effective(ix, (enum sysctld_applier)a, key, &e);
 
-		check(r == 0 || r == -EINVAL || r == -ENOMEM);
+		check(r == 0 || r == -EINVAL);
+		if (both) {
+			int rw = sysctld_effective(c, (enum sysctld_applier)a, key, &w);
+
+			check(rw == r || rw == -ENOMEM);
+			if (rw == 0)
+				check(w.line == e.line && w.excluded == e.excluded &&
+				    w.nassign == e.nassign);
+		}
 		if (r != 0)
 			continue;
 		if (e.line == NULL) {
@@ -137,6 +149,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		"net.ipv4.conf.br/1.rp_filter", "a", "a.b", "a.b.c",
 	};
 	struct sysctld_config *c = calloc(1, sizeof *c);
+	struct sysctld_index *ix = NULL;
 	const char *p = (const char *)data, *end = p + size;
 	const char **keys = NULL;
 	size_t nkeys = 0;
@@ -181,12 +194,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				keys[nkeys++] = c->files[i].lines[j].key;
 	if (nkeys > 0)
 		qsort(keys, nkeys, sizeof *keys, cmp_key);
+	if (sysctld_index_new(c, &ix) < 0)
+		goto out;
 	for (size_t i = 0; i < nkeys; i++)
 		if (i == 0 || strcmp(keys[i - 1], keys[i]) != 0)
-			ask(c, keys[i]);
+			ask(c, ix, keys[i], false);
 	for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
-		ask(c, fixed[i]);
+		ask(c, ix, fixed[i], true);
 out:
+	sysctld_index_free(ix);
 	free(keys);
 	sysctld_free(c);
 	return 0;

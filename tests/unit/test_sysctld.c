@@ -98,6 +98,29 @@ applier_name(enum sysctld_applier a)
 	return a == P ? "procps" : "systemd";
 }
 
+/*
+ * What the applier does with key, asked both ways: of c line by line and
+ * of an index of c, which must agree to the line.
+ */
+static void
+effect(const struct sysctld_config *c, enum sysctld_applier a, const char *key,
+    struct sysctld_effect *ret)
+{
+	struct sysctld_index *ix;
+	struct sysctld_effect e;
+
+	assert_int_equal(sysctld_effective(c, a, key, ret), 0);
+	assert_int_equal(sysctld_index_new(c, &ix), 0);
+	assert_int_equal(sysctld_index_effective(ix, a, key, &e), 0);
+	if (e.line != ret->line || e.excluded != ret->excluded ||
+	    e.nassign != ret->nassign)
+		fail_msg("%s %s: the index says line %u excluded=%d nassign=%zu, "
+		    "the walk line %u excluded=%d nassign=%zu", applier_name(a), key,
+		    e.line ? e.line->lineno : 0, e.excluded, e.nassign,
+		    ret->line ? ret->line->lineno : 0, ret->excluded, ret->nassign);
+	sysctld_index_free(ix);
+}
+
 /* The applier sets key to value from file:lineno (file is the target). */
 static void
 expect_set(const struct sysctld_config *c, enum sysctld_applier a,
@@ -105,7 +128,7 @@ expect_set(const struct sysctld_config *c, enum sysctld_applier a,
 {
 	struct sysctld_effect e;
 
-	assert_int_equal(sysctld_effective(c, a, key, &e), 0);
+	effect(c, a, key, &e);
 	if (e.line == NULL || e.excluded)
 		fail_msg("%s %s: nothing set, want '%s'", applier_name(a), key, value);
 	if (strcmp(e.line->value, value) != 0)
@@ -124,7 +147,7 @@ expect_unset(const struct sysctld_config *c, enum sysctld_applier a,
 {
 	struct sysctld_effect e;
 
-	assert_int_equal(sysctld_effective(c, a, key, &e), 0);
+	effect(c, a, key, &e);
 	if (e.line != NULL)
 		fail_msg("%s %s: '%s' from %s:%u (excluded=%d), want nothing",
 		    applier_name(a), key, e.line->value ? e.line->value : "(none)",
@@ -138,7 +161,7 @@ expect_excluded(const struct sysctld_config *c, enum sysctld_applier a,
 {
 	struct sysctld_effect e;
 
-	assert_int_equal(sysctld_effective(c, a, key, &e), 0);
+	effect(c, a, key, &e);
 	if (e.line == NULL || !e.excluded)
 		fail_msg("%s %s: not excluded", applier_name(a), key);
 	assert_int_equal(e.line->kind, LINE_EXCLUDE);
@@ -152,7 +175,7 @@ nassign(const struct sysctld_config *c, enum sysctld_applier a, const char *key)
 {
 	struct sysctld_effect e;
 
-	assert_int_equal(sysctld_effective(c, a, key, &e), 0);
+	effect(c, a, key, &e);
 	return e.nassign;
 }
 
@@ -682,6 +705,7 @@ static void
 test_empty_root(void **state)
 {
 	struct sysctld_config *c = NULL;
+	struct sysctld_index *ix;
 	char root[] = "/tmp/test_sysctld.XXXXXX";
 	struct sysctld_effect e;
 
@@ -696,6 +720,14 @@ test_empty_root(void **state)
 	assert_int_equal(sysctld_effective(c, S, "net..ipv4", &e), 0);
 	assert_int_equal(sysctld_effective(c, S, "net/../x", &e), -EINVAL);
 	assert_int_equal(sysctld_effective(c, P, "", &e), -EINVAL);
+	/* An index of nothing: the same answers. */
+	assert_int_equal(sysctld_index_new(c, &ix), 0);
+	assert_int_equal(sysctld_index_effective(ix, S, "net.ipv4.tcp_fin_timeout", &e), 0);
+	assert_null(e.line);
+	assert_int_equal(sysctld_index_effective(ix, S, "net/../x", &e), -EINVAL);
+	assert_int_equal(sysctld_index_effective(ix, P, "", &e), -EINVAL);
+	assert_null(sysctld_index_free(ix));
+	assert_null(sysctld_index_free(NULL));
 	sysctld_free(c);
 	assert_int_equal(rmdir(root), 0);
 	assert_null(sysctld_free(NULL));
