@@ -52,6 +52,7 @@ struct result {
 	int status;
 	char *out, *err;
 	size_t outlen, errlen;
+	json_t *json;		/* --format json: out parsed as it arrived */
 };
 
 static int
@@ -177,6 +178,7 @@ worker(const struct options *o, int (*run)(const struct options *),
 		_exit(TA_EXIT_SYSTEM);
 	pin(first);
 	host_memo_enable();
+	report_json_compact();
 	for (size_t i = first; i < l->n; i += step) {
 		struct frame f;
 		char *out, *err;
@@ -210,36 +212,42 @@ worker(const struct options *o, int (*run)(const struct options *),
 	_exit(0);
 }
 
-/* The frames in buf (len bytes) into results. */
+/*
+ * The complete frames in buf from *off on into results, *off moved past
+ * them. With parse, a result's JSON is parsed at once (while the workers
+ * go on) and its text dropped.
+ */
 static void
-unframe(const char *buf, size_t len, struct result *res, size_t n)
+unframe(const char *buf, size_t len, size_t *off, struct result *res, size_t n,
+    bool parse)
 {
-	size_t off = 0;
-
-	while (len - off >= sizeof(struct frame)) {
+	while (len - *off >= sizeof(struct frame)) {
 		struct frame f;
 		struct result *r;
+		size_t o = *off + sizeof f;
 
-		memcpy(&f, buf + off, sizeof f);
-		if (f.index >= n || f.outlen > len - off - sizeof f ||
-		    f.errlen > len - off - sizeof f - f.outlen)
+		memcpy(&f, buf + *off, sizeof f);
+		if (f.outlen > len - o || f.errlen > len - o - f.outlen)
 			return;
-		off += sizeof f;
+		*off = o + f.outlen + f.errlen;
+		if (f.index >= n)
+			continue;
 		r = &res[f.index];
 		r->done = true;
 		r->status = f.status;
-		if (f.outlen > 0 && (r->out = malloc(f.outlen + 1)) != NULL) {
-			memcpy(r->out, buf + off, f.outlen);
+		if (f.outlen > 0 && parse)
+			r->json = json_loadb(buf + o, f.outlen, 0, NULL);
+		else if (f.outlen > 0 && (r->out = malloc(f.outlen + 1)) != NULL) {
+			memcpy(r->out, buf + o, f.outlen);
 			r->out[f.outlen] = '\0';
 			r->outlen = f.outlen;
 		}
-		off += f.outlen;
+		o += f.outlen;
 		if (f.errlen > 0 && (r->err = malloc(f.errlen + 1)) != NULL) {
-			memcpy(r->err, buf + off, f.errlen);
+			memcpy(r->err, buf + o, f.errlen);
 			r->err[f.errlen] = '\0';
 			r->errlen = f.errlen;
 		}
-		off += f.errlen;
 	}
 }
 
@@ -255,6 +263,8 @@ run_all(const struct options *o, int (*run)(const struct options *),
 	pid_t pids[WORKERS_MAX];
 	char *buf[WORKERS_MAX] = { NULL };
 	size_t len[WORKERS_MAX] = { 0 }, alloc[WORKERS_MAX] = { 0 }, open_n = 0;
+	size_t off[WORKERS_MAX] = { 0 };
+	bool parse = o->format == FORMAT_JSON;
 	struct pollfd pfd[WORKERS_MAX];
 	int r = 0;
 
@@ -325,6 +335,13 @@ run_all(const struct options *o, int (*run)(const struct options *),
 				continue;
 			}
 			len[w] += (size_t)got;
+			unframe(buf[w], len[w], &off[w], res, l->n, parse);
+			/* Keep only what is not a whole frame yet. */
+			if (off[w] > 0) {
+				memmove(buf[w], buf[w] + off[w], len[w] - off[w]);
+				len[w] -= off[w];
+				off[w] = 0;
+			}
 		}
 	}
 drain:
@@ -335,7 +352,6 @@ drain:
 			close(pfd[w].fd);
 		while (waitpid(pids[w], &st, 0) < 0 && errno == EINTR)
 			;
-		unframe(buf[w], len[w], res, l->n);
 		free(buf[w]);
 	}
 	return r;
@@ -382,7 +398,7 @@ print_pids(FILE *out, const struct netns *ns)
 
 static int
 write_text(const struct options *o, const struct netns_list *l,
-    const struct result *res, size_t counts[4])
+    struct result *res, size_t counts[4])
 {
 	for (size_t i = 0; i < l->n; i++) {
 		const struct netns *ns = &l->items[i];
@@ -459,7 +475,7 @@ netns_json(const struct netns *ns)
 
 static int
 write_json(const struct options *o, const struct netns_list *l,
-    const struct result *res, size_t counts[4])
+    struct result *res, size_t counts[4])
 {
 	json_t *root = json_object(), *arr = json_array(), *sum;
 	json_int_t sev[4] = { 0, 0, 0, 0 };
@@ -476,7 +492,8 @@ write_json(const struct options *o, const struct netns_list *l,
 
 		if (!res[i].done || res[i].status == NS_GONE)
 			continue;
-		chunk = res[i].out ? json_loadb(res[i].out, res[i].outlen, 0, NULL) : NULL;
+		chunk = res[i].json;
+		res[i].json = NULL;
 		if (!json_is_object(chunk)) {
 			json_decref(chunk);
 			chunk = json_pack("{s:{s:i, s:s}}", "error", "code", TA_EXIT_SYSTEM,
@@ -726,6 +743,7 @@ out:
 	for (size_t i = 0; i < l.n; i++) {
 		free(res[i].out);
 		free(res[i].err);
+		json_decref(res[i].json);
 	}
 	free(res);
 	netns_list_clear(&l);

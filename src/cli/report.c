@@ -426,6 +426,14 @@ report_jstr(const char *s)
 	return j;
 }
 
+static bool json_compact;
+
+void
+report_json_compact(void)
+{
+	json_compact = true;
+}
+
 int
 report_json_write(FILE *out, json_t *root, size_t flags)
 {
@@ -434,6 +442,8 @@ report_json_write(FILE *out, json_t *root, size_t flags)
 
 	if (root == NULL)
 		return -ENOMEM;
+	if (json_compact)
+		flags = JSON_COMPACT;
 	if ((text = json_dumps(root, flags)) == NULL)
 		return -ENOMEM;
 	/* jansson escapes the C0 controls but writes DEL and C1 raw. */

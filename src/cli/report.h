@@ -132,6 +132,10 @@ json_t *report_jstr(const char *s);
  */
 int report_json_write(FILE *out, json_t *root, size_t flags);
 
+/* From now on report_json_write() writes compact JSON whatever the flags:
+   for a namespace worker, whose output only the parent reads. */
+void report_json_compact(void);
+
 /* ANSI sequence or "" when colour is off. */
 const char *report_color(const struct report_opts *o, const char *what);
 

@@ -911,18 +911,20 @@ static int
 proc_take(struct census_work *w, const char *root)
 {
 	static const struct {
-		const char *rel;
+		const char *name;
 		int family;
 	} files[] = {
-		{ "/proc/net/tcp", AF_INET },
-		{ "/proc/net/tcp6", AF_INET6 },
+		{ "tcp", AF_INET },
+		{ "tcp6", AF_INET6 },
 	};
 	bool found, any = false;
+	char rel[64];
 	int r;
 
 	for (int pass = 0; pass < 2; pass++)
 		for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-			r = proc_file(w, root, files[i].rel, files[i].family,
+			r = proc_file(w, root, procfs_net_path(root, files[i].name, rel,
+			    sizeof rel), files[i].family,
 			    /* listen= */ pass == 0, &found);
 			if (r < 0)
 				return r;
@@ -936,11 +938,7 @@ proc_take(struct census_work *w, const char *root)
 bool
 census_root_is_live(const char *root)
 {
-	if (root == NULL)
-		return true;
-	if (root[0] != '/')
-		return false;
-	return root[strspn(root, "/")] == '\0';
+	return procfs_root_is_live(root);
 }
 
 /* The number after "name " on the line of sockstat text starting with

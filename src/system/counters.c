@@ -234,14 +234,14 @@ parse_sockstat(char *buf, struct counters *c)
 int
 counters_read(const char *root, struct counters *ret)
 {
-	char *buf = NULL;
+	char *buf = NULL, path[64];
 	int r;
 
 	if (ret == NULL)
 		return -EINVAL;
 	memset(ret, 0, sizeof *ret);
 
-	r = read_once(root, "/proc/net/sockstat", &buf);
+	r = read_once(root, procfs_net_path(root, "sockstat", path, sizeof path), &buf);
 	if (r == 0) {
 		if ((r = parse_sockstat(buf, ret)) < 0)
 			goto out;
@@ -251,7 +251,7 @@ counters_read(const char *root, struct counters *ret)
 	free(buf);
 	buf = NULL;
 
-	r = read_once(root, "/proc/net/netstat", &buf);
+	r = read_once(root, procfs_net_path(root, "netstat", path, sizeof path), &buf);
 	if (r == 0) {
 		if ((r = parse_pairs(buf, "TcpExt", ret->tcpext,
 		    COUNTERS_MAX_TCPEXT, &ret->ntcpext, &ret->tcpext_truncated)) < 0)
@@ -262,7 +262,7 @@ counters_read(const char *root, struct counters *ret)
 	free(buf);
 	buf = NULL;
 
-	r = read_once(root, "/proc/net/snmp", &buf);
+	r = read_once(root, procfs_net_path(root, "snmp", path, sizeof path), &buf);
 	if (r == 0) {
 		if ((r = parse_pairs(buf, "Tcp", ret->tcp, COUNTERS_MAX_TCP,
 		    &ret->ntcp, &ret->tcp_truncated)) < 0)

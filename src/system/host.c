@@ -586,7 +586,7 @@ read_container(const char *root, struct host_facts *h)
 int
 host_read(const char *root, const char *release, struct host_facts *h)
 {
-	char *text, *v6;
+	char *text, *v6, path[64];
 	int r;
 
 	memset(h, 0, sizeof *h);
@@ -603,8 +603,10 @@ host_read(const char *root, const char *release, struct host_facts *h)
 	if ((r = read_container(root, h)) < 0 ||
 	    (r = read_kernel_build(root, release, h)) < 0)
 		goto fail;
-	text = read_text(root, "/proc/net/route", HOST_FILE_MAX);
-	v6 = read_text(root, "/proc/net/ipv6_route", HOST_FILE_MAX);
+	text = read_text(root, procfs_net_path(root, "route", path, sizeof path),
+	    HOST_FILE_MAX);
+	v6 = read_text(root, procfs_net_path(root, "ipv6_route", path, sizeof path),
+	    HOST_FILE_MAX);
 	r = text != NULL || v6 != NULL ? host_parse_routes(h, text, v6) : 0;
 	free(text);
 	free(v6);

@@ -288,3 +288,17 @@ sysctl_key_per_interface(const char *key)
 			return true;
 	return false;
 }
+
+bool
+procfs_root_is_live(const char *root)
+{
+	return root == NULL || (root[0] == '/' && root[strspn(root, "/")] == '\0');
+}
+
+const char *
+procfs_net_path(const char *root, const char *name, char *buf, size_t size)
+{
+	snprintf(buf, size, "/proc/%snet/%s", procfs_root_is_live(root) ?
+	    "thread-self/" : "", name);
+	return buf;
+}

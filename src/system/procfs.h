@@ -90,4 +90,18 @@ int procfs_stat(const char *root, const char *key, bool *ret_writable);
  */
 int path_join_root(const char *root, const char *path, char *buf, size_t size);
 
+/* Whether root is the live system: NULL, or "/" (any number of slashes). */
+bool procfs_root_is_live(const char *root);
+
+/*
+ * The root-relative path of the file name below the network namespace's
+ * /proc directory: "/proc/thread-self/net/NAME" on the live system (root
+ * "/" or NULL), which is the calling thread's namespace even where another
+ * thread of the process entered another one (/proc/net is the process's,
+ * through /proc/self), else "/proc/net/NAME" (a fixture or image tree).
+ * Returns buf.
+ */
+const char *procfs_net_path(const char *root, const char *name, char *buf,
+    size_t size);
+
 #endif

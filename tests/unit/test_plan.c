@@ -57,7 +57,7 @@ struct run {
 static void
 run(struct run *r, const char *old, bool resolve)
 {
-	struct policy_opts po = { FRAG };
+	struct policy_opts po = { FRAG, false };
 
 	r->p = parse(yaml);
 	assert_int_equal(snapshot_take(r->root, NULL, &r->s), 0);
