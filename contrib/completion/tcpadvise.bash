@@ -19,9 +19,9 @@ _tcpadvise_profiles()
 _tcpadvise()
 {
 	local cur prev cmd="" i w opts fmts
-	local commands="apply check confirm explain history lint profiles recommend rollback states"
-	local global="--root --profile-path --kernel --memory --no-color --quiet --verbose --version --help"
-	local witharg="--root|--profile-path|--kernel|--memory|--profile|--format|--fail-on|--file|--interval|--to|--confirm"
+	local commands="apply check confirm explain export history lint profiles recommend rollback states"
+	local global="--root --profile-path --kernel --memory --netns --all-netns --no-color --quiet --verbose --version --help"
+	local witharg="--root|--profile-path|--kernel|--memory|--netns|--profile|--format|--fail-on|--file|--interval|--to|--confirm|--kubernetes-version"
 	local -a _tcpadvise_search=()
 
 	cur=${COMP_WORDS[COMP_CWORD]}
@@ -49,7 +49,8 @@ _tcpadvise()
 				((i += 1))
 			fi
 			;;
-		--kernel | --memory | --profile | --format | --fail-on | --file | --interval | --to | --confirm)
+		--kernel | --memory | --netns | --profile | --format | --fail-on | --file | --interval | --to | \
+		    --confirm | --kubernetes-version)
 			if [[ ${COMP_WORDS[i + 1]} == "=" ]]; then
 				((i += 2))
 			else
@@ -77,6 +78,9 @@ _tcpadvise()
 	explain)
 		opts="--profile"
 		fmts="" ;;
+	export)
+		opts="--profile --format --kubernetes-version --file"
+		fmts="kubernetes docker sysctl ansible" ;;
 	lint)
 		opts="--profile --format --fail-on --file"
 		fmts="text json" ;;
@@ -106,6 +110,9 @@ _tcpadvise()
 			COMPREPLY=($(compgen -W "$fmts" -- "$cur")) ;;
 		--fail-on)
 			COMPREPLY=($(compgen -W "info warning critical never" -- "$cur")) ;;
+		--netns)
+			# The names `ip netns add` made; a pid or a path also does.
+			COMPREPLY=($(compgen -W "$(ls /run/netns 2>/dev/null)" -- "$cur")) ;;
 		--profile)
 			# Profiles compose: nginx,bbr,hardening.
 			local done=""

@@ -224,4 +224,20 @@ rc=$?
 [ "$(host_state)" = "$before" ] || fail "apply --dry-run changed something"
 [ "$(ip netns exec n17 sysctl -n net.ipv4.tcp_fin_timeout)" = 2 ] || fail "apply --dry-run changed n17"
 
+# 7. Namespaces that come and go during the scan (a process in its own
+# that lives 20 ms, again and again) are skipped, never a failure.
+(while :; do unshare --net sleep 0.02; done) &
+churn=$!
+pids="$pids $churn"
+gone=0
+for k in 1 2 3 4 5 6 7 8; do
+	$TCPADVISE --all-netns states --format json >"$sandbox_tmp/ch.json" 2>"$sandbox_tmp/ch.err"
+	rc=$?
+	[ $rc -eq 0 ] || fail "churn, run $k: exit $rc: $(head -3 "$sandbox_tmp/ch.err")"
+	[ "$(jq .summary.failed "$sandbox_tmp/ch.json")" = 0 ] || fail "churn, run $k: a namespace failed"
+	gone=$((gone + $(jq .summary.gone "$sandbox_tmp/ch.json")))
+done
+kill $churn
+echo "churn: $gone namespaces gone before they were entered, over 8 runs"
+
 finish

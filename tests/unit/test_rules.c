@@ -363,6 +363,22 @@ test_child_netns(void **state)
 	   kernel's own (a runtime may have set them). */
 	assert_null(find(&f, id_of("R", "net.ipv4.tcp_tw_reuse"), NULL));
 	findings_clear(&f);
+	/* --all-netns: the host's namespace judges global keys; here no
+	   finding is about one, and the counts follow. A file's finding
+	   that names them stays: the file is this namespace's. */
+	{
+		struct policy_opts po = { NULL, true };
+
+		assert_int_equal(rules_eval(p, s, &po, &f), 0);
+		assert_null(find(&f, id_of("U", "net.ipv4.tcp_max_orphans"), NULL));
+		assert_non_null(find(&f, "TA-C006", NULL));
+		assert_int_equal(f.count[SEV_CRITICAL] + f.count[SEV_WARNING] +
+		    f.count[SEV_INFO], f.n);
+		for (size_t i = 0; i < f.n; i++)
+			assert_true(f.items[i].key == NULL ||
+			    catalog_lookup(f.items[i].key)->scope == SCOPE_NETNS);
+		findings_clear(&f);
+	}
 	snapshot_free(s);
 	profile_free(p);
 	tree_free(root);
