@@ -34,6 +34,7 @@
 #include "escape.h"
 #include "host.h"
 #include "netns.h"
+#include "snapshot.h"
 
 /* At most this many workers, whatever the CPUs. */
 #define WORKERS_MAX 8
@@ -680,14 +681,29 @@ cmd_netns(const struct options *o, int (*run)(const struct options *))
 	size_t counts[4] = { 0, 0, 0, 0 };	/* ok, findings, failed, gone */
 	int status = TA_EXIT_OK, r;
 
+	/* A profile that does not load fails once, here, not once per
+	   namespace; one that loads is kept for every worker (fork copies
+	   it), as cmd_load_profile() keeps it inside a namespace. */
+	if (o->profile != NULL) {
+		struct snapshot_boot none = { NETNS_BOOT_NONE, NULL, NULL, NULL };
+		struct options oo = *o;
+		struct profile *p;
+
+		oo.boot = &none;
+		if ((status = cmd_load_profile(&oo, o->profile, &p)) != TA_EXIT_OK)
+			return status;
+		(void)cmd_profile_release(p);
+	}
 	if (o->all_netns) {
 		if ((r = netns_discover("/", &l)) < 0) {
 			cmd_error(o, "cannot list the network namespaces: %s", strerror(-r));
+			cmd_memo_clear();
 			return TA_EXIT_SYSTEM;
 		}
 	} else {
 		if ((l.items = calloc(1, sizeof *l.items)) == NULL) {
 			cmd_error(o, "out of memory");
+			cmd_memo_clear();
 			return TA_EXIT_SYSTEM;
 		}
 		if ((r = netns_resolve("/", o->netns, &l.items[0])) < 0) {
@@ -695,6 +711,7 @@ cmd_netns(const struct options *o, int (*run)(const struct options *))
 			cmd_error(o, "no network namespace '%s': %s (expected a name in "
 			    "/run/netns, a pid or a path)", o->netns, r == -ENOENT ?
 			    "not found" : strerror(-r));
+			cmd_memo_clear();
 			return r == -ENOMEM ? TA_EXIT_SYSTEM : TA_EXIT_USAGE;
 		}
 		l.n = 1;
@@ -702,6 +719,7 @@ cmd_netns(const struct options *o, int (*run)(const struct options *))
 	if (l.n == 0 || (res = calloc(l.n, sizeof *res)) == NULL) {
 		cmd_error(o, l.n == 0 ? "no network namespace found" : "out of memory");
 		netns_list_clear(&l);
+		cmd_memo_clear();
 		return TA_EXIT_SYSTEM;
 	}
 	if ((r = run_all(o, run, &l, res, o->all_netns)) < 0) {
@@ -747,5 +765,6 @@ out:
 	}
 	free(res);
 	netns_list_clear(&l);
+	cmd_memo_clear();
 	return status;
 }
