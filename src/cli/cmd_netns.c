@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -100,6 +101,17 @@ empty(int fd)
 
 /* Run the command in namespace ns, standard output and error going to the
    memory files mo and me. Returns the command's status or NS_GONE. */
+/* Whether fd is the namespace this thread is in already (entering it
+   would need CAP_SYS_ADMIN all the same). */
+static bool
+same_netns(int fd)
+{
+	struct stat a, b;
+
+	return fstat(fd, &a) == 0 && stat("/proc/thread-self/ns/net", &b) == 0 &&
+	    a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
 static int
 run_in(const struct options *o, int (*run)(const struct options *),
     const struct netns *ns, bool global_elsewhere)
@@ -127,7 +139,7 @@ run_in(const struct options *o, int (*run)(const struct options *),
 		cmd_error(&oo, "cannot open the network namespace %s: %s", ns->path,
 		    strerror(errno));
 		status = TA_EXIT_SYSTEM;
-	} else if (setns(fd, CLONE_NEWNET) < 0) {
+	} else if (!same_netns(fd) && setns(fd, CLONE_NEWNET) < 0) {
 		cmd_error(&oo, "cannot enter the network namespace %s: %s", ns->path,
 		    errno == EINVAL ? "not a network namespace" : strerror(errno));
 		close(fd);
@@ -708,11 +720,15 @@ cmd_netns(const struct options *o, int (*run)(const struct options *))
 		}
 		if ((r = netns_resolve("/", o->netns, &l.items[0])) < 0) {
 			free(l.items);
-			cmd_error(o, "no network namespace '%s': %s (expected a name in "
-			    "/run/netns, a pid or a path)", o->netns, r == -ENOENT ?
-			    "not found" : strerror(-r));
+			if (r == -ENOENT || r == -EINVAL)
+				cmd_error(o, "no network namespace '%s': %s (expected a name "
+				    "in /run/netns, a pid or a path)", o->netns, r == -ENOENT ?
+				    "not found" : "not a name");
+			else
+				cmd_error(o, "cannot look at the network namespace '%s': %s",
+				    o->netns, strerror(-r));
 			cmd_memo_clear();
-			return r == -ENOMEM ? TA_EXIT_SYSTEM : TA_EXIT_USAGE;
+			return r == -ENOENT || r == -EINVAL ? TA_EXIT_USAGE : TA_EXIT_SYSTEM;
 		}
 		l.n = 1;
 	}
