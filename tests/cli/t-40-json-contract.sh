@@ -63,6 +63,11 @@ one 2 apply --profile tests/fixtures/profiles/bad/unknown-key.yaml --format json
 one 2 profiles --format json --format prometheus
 one 2 check --format json --memory lots
 one 2 --root "$ROOTS/image" apply --profile nginx --dry-run --format json
+one 2 --all-netns lint --format json
+one 2 --netns "" check --format json
+one 2 --all-netns check --profile nosuch --format json
+one 2 --netns nosuch-ns check --format json
+one 2 --all-netns apply --profile nginx --format json
 # System errors.
 one 3 --root /nonexistent check --format json
 one 3 --root /nonexistent apply --profile nginx --dry-run --format json
