@@ -818,13 +818,16 @@ report_prometheus(FILE *out, const struct report_opts *o, const struct profile *
 {
 	report_prom_findings(out, "tcpadvise_finding", "Findings of the last tcpadvise "
 	    "check", f);
-	fputs("# HELP tcpadvise_info The profile and kernel of the last tcpadvise check.\n"
+	fputs("# HELP tcpadvise_info The profile, kernel, network namespace and views "
+	    "(live,persisted; persisted alone for an image) of the last tcpadvise check.\n"
 	    "# TYPE tcpadvise_info gauge\n", out);
 	fprintf(out, "tcpadvise_info{version=\"%s\",profile=\"", TCPADVISE_VERSION);
 	report_prom_label(out, p->name);
 	fputs("\",kernel=\"", out);
 	report_prom_label(out, s->kernel_release);
-	fprintf(out, "\",netns=\"%s\"} 1\n", s->netns_child ? "child" : "init");
+	/* views as in the JSON: an image has no live view, and says so. */
+	fprintf(out, "\",netns=\"%s\",views=\"%s\"} 1\n", s->netns_child ? "child" : "init",
+	    s->files_only ? "persisted" : "live,persisted");
 	fputs("# HELP tcpadvise_check_timestamp_seconds When the last tcpadvise check ran.\n"
 	    "# TYPE tcpadvise_check_timestamp_seconds gauge\n", out);
 	fprintf(out, "tcpadvise_check_timestamp_seconds %lld\n", (long long)o->now);

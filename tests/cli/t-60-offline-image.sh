@@ -124,4 +124,10 @@ grep -q '^net.ipv4.tcp_slow_start_after_idle = 0$' "$img/etc/sysctl.d/90-tcpadvi
 json --root "$img" --kernel 5.10
 has '[.findings[] | select(.kind == "deviation" and (.id | startswith("TA-D")))] | length == 0' \
     "the fragment written into the image does not satisfy nginx"
+
+# Prometheus says what was judged: the persisted view alone.
+$TCPADVISE --root "$img" --kernel 5.10 check --format prometheus --fail-on never \
+    >"$tmp/image.prom" 2>&1 || fail "prometheus on an image exited $?"
+grep -q '^tcpadvise_info{.*,views="persisted"} 1$' "$tmp/image.prom" ||
+    fail "prometheus: tcpadvise_info does not say views=\"persisted\": $(grep tcpadvise_info "$tmp/image.prom")"
 finish
