@@ -99,8 +99,6 @@ empty(int fd)
 	return ftruncate(fd, 0) < 0 || lseek(fd, 0, SEEK_SET) < 0 ? -1 : 0;
 }
 
-/* Run the command in namespace ns, standard output and error going to the
-   memory files mo and me. Returns the command's status or NS_GONE. */
 /* Whether fd is the namespace this thread is in already (entering it
    would need CAP_SYS_ADMIN all the same). */
 static bool
@@ -112,6 +110,8 @@ same_netns(int fd)
 	    a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
 
+/* Run the command in namespace ns, its standard output and error going
+   where the worker sent them. Returns the command's status, or NS_GONE. */
 static int
 run_in(const struct options *o, int (*run)(const struct options *),
     const struct netns *ns, bool global_elsewhere)
