@@ -326,6 +326,12 @@ remedy_set(const struct remedy_ctx *x, const struct catalog_entry *e,
 			if ((rc = add_line(x, l, why, r)) < 0)
 				return rc;
 		}
+	/* Only the value a namespace is made with lasts, and nothing of
+	   ours makes it (--netns on `ip netns add`, unshare(1)). */
+	if (persist && !live && x->s->boot_view == NETNS_BOOT_NONE)
+		return remedy_unfixable(r, "nothing sets this network namespace's "
+		    "keys when it is made again: set the value where it is made "
+		    "(after `ip netns add`, or in what starts the container)");
 	if ((blocked = live_blocker(x, e, &action, blocked_buf,
 	    sizeof blocked_buf)) != NULL &&
 	    (live || (e->scope != SCOPE_NETNS && x->s->netns_child))) {
@@ -512,7 +518,8 @@ remedy_text(const struct remedy *r, char **ret_fix, char **ret_live)
 			text_add(&fix, "sysctl -w %s=%s", r->key, r->live_value);
 		if ((r->persist || r->runtime) && r->live)
 			text_add(&live, "sysctl -w %s=%s", r->key, r->live_value);
-		if (!r->fixable && r->why != NULL && r->action == REMEDY_SET)
+		if (!r->fixable && r->why != NULL && r->action == REMEDY_SET &&
+		    (r->persist || r->runtime || r->live))
 			text_add(&fix, " (not here: %s)", r->why);
 		break;
 	case REMEDY_COMMENT_OUT:

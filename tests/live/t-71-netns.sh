@@ -111,6 +111,19 @@ $TCPADVISE --netns /run/netns/n17 check >/dev/null 2>&1
 $TCPADVISE --netns "$lone" check --format json >"$sandbox_tmp/pid.json" 2>&1
 [ "$(jq -r '.namespaces[0].findings[] | select(.id == "TA-H004") | .live' "$sandbox_tmp/pid.json")" = 5 ] ||
     fail "--netns $lone: no TA-H004 with live 5"
+# What only lasts if the namespace is made with it: not fixable here, and
+# said why; the live value is.
+ip netns exec n18 sysctl -qw net.ipv4.tcp_slow_start_after_idle=0
+$TCPADVISE --netns n18 check --profile nginx --format json >"$sandbox_tmp/n18.json" 2>&1
+[ "$(jq -r '.namespaces[0].findings[] | select(.id == "TA-D034") | "\(.fixable) \(.fix)"' "$sandbox_tmp/n18.json")" = "false null" ] ||
+    fail "n18: TA-D034 should be unfixable here: $(jq -c '.namespaces[0].findings[] | select(.id == "TA-D034")' "$sandbox_tmp/n18.json")"
+case $(jq -r '.namespaces[0].findings[] | select(.id == "TA-D034") | .why' "$sandbox_tmp/n18.json") in
+*"made again"*) ;;
+*) fail "n18: TA-D034 does not say why" ;;
+esac
+[ "$(jq -r '.namespaces[0].findings[] | select(.id == "TA-D035") | .fix' "$sandbox_tmp/n18.json")" = \
+  "sysctl -w net.ipv4.tcp_mtu_probing=1" ] || fail "n18: TA-D035's fix is not the live one"
+ip netns exec n18 sysctl -qw net.ipv4.tcp_slow_start_after_idle=1
 $TCPADVISE --netns nosuch check >/dev/null 2>"$sandbox_tmp/err"
 rc=$?
 [ $rc -eq 2 ] && grep -q "no network namespace 'nosuch'" "$sandbox_tmp/err" ||
