@@ -136,13 +136,14 @@ unescape_unit(const char *s, size_t n)
 
 /* A Kubernetes pod's uid from a cgroup segment: the systemd driver's
    "kubepods-burstable-pod<uid with _>.slice", the cgroupfs driver's
-   "pod<uid>". */
-static char *
-pod_uid(const char *seg, size_t len)
+   "pod<uid>". *ret is NULL when seg is neither. Returns 0 or -ENOMEM. */
+static int
+pod_uid(const char *seg, size_t len, char **ret)
 {
 	const char *p;
 	char *r;
 
+	*ret = NULL;
 	if (len > 16 && strncmp(seg, "kubepods", 8) == 0 &&
 	    strncmp(seg + len - 6, ".slice", 6) == 0 &&
 	    (p = memmem(seg, len, "-pod", 4)) != NULL) {
@@ -151,11 +152,14 @@ pod_uid(const char *seg, size_t len)
 	} else if (len == 3 + 36 && strncmp(seg, "pod", 3) == 0)
 		r = strndup(seg + 3, 36);
 	else
-		return NULL;
-	for (char *c = r; c != NULL && *c != '\0'; c++)
+		return 0;
+	if (r == NULL)
+		return -ENOMEM;
+	for (char *c = r; *c != '\0'; c++)
 		if (*c == '_')
 			*c = '-';
-	return r;
+	*ret = r;
+	return 0;
 }
 
 int
@@ -221,7 +225,7 @@ netns_cgroup_owner(const char *path, char **ret_kind, char **ret_id,
 			    (kind = strdup("machine")) == NULL)
 				goto nomem;
 		}
-		if (pod == NULL && (pod = pod_uid(seg, len)) == NULL && errno == ENOMEM)
+		if (pod == NULL && pod_uid(seg, len, &pod) < 0)
 			goto nomem;
 		if (unit == NULL && len > 8 && strncmp(seg + len - 8, ".service", 8) == 0 &&
 		    (unit = strndup(seg, len)) == NULL)
